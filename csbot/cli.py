@@ -1,0 +1,152 @@
+"""The `csbot` command line. Each subcommand is a small function; errors become one line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from csbot.config import Settings, load_settings
+from csbot.errors import CsbotError
+
+log = logging.getLogger("csbot")
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that ends with one line on stderr and exit code 2, with a hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"csbot: {message} (see `{self.prog} --help`)\n")
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _add(
+    subparsers: argparse._SubParsersAction[_Parser],
+    name: str,
+    handler: Handler,
+    help_text: str,
+    example: str,
+) -> _Parser:
+    parser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=f"example:\n  {example}",
+        formatter_class=_formatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.store.db import describe_url, make_engine, upgrade
+
+    revision = upgrade(make_engine(settings.database_url))
+    print(f"database {describe_url(settings.database_url)} is at revision {revision}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.store.demo import run_demo
+
+    return run_demo(settings, groups=args.groups, days=args.days, seed=args.seed)
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.app import run
+
+    return run(settings, http=args.http, port=args.port, host=args.host)
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog="csbot",
+        description="csbot: customer-success health, alerts and logging in Slack.",
+        epilog='try it without Slack:\n  csbot demo && csbot ask "/cs health Acme 30d"',
+        formatter_class=_formatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    db = sub.add_parser("db", help="manage the database schema", formatter_class=_formatter)
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    db_sub.required = True
+    _add(
+        db_sub,
+        "upgrade",
+        _cmd_db_upgrade,
+        "bring the database schema to the latest revision",
+        "CSBOT_DATABASE_URL=postgresql://postgres@127.0.0.1/csbot csbot db upgrade",
+    )
+
+    demo = _add(
+        sub,
+        "demo",
+        _cmd_demo,
+        "load deterministic demo physician groups (replaces earlier demo data)",
+        "csbot demo --groups 40 --days 400 --seed 7",
+    )
+    demo.add_argument("--groups", type=_positive, default=40, help="number of groups (default 40)")
+    demo.add_argument("--days", type=_positive, default=400, help="days of history (default 400)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+
+    run = _add(
+        sub,
+        "run",
+        _cmd_run,
+        "start the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP with --http)",
+        "SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... csbot run --http --port 3000",
+    )
+    run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests")
+    run.add_argument("--port", type=_port, default=3000, help="HTTP port (default 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _positive(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (1-65535)")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level="DEBUG" if args.verbose else settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        )
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        return int(args.handler(args, settings))
+    except CsbotError as exc:
+        print(f"csbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("csbot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""Settings from the environment (and an optional `.env`). The only module that reads either."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from csbot.errors import ConfigError
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _parse_hhmm(value: str) -> time:
+    match = _TIME_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not a time; use HH:MM in 24-hour form, e.g. 06:00")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+class Settings(BaseSettings):
+    """Everything csbot needs to know about where it runs. Bad values fail at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default="sqlite:///csbot.sqlite3", validation_alias="CSBOT_DATABASE_URL"
+    )
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(
+        default=DEFAULT_SLACK_API_URL, validation_alias="CSBOT_SLACK_API_URL"
+    )
+    timezone: str = Field(default="UTC", validation_alias="CSBOT_TIMEZONE")
+    default_channel: str | None = Field(default=None, validation_alias="CSBOT_DEFAULT_CHANNEL")
+    scoring_config: Path | None = Field(default=None, validation_alias="CSBOT_SCORING_CONFIG")
+    daily_at: str = Field(default="06:00", validation_alias="CSBOT_DAILY_AT")
+    digest_at: str = Field(default="mon 09:00", validation_alias="CSBOT_DIGEST_AT")
+    render_workers: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        le=32,
+        validation_alias="CSBOT_RENDER_WORKERS",
+    )
+    log_level: str = Field(default="INFO", validation_alias="CSBOT_LOG_LEVEL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError(
+                f"{value.split(':', 1)[0]!r} is not supported; use sqlite:///path.sqlite3 "
+                "or postgresql://user@host:5432/dbname"
+            )
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL, e.g. https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a known time zone; use an IANA name such as Europe/Berlin"
+            ) from None
+        return value
+
+    @field_validator("daily_at")
+    @classmethod
+    def _daily(cls, value: str) -> str:
+        _parse_hhmm(value)
+        return value
+
+    @field_validator("digest_at")
+    @classmethod
+    def _digest(cls, value: str) -> str:
+        day, _, hhmm = value.strip().lower().partition(" ")
+        if day not in _WEEKDAYS:
+            raise ValueError(
+                f"{value!r} must start with a weekday ({', '.join(_WEEKDAYS)}), e.g. 'mon 09:00'"
+            )
+        _parse_hhmm(hhmm)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        allowed = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value.upper() not in allowed:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(allowed)}")
+        return value.upper()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def daily_time(self) -> time:
+        return _parse_hhmm(self.daily_at)
+
+    @property
+    def digest_schedule(self) -> tuple[str, time]:
+        day, _, hhmm = self.digest_at.strip().lower().partition(" ")
+        return day, _parse_hhmm(hhmm)
+
+    @property
+    def has_slack(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_signing_secret is not None or self.slack_app_token is not None
+        )
+
+
+def _env_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    return alias if isinstance(alias, str) else field
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings; a bad value becomes a ConfigError naming the variable and what is allowed."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            message = str(err["msg"]).removeprefix("Value error, ")
+            problems.append(f"{_env_name(field)}: {message}")
+        raise ConfigError("; ".join(problems)) from None

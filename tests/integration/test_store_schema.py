@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.errors import StoreError
+from csbot.store.db import current_revision, head_revision, make_engine, upgrade
+from csbot.store.models import Base, DailyUsage, PhysicianGroup, Ticket
+
+
+def _group(name: str = "Acme Family Medicine") -> PhysicianGroup:
+    return PhysicianGroup(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        specialty="Family Medicine",
+        region="West",
+        plan="growth",
+        seats=20,
+        contract_start=date(2025, 1, 1),
+        renewal_date=date(2026, 12, 31),
+        arr=120000,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+
+
+def test_upgrade_creates_every_model_table_and_is_idempotent(engine: Engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert current_revision(engine) == head_revision()
+    assert upgrade(engine) == head_revision()  # second run: nothing to do, no error
+
+
+def test_datetimes_round_trip_as_aware_utc(sessions: sessionmaker[Session]) -> None:
+    opened = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=-5)))
+    with sessions.begin() as session:
+        group = _group()
+        session.add(group)
+        session.flush()
+        session.add(
+            Ticket(group_id=group.id, source="slack", subject="Login fails", category="technical",
+                   priority="high", status="open", opened_at=opened)
+        )
+    with sessions() as session:
+        stored = session.scalars(select(Ticket)).one().opened_at
+    assert stored == opened
+    assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+
+
+def test_usage_is_one_row_per_group_and_day(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        group = _group()
+        session.add(group)
+        session.flush()
+        group_id = group.id
+    row = dict(group_id=group_id, day=date(2026, 1, 1), active_users=3, sessions=5,
+               session_minutes=50.0, documents_processed=10, patients_total=8,
+               patients_billable=6)
+    with sessions.begin() as session:
+        session.add(DailyUsage(**row))
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        session.add(DailyUsage(**row))
+
+
+def test_deleting_a_group_removes_its_rows(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        group = _group()
+        session.add(group)
+        session.flush()
+        session.add(DailyUsage(group_id=group.id, day=date(2026, 1, 1), active_users=1,
+                               sessions=1, session_minutes=1, documents_processed=1,
+                               patients_total=1, patients_billable=1))
+    with sessions.begin() as session:
+        session.delete(session.scalars(select(PhysicianGroup)).one())
+    with sessions() as session:
+        assert session.scalars(select(DailyUsage)).all() == []
+
+
+def test_unreachable_database_is_a_store_error_naming_the_url_without_password() -> None:
+    eng = make_engine("postgresql://csbot:s3cret@127.0.0.1:9/nowhere")
+    with pytest.raises(StoreError) as err:
+        upgrade(eng)
+    assert "127.0.0.1:9/nowhere" in str(err.value)
+    assert "s3cret" not in str(err.value)
+    assert "CSBOT_DATABASE_URL" in str(err.value)
