@@ -60,6 +60,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 SessionFactory: TypeAlias = sessionmaker[Session]
 """What `session_factory` returns; other rooms type their session-factory fields with this."""
+DatabaseEngine: TypeAlias = Engine
+"""What `make_engine` returns, for rooms that hold an engine but may not import SQLAlchemy."""
 
 
 def session_factory(engine: Engine) -> SessionFactory:
