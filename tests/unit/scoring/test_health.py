@@ -1,0 +1,145 @@
+"""Health score and bands, against hand-computed numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from csbot.scoring import Band, Component, ComponentValues, RiskLevel, band_for, health_score
+
+
+def test_example_from_the_issue() -> None:
+    result = health_score(billability=90, engagement=70, revenue=50)
+    assert result.score == 72.0
+    assert result.band is Band.GOOD
+    assert result.band.value == "Good"
+    assert result.points == {
+        Component.BILLABILITY: 36.0,
+        Component.ENGAGEMENT: 21.0,
+        Component.REVENUE: 15.0,
+    }
+    assert result.display == "72.0"
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (100, Band.EXCELLENT),
+        (80, Band.EXCELLENT),
+        (79.99, Band.GOOD),
+        (60, Band.GOOD),
+        (59.99, Band.NEEDS_ATTENTION),
+        (40, Band.NEEDS_ATTENTION),
+        (39.99, Band.CRITICAL),
+        (0, Band.CRITICAL),
+    ],
+)
+def test_band_edges(score: float, band: Band) -> None:
+    assert band_for(score) is band
+
+
+def test_bands_carry_risk_level_and_cue() -> None:
+    assert [b.risk_level for b in Band] == [
+        RiskLevel.LOW,
+        RiskLevel.MEDIUM,
+        RiskLevel.HIGH,
+        RiskLevel.VERY_HIGH,
+    ]
+    assert RiskLevel.VERY_HIGH.value == "very high"
+    assert Band.CRITICAL.emoji == "\U0001f534"
+    assert Band.CRITICAL.is_worse_than(Band.NEEDS_ATTENTION)
+
+
+def test_custom_weights_and_bands() -> None:
+    result = health_score(
+        100, 0, 50, weights={"billability": 0.5, "engagement": 0.25, "revenue": 0.25}
+    )
+    assert result.score == pytest.approx(62.5)
+    assert band_for(62.5, {"excellent": 90, "good": 70, "needs_attention": 50}) is (
+        Band.NEEDS_ATTENTION
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weights": {"billability": 0.5, "engagement": 0.3, "revenue": 0.3}}, "sum to 1"),
+        ({"weights": {"billabilty": 0.4}}, "billabilty: unknown key"),
+        ({"weights": {"billability": -0.2, "engagement": 0.6, "revenue": 0.6}}, "billability"),
+        ({"bands": {"excellent": 50, "good": 60, "needs_attention": 40}}, "ordered"),
+    ],
+)
+def test_bad_config_says_which(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        health_score(50, 50, 50, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("values", "name"),
+    [
+        ((120, 50, 50), "billability"),
+        ((50, -1, 50), "engagement"),
+        ((50, 50, float("nan")), "revenue"),
+    ],
+)
+def test_component_outside_range_is_refused(values: tuple[float, ...], name: str) -> None:
+    with pytest.raises(ValueError, match=f"{name} must be a number within 0-100"):
+        health_score(*values)
+
+
+def test_band_for_rejects_nan() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        band_for(float("nan"))
+
+
+def test_reasons_and_summary_explain_a_fall() -> None:
+    result = health_score(62, 55, 59, previous=ComponentValues(81, 70, 60))
+    assert result.previous_score == pytest.approx(0.4 * 81 + 0.3 * 70 + 0.3 * 60)
+    assert result.change == pytest.approx(-12.4)
+    assert result.previous_band is Band.GOOD
+    assert result.band is Band.NEEDS_ATTENTION
+    assert result.billability.delta_points == pytest.approx(-7.6)
+    assert result.summary == (
+        "Health fell 12.4 points: Billability 81\u219262 (\u22127.6 pts), "
+        "Engagement 70\u219255 (\u22124.5 pts), Revenue 60\u219259 (\u22120.3 pts)."
+    )
+    assert sum(r.points for r in result.reasons) == pytest.approx(result.score)
+    assert result.reasons[0].component is Component.BILLABILITY
+    assert result.reasons[0].weight == pytest.approx(0.4)
+
+
+def test_no_previous_window_gives_a_plain_summary() -> None:
+    result = health_score(90, 70, 50)
+    assert result.change is None
+    assert result.summary == (
+        "Health 72.0 (Good): Billability 90 (36.0 pts), Engagement 70 (21.0 pts), "
+        "Revenue 50 (15.0 pts)."
+    )
+
+
+def test_missing_part_is_reweighted_and_explained() -> None:
+    result = health_score(
+        None, 60, 30, notes={Component.BILLABILITY: "no active patients in the window"}
+    )
+    # engagement and revenue share the whole weight, 0.3/0.6 each
+    assert result.score == pytest.approx(45.0)
+    assert result.billability.missing
+    assert result.billability.points == 0
+    assert result.engagement.effective_weight == pytest.approx(0.5)
+    assert result.missing == ("Billability (no active patients in the window)",)
+    assert "Missing: Billability (no active patients in the window)." in result.summary
+    assert result.has_data
+
+
+def test_no_data_at_all_is_flagged_not_silent() -> None:
+    result = health_score(None, None, None)
+    assert result.score == 0
+    assert not result.has_data
+    assert len(result.missing) == 3
+    assert "Missing:" in result.summary
+
+
+def test_display_never_rounds_into_the_band_above() -> None:
+    result = health_score(79.96, 79.96, 79.96)
+    assert result.band is Band.GOOD
+    assert result.display == "79.9"
+    assert health_score(72.04, 72.04, 72.04).display == "72.0"
