@@ -1,0 +1,251 @@
+"""The composition root: builds csbot's Bolt app and its services; runs it over HTTP or Socket Mode.
+
+Nothing here runs at import time. Surfaces (commands, App Home, modals, alerts) attach their
+listeners in `_register_surfaces`; extra HTTP routes (webhooks) attach in `_register_routes`.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from csbot.config import Settings
+from csbot.errors import ConfigError, CsbotError
+from csbot.services import Clock, Services, utc_now
+from csbot.store.db import (
+    DatabaseEngine,
+    check_connection,
+    describe_url,
+    make_engine,
+    session_factory,
+    upgrade,
+)
+from csbot.web import HttpServer, Router, health_endpoint
+from csbot.webclient import make_web_client
+
+log = logging.getLogger(__name__)
+
+SLACK_PATH = "/slack/events"
+LISTENER_THREADS = 8
+TRY_LOCALLY = 'to try csbot without Slack: csbot demo && csbot ask "/cs health Acme 30d"'
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The built app plus what the HTTP edge and tests need to reach; `close()` frees it."""
+
+    app: App
+    services: Services
+    engine: DatabaseEngine
+    listener_pool: ThreadPoolExecutor
+
+    def close(self) -> None:
+        self.listener_pool.shutdown(wait=True, cancel_futures=True)
+        self.engine.dispose()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: DatabaseEngine | None = None,
+    client: WebClient | None = None,
+    clock: Clock | None = None,
+) -> App:
+    """The Bolt app with every listener registered. Calls `auth.test` once to check the token."""
+    return build_runtime(settings, engine=engine, client=client, clock=clock).app
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    engine: DatabaseEngine | None = None,
+    client: WebClient | None = None,
+    clock: Clock | None = None,
+) -> Runtime:
+    engine = engine if engine is not None else make_engine(settings.database_url)
+    client = client if client is not None else make_web_client(settings)
+    services = Services(
+        settings=settings, sessions=session_factory(engine), client=client, clock=clock or utc_now
+    )
+    pool = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="csbot-listener")
+    app = _bolt_app(settings, client, pool)
+    _register_surfaces(app, services)
+    return Runtime(app=app, services=services, engine=engine, listener_pool=pool)
+
+
+def _bolt_app(settings: Settings, client: WebClient, pool: ThreadPoolExecutor) -> App:
+    secret = settings.slack_signing_secret
+    try:
+        return App(
+            name="csbot",
+            client=client,
+            signing_secret=secret.get_secret_value() if secret else "",
+            process_before_response=False,
+            listener_executor=pool,
+            logger=logging.getLogger("csbot.bolt"),
+        )
+    except BoltError as exc:
+        pool.shutdown(wait=False)
+        raise ConfigError(_auth_failure(exc, settings)) from None
+    except (SlackClientError, OSError) as exc:
+        pool.shutdown(wait=False)
+        raise CsbotError(
+            f"cannot reach Slack at {settings.slack_api_url} ({exc.__class__.__name__}); "
+            "check the network, or CSBOT_SLACK_API_URL if you changed it"
+        ) from None
+
+
+def _auth_failure(exc: BoltError, settings: Settings) -> str:
+    cause = exc.__context__
+    if isinstance(cause, SlackApiError):
+        error = cause.response.get("error", "unknown_error")
+        return (
+            f"Slack rejected SLACK_BOT_TOKEN ({error}); copy the Bot User OAuth Token (xoxb-...) "
+            "from your Slack app's OAuth & Permissions page"
+        )
+    return f"cannot build the Slack app: {exc}"
+
+
+def _register_surfaces(app: App, services: Services) -> None:
+    """Each Slack surface wires its listeners here with `register(app, services)`.
+
+    The `/cs` command, its buttons and selects (block_actions, block_suggestion), modals
+    (view_submission), the `log_cs_note` message shortcut and `app_home_opened` live in
+    `csbot/commands`; alert buttons in `csbot/alerts`. URL verification and SSL checks are
+    Bolt's own.
+    """
+
+
+def _register_routes(router: Router, services: Services) -> None:
+    """HTTP routes beyond Slack's and the health check, e.g. `POST /webhooks/{kind}`."""
+
+
+def http_router(runtime: Runtime) -> Router:
+    """`POST /slack/events` (every Slack request), `GET /healthz`, then `_register_routes`."""
+    router = Router()
+    router.mount("POST", SLACK_PATH, SlackRequestHandler(runtime.app, path=SLACK_PATH))
+    router.add("GET", "/healthz", health_endpoint(lambda: check_connection(runtime.engine)))
+    _register_routes(router, runtime.services)
+    return router
+
+
+def _require_credentials(settings: Settings, *, http: bool) -> None:
+    missing = []
+    if settings.slack_bot_token is None:
+        missing.append("SLACK_BOT_TOKEN (the app's Bot User OAuth Token, xoxb-...)")
+    if http and settings.slack_signing_secret is None:
+        missing.append("SLACK_SIGNING_SECRET (Basic Information > App Credentials)")
+    if not http and settings.slack_app_token is None:
+        missing.append(
+            "SLACK_APP_TOKEN (an app-level token, xapp-..., with connections:write) for Socket "
+            "Mode, or use --http with SLACK_SIGNING_SECRET to serve Slack over HTTP"
+        )
+    if missing:
+        raise ConfigError(
+            f"csbot run needs Slack credentials; missing {'; '.join(missing)}. "
+            f"Create the Slack app from manifest.yml (see README). Or, {TRY_LOCALLY}"
+        )
+    app_token = settings.slack_app_token
+    if not http and app_token is not None and not app_token.get_secret_value().startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+
+
+def prepare_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    """Bring the database schema to head, then build the app: what `csbot run` does first."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    log.info("database ready at %s", describe_url(settings.database_url))
+    try:
+        return build_runtime(settings, engine=engine, clock=clock)
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def http_server(
+    settings: Settings, *, host: str, port: int, clock: Clock | None = None
+) -> tuple[HttpServer, Runtime]:
+    """The HTTP server `csbot run --http` serves (port 0 picks a free one); tests run it too."""
+    _require_credentials(settings, http=True)
+    runtime = prepare_runtime(settings, clock=clock)
+    try:
+        return HttpServer(http_router(runtime), host=host, port=port), runtime
+    except OSError as exc:
+        runtime.close()
+        raise CsbotError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+class _Terminated(SystemExit):
+    """SIGTERM, raised in the main thread so a container stop exits cleanly."""
+
+
+@contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated(0)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run(settings: Settings, *, http: bool, port: int, host: str) -> int:
+    """`csbot run`: HTTP with `http`, else Socket Mode. Returns the exit code."""
+    _require_credentials(settings, http=http)
+    if http:
+        server, runtime = http_server(settings, host=host, port=port)
+        log.info("serving Slack requests at http://%s:%d%s", server.host, server.port, SLACK_PATH)
+        try:
+            with _exit_on_sigterm():
+                server.serve_forever()
+        finally:
+            runtime.close()
+        return 0
+    return _run_socket_mode(settings)
+
+
+def _run_socket_mode(settings: Settings) -> int:
+    assert settings.slack_app_token is not None
+    runtime = prepare_runtime(settings)
+    handler = SocketModeHandler(runtime.app, app_token=settings.slack_app_token.get_secret_value())
+    try:
+        with _exit_on_sigterm():
+            _connect(handler)
+            log.info("connected to Slack over Socket Mode")
+            threading.Event().wait()
+    except _Terminated:
+        log.info("stopping on SIGTERM")
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+        runtime.close()
+    return 0
+
+
+def _connect(handler: SocketModeHandler) -> None:
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown_error")
+        raise ConfigError(
+            f"Slack refused the Socket Mode connection ({error}); check SLACK_APP_TOKEN is the "
+            "app-level token (xapp-...) with the connections:write scope and that Socket Mode "
+            "is enabled for the app"
+        ) from None

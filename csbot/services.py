@@ -1,0 +1,39 @@
+"""What listeners and jobs are given to work with, built once by `csbot.app.create_app`.
+
+This module holds only the type, so `csbot/commands` and `csbot/alerts` can name it without
+importing the composition root (which the import walls forbid).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+
+from csbot.config import Settings
+from csbot.store.db import SessionFactory
+
+Clock = Callable[[], datetime]
+"""Returns the current time as an aware UTC datetime; tests pass a fixed one."""
+
+
+def utc_now() -> datetime:
+    """The production clock."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a surface's `register(app, services)` may use; no globals, no env reads.
+
+    `sessions` opens database sessions (use `csbot.store.db.transaction(services.sessions)`),
+    `client` is the same retrying Web API client Bolt injects into listeners, `clock` is the one
+    place listeners read the time from. The work queue and the chart render pool join here.
+    """
+
+    settings: Settings
+    sessions: SessionFactory
+    client: WebClient
+    clock: Clock = utc_now

@@ -1,0 +1,205 @@
+"""csbot's HTTP edge: a tiny router in front of Bolt's own WSGI adapter, served by waitress.
+
+Routes are `(method, path template)`; a template segment in braces (`/webhooks/{kind}`) matches
+one path segment and reaches the endpoint as `request.params["kind"]`. Unknown paths get 404, a
+known path with the wrong method 405. Nothing here knows about Slack beyond mounting Bolt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import waitress.server
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+PARAMS_KEY = "csbot.path_params"
+MAX_BODY_BYTES = 5 * 1024 * 1024
+THREADS = 8
+
+
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request as an endpoint sees it: the raw body, lower-case header names."""
+
+    method: str
+    path: str
+    params: Mapping[str, str]
+    query: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, status: int, payload: Any) -> Response:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        return cls(status, body, {"content-type": "application/json"})
+
+
+Endpoint = Callable[[Request], Response]
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
+def _headers(environ: WSGIEnvironment) -> dict[str, str]:
+    found = {
+        key[5:].lower().replace("_", "-"): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            found[key.lower().replace("_", "-")] = str(environ[key])
+    return found
+
+
+def _read_request(environ: WSGIEnvironment) -> Request:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return Request(
+        method=environ.get("REQUEST_METHOD", "GET"),
+        path=environ.get("PATH_INFO", ""),
+        params=environ.get(PARAMS_KEY, {}),
+        query=environ.get("QUERY_STRING", ""),
+        headers=_headers(environ),
+        body=environ["wsgi.input"].read(length) if length else b"",
+    )
+
+
+def endpoint_app(endpoint: Endpoint) -> WSGIApplication:
+    """Wrap a `Request -> Response` function as a WSGI application."""
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = endpoint(_read_request(environ))
+        headers = [*response.headers.items(), ("content-length", str(len(response.body)))]
+        start_response(_status_line(response.status), headers)
+        return [response.body]
+
+    return app
+
+
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    parts: tuple[str, ...]
+    app: WSGIApplication
+
+    def match(self, parts: list[str]) -> dict[str, str] | None:
+        if len(parts) != len(self.parts):
+            return None
+        params: dict[str, str] = {}
+        for want, got in zip(self.parts, parts, strict=True):
+            if want.startswith("{") and want.endswith("}"):
+                if not got:
+                    return None
+                params[want[1:-1]] = got
+            elif want != got:
+                return None
+        return params
+
+
+class Router:
+    """A WSGI application dispatching on method and path template."""
+
+    def __init__(self) -> None:
+        self._routes: list[_Route] = []
+
+    def mount(self, method: str, template: str, app: WSGIApplication) -> None:
+        """Route to a whole WSGI application (e.g. Bolt's `SlackRequestHandler`)."""
+        self._routes.append(_Route(method.upper(), tuple(template.split("/")), app))
+
+    def add(self, method: str, template: str, endpoint: Endpoint) -> None:
+        """Route to a small `Request -> Response` function."""
+        self.mount(method, template, endpoint_app(endpoint))
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        parts = str(environ.get("PATH_INFO", "")).split("/")
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+        allowed: list[str] = []
+        for route in self._routes:
+            params = route.match(parts)
+            if params is None:
+                continue
+            if route.method != method:
+                allowed.append(route.method)
+                continue
+            environ[PARAMS_KEY] = params
+            return route.app(environ, start_response)
+        if allowed:
+            return _plain(start_response, 405, [("allow", ", ".join(sorted(set(allowed))))])
+        return _plain(start_response, 404, [])
+
+
+def _plain(start_response: StartResponse, status: int, extra: list[tuple[str, str]]) -> list[bytes]:
+    body = HTTPStatus(status).phrase.encode()
+    headers = [("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body)))]
+    start_response(_status_line(status), headers + extra)
+    return [body]
+
+
+def health_endpoint(check: Callable[[], None]) -> Endpoint:
+    """`GET /healthz`: 200 when `check` passes, 503 (without details, which are logged) if not."""
+
+    def healthz(request: Request) -> Response:
+        try:
+            check()
+        except Exception:
+            log.exception("health check failed")
+            return Response.json(503, {"status": "unavailable"})
+        return Response.json(200, {"status": "ok"})
+
+    return healthz
+
+
+class HttpServer:
+    """waitress serving one WSGI application; `stop()` may be called from any thread."""
+
+    def __init__(self, app: WSGIApplication, *, host: str, port: int) -> None:
+        self._server: Any = waitress.server.create_server(
+            app,
+            host=host,
+            port=port,
+            threads=THREADS,
+            ident="csbot",
+            max_request_body_size=MAX_BODY_BYTES,
+            clear_untrusted_proxy_headers=True,
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    @property
+    def host(self) -> str:
+        return str(self._server.effective_host)
+
+    def serve_forever(self) -> None:
+        """Serve until `stop()` or SIGINT/SIGTERM turned into SystemExit/KeyboardInterrupt."""
+        log.info("listening on http://%s:%d", self.host, self.port)
+        self._server.run()
+        self._server.task_dispatcher.shutdown()
+
+    def stop(self) -> None:
+        """Close the listening socket and every open connection; `serve_forever` then returns."""
+        socket_map = self._server._map
+
+        def close_all() -> None:
+            for dispatcher in list(socket_map.values()):
+                dispatcher.close()
+
+        self._server.trigger.pull_trigger(close_all)
