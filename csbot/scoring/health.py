@@ -91,7 +91,8 @@ def health_score(
     """Health 0-100 from its parts (each 0-100, None when missing), with band and reasons.
 
     `previous` holds the parts over the previous equal window, for changes and the summary;
-    `notes` says why a part is missing. Bad weights, bands or values raise ValueError.
+    `notes` says why a part is missing, or what it was scored without (e.g. no seats).
+    Bad weights, bands or values raise ValueError saying which.
     """
     w = _coerce(HealthWeights, weights, "health weights")
     edges = _coerce(BandThresholds, bands, "band thresholds")
@@ -112,7 +113,7 @@ def health_score(
             points=current[c] or 0.0,
             previous_value=previous.get(c) if previous else None,
             previous_points=before[c],
-            note=(notes.get(c) or "no data") if values.get(c) is None else None,
+            note=notes.get(c) or ("no data" if values.get(c) is None else None),
         )
         for c in Component
     )
@@ -125,7 +126,7 @@ def health_score(
         components=components,
         previous_score=previous_score,
         previous_band=None if previous_score is None else band_for(previous_score, edges),
-        missing=tuple(f"{c.label} ({c.note})" for c in components if c.missing),
+        missing=tuple(f"{c.label} ({c.note})" for c in components if c.note),
         next_band_floor=_next_floor(band, edges),
     )
 

@@ -75,9 +75,23 @@ class Component(StrEnum):
         return self.value.capitalize()
 
 
+def half_up(value: float, digits: int = 1) -> float:
+    """Round half away from zero, as people do by hand: 8.85 shows as 8.9, not 8.8.
+
+    The tiny nudge absorbs binary error (0.3 * 29.5 is 8.849999...).
+    """
+    scale = 10**digits
+    return math.copysign(math.floor(abs(value) * scale + 0.5 + 1e-9) / scale, value)
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    """`value` with `digits` decimals, rounded half up."""
+    return f"{half_up(value, digits):.{digits}f}"
+
+
 def signed(value: float, digits: int = 1) -> str:
     """'+3.1', '\u22127.6' or '\u00b10.0': signed, with a real minus sign."""
-    text = f"{abs(value):.{digits}f}"
+    text = fmt(abs(value), digits)
     if float(text) == 0:
         return f"\u00b1{text}"
     return ("+" if value > 0 else MINUS) + text
@@ -122,7 +136,7 @@ class ComponentScore:
     points: float
     previous_value: float | None = None
     previous_points: float | None = None
-    note: str | None = None  # why the value is missing
+    note: str | None = None  # why the value is missing, or what it was scored without
 
     @property
     def label(self) -> str:
@@ -143,7 +157,8 @@ class ComponentScore:
         """The arithmetic, value times weight equals points, or why the part was not scored."""
         if self.value is None:
             return f"not scored: {self.note or 'no data'}"
-        return f"{self.value:.0f} \u00d7 {self.effective_weight:.0%} = {self.points:.1f} pts"
+        weight = fmt(self.effective_weight * 100, 0)
+        return f"{fmt(self.value, 0)} \u00d7 {weight}% = {fmt(self.points)} pts"
 
     @property
     def text(self) -> str:
@@ -152,8 +167,9 @@ class ComponentScore:
             return f"{self.label} not scored ({self.note or 'no data'})"
         delta = self.delta_points
         if delta is None or self.previous_value is None:
-            return f"{self.label} {self.value:.0f} ({self.points:.1f} pts)"
-        return f"{self.label} {self.previous_value:.0f}\u2192{self.value:.0f} ({signed(delta)} pts)"
+            return f"{self.label} {fmt(self.value, 0)} ({fmt(self.points)} pts)"
+        before, now = fmt(self.previous_value, 0), fmt(self.value, 0)
+        return f"{self.label} {before}\u2192{now} ({signed(delta)} pts)"
 
     @property
     def reason(self) -> Reason:
@@ -169,7 +185,7 @@ class ComponentScore:
 
 def display_score(score: float, band_floor: float | None = None) -> str:
     """One decimal, never rounded up across the band's upper edge (79.96 shows as 79.9)."""
-    shown = round(score, 1)
+    shown = half_up(score, 1)
     if band_floor is not None and score < band_floor <= shown:
         shown = math.floor(score * 10) / 10
     return f"{shown:.1f}"
@@ -184,7 +200,7 @@ class HealthScore:
     components: tuple[ComponentScore, ...]
     previous_score: float | None = None
     previous_band: Band | None = None
-    missing: tuple[str, ...] = ()  # notes on what data was missing
+    missing: tuple[str, ...] = ()  # what data was missing, e.g. "Revenue (no revenue yet)"
     next_band_floor: float | None = None  # lower edge of the band above, for display
 
     @property
@@ -238,11 +254,11 @@ class HealthScore:
         change = self.change
         if change is None:
             head = f"Health {self.display} ({self.band.value})"
-        elif round(change, 1) == 0:
+        elif half_up(change, 1) == 0:
             head = f"Health held at {self.display}"
         else:
             verb = "rose" if change > 0 else "fell"
-            head = f"Health {verb} {abs(change):.1f} points"
+            head = f"Health {verb} {fmt(abs(change))} points"
         text = f"{head}: {parts}." if parts else f"{head}."
         if self.missing:
             text += " Missing: " + "; ".join(self.missing) + "."
@@ -291,7 +307,7 @@ class RiskFactor:
 
     @property
     def text(self) -> str:
-        return f"{self.title}: {self.evidence} (+{self.points:.0f})"
+        return f"{self.title}: {self.evidence} (+{fmt(self.points, 0)})"
 
 
 @dataclass(frozen=True)
