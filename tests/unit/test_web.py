@@ -20,8 +20,9 @@ def _call(
     setup_testing_defaults(environ)
     seen: dict[str, Any] = {}
 
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
         seen["status"], seen["headers"] = status, dict(headers)
+        return None
 
     out = b"".join(app(environ, start_response))
     return seen["status"], seen["headers"], out
