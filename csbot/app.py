@@ -7,11 +7,8 @@ listeners in `_register_surfaces`; extra HTTP routes (webhooks) attach in `_regi
 from __future__ import annotations
 
 import logging
-import signal
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -23,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.config import Settings
 from csbot.errors import ConfigError, CsbotError
+from csbot.lifecycle import Terminated, exit_on_sigterm, require_credentials
 from csbot.services import Clock, Services, utc_now
 from csbot.store.db import (
     DatabaseEngine,
@@ -39,7 +37,6 @@ log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 LISTENER_THREADS = 8
-TRY_LOCALLY = 'to try csbot without Slack: csbot demo && csbot ask "/cs health Acme 30d"'
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,7 @@ def _bolt_app(settings: Settings, client: WebClient, pool: ThreadPoolExecutor) -
         )
     except BoltError as exc:
         pool.shutdown(wait=False)
-        raise ConfigError(_auth_failure(exc, settings)) from None
+        raise ConfigError(_auth_failure(exc)) from None
     except (SlackClientError, OSError) as exc:
         pool.shutdown(wait=False)
         raise CsbotError(
@@ -107,7 +104,7 @@ def _bolt_app(settings: Settings, client: WebClient, pool: ThreadPoolExecutor) -
         ) from None
 
 
-def _auth_failure(exc: BoltError, settings: Settings) -> str:
+def _auth_failure(exc: BoltError) -> str:
     cause = exc.__context__
     if isinstance(cause, SlackApiError):
         error = cause.response.get("error", "unknown_error")
@@ -141,27 +138,6 @@ def http_router(runtime: Runtime) -> Router:
     return router
 
 
-def _require_credentials(settings: Settings, *, http: bool) -> None:
-    missing = []
-    if settings.slack_bot_token is None:
-        missing.append("SLACK_BOT_TOKEN (the app's Bot User OAuth Token, xoxb-...)")
-    if http and settings.slack_signing_secret is None:
-        missing.append("SLACK_SIGNING_SECRET (Basic Information > App Credentials)")
-    if not http and settings.slack_app_token is None:
-        missing.append(
-            "SLACK_APP_TOKEN (an app-level token, xapp-..., with connections:write) for Socket "
-            "Mode, or use --http with SLACK_SIGNING_SECRET to serve Slack over HTTP"
-        )
-    if missing:
-        raise ConfigError(
-            f"csbot run needs Slack credentials; missing {'; '.join(missing)}. "
-            f"Create the Slack app from manifest.yml (see README). Or, {TRY_LOCALLY}"
-        )
-    app_token = settings.slack_app_token
-    if not http and app_token is not None and not app_token.get_secret_value().startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-
-
 def prepare_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Bring the database schema to head, then build the app: what `csbot run` does first."""
     engine = make_engine(settings.database_url)
@@ -178,7 +154,7 @@ def http_server(
     settings: Settings, *, host: str, port: int, clock: Clock | None = None
 ) -> tuple[HttpServer, Runtime]:
     """The HTTP server `csbot run --http` serves (port 0 picks a free one); tests run it too."""
-    _require_credentials(settings, http=True)
+    require_credentials(settings, http=True)
     runtime = prepare_runtime(settings, clock=clock)
     try:
         return HttpServer(http_router(runtime), host=host, port=port), runtime
@@ -187,34 +163,14 @@ def http_server(
         raise CsbotError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-class _Terminated(SystemExit):
-    """SIGTERM, raised in the main thread so a container stop exits cleanly."""
-
-
-@contextmanager
-def _exit_on_sigterm() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise _Terminated(0)
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def run(settings: Settings, *, http: bool, port: int, host: str) -> int:
     """`csbot run`: HTTP with `http`, else Socket Mode. Returns the exit code."""
-    _require_credentials(settings, http=http)
+    require_credentials(settings, http=http)
     if http:
         server, runtime = http_server(settings, host=host, port=port)
         log.info("serving Slack requests at http://%s:%d%s", server.host, server.port, SLACK_PATH)
         try:
-            with _exit_on_sigterm():
+            with exit_on_sigterm():
                 server.serve_forever()
         finally:
             runtime.close()
@@ -227,11 +183,11 @@ def _run_socket_mode(settings: Settings) -> int:
     runtime = prepare_runtime(settings)
     handler = SocketModeHandler(runtime.app, app_token=settings.slack_app_token.get_secret_value())
     try:
-        with _exit_on_sigterm():
+        with exit_on_sigterm():
             _connect(handler)
             log.info("connected to Slack over Socket Mode")
             threading.Event().wait()
-    except _Terminated:
+    except Terminated:
         log.info("stopping on SIGTERM")
     finally:
         handler.close()  # type: ignore[no-untyped-call]
