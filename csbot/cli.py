@@ -6,9 +6,10 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
 from csbot.config import Settings, load_settings
-from csbot.errors import CsbotError
+from csbot.errors import CsbotError, InputError
 
 log = logging.getLogger("csbot")
 
@@ -64,6 +65,20 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings, http=args.http, port=args.port, host=args.host)
 
 
+def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.store.recompute import recompute_days
+
+    if (args.start is None) != (args.end is None):
+        raise InputError("--from and --to go together, e.g. --from 2026-01-01 --to 2026-03-31")
+    if args.date is not None and args.start is not None:
+        raise InputError("give either --date or --from/--to, not both")
+    if args.start is not None and args.start > args.end:
+        raise InputError(f"--from {args.start} is after --to {args.end}")
+    today = datetime.now(settings.tz).date()
+    start, end = (args.start, args.end) if args.start else (args.date or today,) * 2
+    return recompute_days(settings, start=start, end=end, window_days=args.window)
+
+
 def build_parser() -> _Parser:
     parser = _Parser(
         prog="csbot",
@@ -106,7 +121,34 @@ def build_parser() -> _Parser:
     run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests")
     run.add_argument("--port", type=_port, default=3000, help="HTTP port (default 3000)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    recompute = _add(
+        sub,
+        "recompute",
+        _cmd_recompute,
+        "compute every group's health and churn risk for a day and store the snapshots",
+        "csbot recompute --from 2026-01-01 --to 2026-03-31 --window 30",
+    )
+    recompute.add_argument("--date", type=_date, help="day to compute (default: today)")
+    recompute.add_argument("--from", dest="start", type=_date, help="first day of a range")
+    recompute.add_argument("--to", dest="end", type=_date, help="last day of a range")
+    recompute.add_argument(
+        "--window", type=_window, default=None, help="window in days, 1-365 (default: config)"
+    )
     return parser
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _window(value: str) -> int:
+    number = _positive(value.removesuffix("d"))
+    if number > 365:
+        raise argparse.ArgumentTypeError(f"{value!r} is longer than a year (at most 365 days)")
+    return number
 
 
 def _positive(value: str) -> int:

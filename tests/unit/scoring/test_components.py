@@ -47,8 +47,9 @@ def test_engagement_by_the_formula() -> None:
 
 
 def test_engagement_caps_each_ratio_at_one() -> None:
-    busy = UsageTotals(days=1, active_users=50, sessions=10, session_minutes=900.0,
-                       documents=10_000)  # fmt: skip
+    busy = UsageTotals(
+        days=1, active_users=50, sessions=10, session_minutes=900.0, documents=10_000
+    )
     part = engagement(busy, seats=10, targets=TARGETS, weights=EngagementWeights())
     assert part.value == pytest.approx(100.0)
 

@@ -44,8 +44,15 @@ def test_steady_group_scores_by_hand() -> None:
 
 
 def test_a_falling_group_explains_itself() -> None:
-    worse = UsageTotals(days=30, active_users=120, sessions=150, session_minutes=1200.0,
-                        documents=600, patients_total=1000, patients_billable=500)  # fmt: skip
+    worse = UsageTotals(
+        days=30,
+        active_users=120,
+        sessions=150,
+        session_minutes=1200.0,
+        documents=600,
+        patients_total=1000,
+        patients_billable=500,
+    )
     result = score_group(steady(usage=worse))
     # billability 50 (-30 -> -12 pts); engagement 100*(0.5*0.4 + 0.3*0.25 + 0.2*0.4) = 35.5
     health = result.health
@@ -73,14 +80,26 @@ def test_a_falling_group_explains_itself() -> None:
 
 def test_support_onboarding_renewal_and_touch_factors() -> None:
     inputs = steady(
-        profile=GroupProfile(id=1, name="X", plan="growth", seats=10, arr=120_000.0,
-                             renewal_date=date(2026, 5, 15), contract_start=date(2026, 1, 1)),
-        support=SupportFacts(open_high_priority=2, first_response_hours=(30.0, 20.0, 40.0),
-                             latest_nps=4, latest_nps_day=date(2026, 3, 2), csat_average=3.2,
-                             csat_count=5),
+        profile=GroupProfile(
+            id=1,
+            name="X",
+            plan="growth",
+            seats=10,
+            arr=120_000.0,
+            renewal_date=date(2026, 5, 15),
+            contract_start=date(2026, 1, 1),
+        ),
+        support=SupportFacts(
+            open_high_priority=2,
+            first_response_hours=(30.0, 20.0, 40.0),
+            latest_nps=4,
+            latest_nps_day=date(2026, 3, 2),
+            csat_average=3.2,
+            csat_count=5,
+        ),
         onboarding=OnboardingFacts(total=10, done=6, overdue=2, last_done=date(2026, 3, 1)),
         last_touch=date(2026, 2, 1),
-    )  # fmt: skip
+    )
     factors = {f.id: f for f in score_group(inputs).churn.factors}
     assert factors[FactorId.OPEN_HIGH_PRIORITY].evidence == "2 open high/urgent tickets"
     assert factors[FactorId.SLOW_FIRST_RESPONSE].evidence == (

@@ -63,9 +63,14 @@ def test_health_is_monotone_in_each_component(
 def test_band_matches_the_thresholds(score: float) -> None:
     band = band_for(score)
     expected = (
-        Band.EXCELLENT if score >= 80 else Band.GOOD if score >= 60
-        else Band.NEEDS_ATTENTION if score >= 40 else Band.CRITICAL
-    )  # fmt: skip
+        Band.EXCELLENT
+        if score >= 80
+        else Band.GOOD
+        if score >= 60
+        else Band.NEEDS_ATTENTION
+        if score >= 40
+        else Band.CRITICAL
+    )
     assert band is expected
 
 

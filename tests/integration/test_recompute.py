@@ -1,0 +1,224 @@
+"""Set-based loading, recompute and `csbot recompute`, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from recompute_seed import AS_OF, seed
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.cli import main
+from csbot.scoring import Band, FactorId, RiskLevel, score_group
+from csbot.scoring.inputs import MonthAmount, OnboardingFacts, UsageTotals
+from csbot.store.loading import load_scoring_inputs
+from csbot.store.models import HealthSnapshot
+from csbot.store.recompute import recompute
+from csbot.store.snapshots import previous_bands, snapshot_series
+
+NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ids(sessions: sessionmaker[Session]) -> dict[str, int]:
+    with sessions.begin() as session:
+        return seed(session)
+
+
+def test_loader_sums_windows_and_picks_facts_as_of_the_day(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with sessions() as session:
+        inputs = load_scoring_inputs(session, as_of=AS_OF, window_days=30)
+    alpha = inputs[ids["alpha"]]
+    month = UsageTotals(
+        days=30,
+        active_users=240,
+        sessions=300,
+        session_minutes=3000.0,
+        documents=1200,
+        patients_total=900,
+        patients_billable=720,
+    )
+    assert alpha.usage == month
+    assert alpha.previous_usage == month  # the day after as_of is not counted
+    assert alpha.revenue_months == tuple(MonthAmount(date(2026, m, 1), 10_000.0) for m in (1, 2, 3))
+    support = alpha.support
+    assert support.open_high_priority == 2  # one still open, one resolved only after as_of
+    assert sorted(support.first_response_hours) == pytest.approx([1.0, 2.0, 30.0])
+    assert (support.latest_nps, support.latest_nps_day) == (5, date(2026, 3, 1))
+    assert (support.csat_average, support.csat_count) == (pytest.approx(3.5), 2)
+    assert alpha.onboarding == OnboardingFacts(
+        total=3, done=1, overdue=1, last_done=date(2026, 3, 1)
+    )
+    assert alpha.last_touch == date(2026, 3, 10)
+    assert inputs[ids["beta"]].usage == UsageTotals()
+    assert inputs[ids["gamma"]].usage.days == 10
+    assert inputs[ids["gamma"]].previous_usage == UsageTotals()
+
+
+def test_loader_can_limit_to_some_groups(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with sessions() as session:
+        inputs = load_scoring_inputs(session, as_of=AS_OF, window_days=7, group_ids=[ids["gamma"]])
+    assert list(inputs) == [ids["gamma"]]
+    assert inputs[ids["gamma"]].usage.days == 7
+
+
+def test_recompute_stores_what_scoring_each_group_alone_gives(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with sessions.begin() as session:
+        result = recompute(session, as_of=AS_OF, computed_at=NOW)
+    assert result.skipped == (ids["beta"],)
+    alpha = result.scores[ids["alpha"]]
+    assert alpha.health.score == pytest.approx(74.0)
+    assert alpha.health.band is Band.GOOD
+    assert [f.id for f in alpha.churn.factors] == [
+        FactorId.OPEN_HIGH_PRIORITY,
+        FactorId.NPS_DETRACTOR,
+        FactorId.ONBOARDING_STALLED,
+    ]
+    assert alpha.churn.level is RiskLevel.MEDIUM
+    with sessions() as session:
+        for gid in (ids["alpha"], ids["gamma"]):
+            alone = load_scoring_inputs(session, as_of=AS_OF, window_days=30, group_ids=[gid])
+            assert score_group(alone[gid]) == result.scores[gid]
+        rows = {r.group_id: r for r in session.scalars(select(HealthSnapshot))}
+    assert set(rows) == {ids["alpha"], ids["gamma"]}
+    stored = rows[ids["alpha"]]
+    assert (stored.day, stored.window_days, stored.band) == (AS_OF, 30, "Good")
+    assert stored.score == pytest.approx(74.0)
+    assert (stored.billability, stored.engagement, stored.revenue) == pytest.approx((80, 65, 75))
+    assert (stored.churn_risk, stored.churn_level) == (30, "medium")
+    assert stored.arr_at_risk == pytest.approx(120_000 * 0.15)
+    assert stored.factors[0] == {
+        "id": "open_high_priority_tickets",
+        "title": "Open high-priority tickets",
+        "evidence": "2 open high/urgent tickets",
+        "points": 10,
+    }
+    assert stored.computed_at == NOW
+    assert rows[ids["gamma"]].revenue is None
+
+
+def test_recompute_twice_replaces_never_duplicates(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    for _ in range(2):
+        with sessions.begin() as session:
+            recompute(session, as_of=AS_OF, computed_at=NOW)
+    with sessions.begin() as session:
+        recompute(session, as_of=AS_OF, computed_at=NOW + timedelta(hours=1), window_days=7)
+    with sessions() as session:
+        rows = session.execute(
+            select(HealthSnapshot.window_days, func.count()).group_by(HealthSnapshot.window_days)
+        )
+        counts = {days: n for days, n in rows}
+        stamps = set(
+            session.scalars(
+                select(HealthSnapshot.computed_at).where(HealthSnapshot.window_days == 30)
+            )
+        )
+    assert counts == {30: 2, 7: 2}
+    assert stamps == {NOW}
+
+
+def test_history_gives_the_slope_and_the_previous_band(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    start = AS_OF - timedelta(days=5)
+    for offset in range(6):
+        with sessions.begin() as session:
+            result = recompute(session, as_of=start + timedelta(days=offset), computed_at=NOW)
+    alpha = result.scores[ids["alpha"]]
+    assert alpha.trend.snapshots == 6
+    assert alpha.trend.slope_per_day == pytest.approx(0.0, abs=1e-9)
+    gamma = result.scores[ids["gamma"]]
+    assert gamma.trend.snapshots == 6
+    assert result.previous_bands[ids["alpha"]] is Band.GOOD
+    with sessions() as session:
+        series = snapshot_series(
+            session, group_id=ids["gamma"], window_days=30, start=start, end=AS_OF
+        )
+        assert previous_bands(session, before=start, window_days=30) == {}
+    assert [p.day for p in series] == [start + timedelta(days=i) for i in range(6)]
+
+
+def test_slope_comes_from_earlier_snapshots_and_today(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with sessions.begin() as session:
+        session.add_all(
+            HealthSnapshot(
+                group_id=ids["alpha"],
+                day=AS_OF - timedelta(days=d),
+                window_days=30,
+                score=74.0 + 2 * d,
+                band="Good",
+                computed_at=NOW,
+            )
+            for d in (1, 2, 3)
+        )
+        session.add(
+            HealthSnapshot(
+                group_id=ids["alpha"],
+                day=AS_OF - timedelta(days=40),
+                window_days=30,
+                score=0.0,
+                band="Critical",
+                computed_at=NOW,
+            )
+        )
+    with sessions.begin() as session:
+        result = recompute(session, as_of=AS_OF, computed_at=NOW)
+    trend = result.scores[ids["alpha"]].trend
+    assert trend.snapshots == 4  # three in the window before today, and today; not day -40
+    assert trend.slope_per_day == pytest.approx(-2.0)
+    assert trend.direction == "falling"
+
+
+def test_cli_recompute_replays_a_range(
+    database_url: str,
+    sessions: sessionmaker[Session],
+    ids: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    code = main(["recompute", "--from", "2026-03-29", "--to", "2026-03-31", "--window", "30"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert [line.split(" ", 1)[0] for line in out] == ["2026-03-29", "2026-03-30", "2026-03-31"]
+    assert "2 groups scored (" in out[-1]
+    assert "1 without data yet" in out[-1]
+    with sessions() as session:
+        days = sorted(set(session.scalars(select(HealthSnapshot.day))))
+    assert days == [date(2026, 3, 29), date(2026, 3, 30), date(2026, 3, 31)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["recompute", "--from", "2026-03-01"], "--from and --to go together"),
+        (
+            ["recompute", "--date", "2026-03-01", "--from", "2026-03-01", "--to", "2026-03-02"],
+            "either --date or --from/--to",
+        ),
+        (["recompute", "--from", "2026-03-05", "--to", "2026-03-01"], "is after --to"),
+    ],
+)
+def test_cli_recompute_refuses_bad_ranges(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_cli_recompute_refuses_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["recompute", "--date", "31/03/2026"])
+    assert exited.value.code == 2
+    assert "is not a date; use YYYY-MM-DD" in capsys.readouterr().err
