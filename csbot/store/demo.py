@@ -1,0 +1,95 @@
+"""`csbot demo`: load deterministic demo physician groups, replacing earlier demo data.
+
+The same seed, size and `as_of` always give the same rows, so tests and benchmarks can rely on
+them. Which group plays which part is fixed by position: see `archetype_for` and
+`demo_groups_by_archetype`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date, datetime
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from csbot.config import Settings
+from csbot.errors import StoreError
+from csbot.store.db import describe_url, make_engine, session_factory, transaction, upgrade
+from csbot.store.demo_load import (
+    TABLES,
+    Progress,
+    delete_demo_rows,
+    demo_groups_by_archetype,
+    load_demo,
+)
+from csbot.store.demo_profile import Archetype, archetype_for, demo_external_id, index_of
+
+__all__ = [
+    "TABLES",
+    "Archetype",
+    "archetype_for",
+    "delete_demo_rows",
+    "demo_external_id",
+    "demo_groups_by_archetype",
+    "index_of",
+    "load_demo",
+    "run_demo",
+]
+
+
+def _progress_printer(err: TextIO, started: float) -> Progress:
+    def report(done: int, total: int) -> None:
+        if total >= 1000 and (done % 1000 == 0 or done == total):
+            elapsed = time.perf_counter() - started
+            print(f"demo: {done:,}/{total:,} groups ({elapsed:.1f} s)", file=err, flush=True)
+
+    return report
+
+
+def summary(counts: dict[str, int], *, where: str, as_of: date, days: int, seed: int,
+            seconds: float) -> str:  # fmt: skip
+    """What `csbot demo` prints: what was loaded where, rows per table, and what to try next."""
+    total = sum(counts.values())
+    rate = total / max(seconds, 1e-9)
+    return "\n".join(
+        [
+            f"demo: {counts['physician_group']:,} groups, {days} days to {as_of.isoformat()} "
+            f"(seed {seed}) loaded into {where}",
+            *(f"  {table:<16}{n:>12,}" for table, n in counts.items()),
+            f"  {'total':<16}{total:>12,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)",
+            'try: csbot ask "/cs health Acme 30d"',
+        ]
+    )
+
+
+def run_demo(
+    settings: Settings, *, groups: int, days: int, seed: int, as_of: date | None = None,
+    out: TextIO | None = None, err: TextIO | None = None,
+) -> int:  # fmt: skip
+    """The `csbot demo` command: upgrade the schema, load demo data, print a summary.
+
+    "Today" is read here, once, in the configured time zone unless `as_of` is given.
+    """
+    out, err = out or sys.stdout, err or sys.stderr
+    as_of = as_of or datetime.now(settings.tz).date()
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        started = time.perf_counter()
+        with transaction(session_factory(engine)) as session:
+            counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
+                               progress=_progress_printer(err, started))  # fmt: skip
+        seconds = time.perf_counter() - started
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"loading demo data failed and nothing was changed: {exc.__class__.__name__}: "
+            f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+        ) from None
+    finally:
+        engine.dispose()
+    where = describe_url(settings.database_url)
+    text = summary(counts, where=where, as_of=as_of, days=days, seed=seed, seconds=seconds)
+    print(text, file=out)
+    return 0

@@ -1,0 +1,287 @@
+"""`csbot demo`: deterministic, idempotent demo data whose archetypes look like they promise."""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.cli import main
+from csbot.store import models as m
+from csbot.store.demo import TABLES, Archetype, demo_groups_by_archetype, load_demo
+from csbot.store.demo_profile import group_specs
+
+AS_OF = date(2026, 3, 16)
+MIDNIGHT = datetime(2026, 3, 16, tzinfo=UTC)
+
+
+def _load(sessions: sessionmaker[Session], groups: int = 12, days: int = 120) -> dict[str, int]:
+    with sessions.begin() as session:
+        return load_demo(session, groups=groups, days=days, seed=7, as_of=AS_OF)
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {
+        name: session.scalar(select(func.count()).select_from(m.Base.metadata.tables[name])) or 0
+        for name in TABLES
+    }
+
+
+def _digest(session: Session) -> str:
+    """A hash of every demo row, with surrogate ids replaced by the natural keys they stand for."""
+    ext = dict(session.execute(select(m.PhysicianGroup.id, m.PhysicianGroup.external_id)).all())
+    plan_group = dict(session.execute(select(m.SuccessPlan.id, m.SuccessPlan.group_id)).all())
+    goals = session.execute(select(m.Goal.id, m.Goal.plan_id, m.Goal.title))
+    goal_key = {gid: (ext[plan_group[pid]], title) for gid, pid, title in goals}
+    digest = hashlib.sha256()
+    for name in TABLES:
+        rows = []
+        for mapping in session.execute(select(m.Base.metadata.tables[name])).mappings():
+            row: dict[str, Any] = dict(mapping)
+            row.pop("id", None)
+            if "group_id" in row:
+                row["group_id"] = ext[row["group_id"]]
+            if "plan_id" in row:
+                row["plan_id"] = ext[plan_group[row["plan_id"]]]
+            if row.get("goal_id") is not None:
+                row["goal_id"] = goal_key[row["goal_id"]]
+            rows.append(repr(sorted(row.items())))
+        digest.update("\n".join(sorted(rows)).encode())
+    return digest.hexdigest()
+
+
+def test_running_twice_gives_the_same_rows_not_twice_the_rows(
+    sessions: sessionmaker[Session],
+) -> None:
+    loaded = _load(sessions)
+    with sessions() as session:
+        first_counts, first_digest = _counts(session), _digest(session)
+    _load(sessions)
+    with sessions() as session:
+        assert _counts(session) == first_counts
+        assert _digest(session) == first_digest
+    assert first_counts == loaded
+    assert first_counts["physician_group"] == 12
+    assert all(n > 0 for n in first_counts.values()), first_counts
+
+
+def test_another_seed_gives_other_rows(sessions: sessionmaker[Session]) -> None:
+    _load(sessions)
+    with sessions() as session:
+        seven = _digest(session)
+    with sessions.begin() as session:
+        load_demo(session, groups=12, days=120, seed=8, as_of=AS_OF)
+    with sessions() as session:
+        assert _digest(session) != seven
+
+
+def test_acme_is_there_and_declining_toward_renewal(sessions: sessionmaker[Session]) -> None:
+    _load(sessions)
+    with sessions() as session:
+        acme = session.scalars(
+            select(m.PhysicianGroup).where(m.PhysicianGroup.name.like("Acme%"))
+        ).one()
+        by_archetype = demo_groups_by_archetype(session)
+    assert acme.name == "Acme Family Medicine"
+    assert "Acme" in acme.aliases
+    assert acme.id == by_archetype[Archetype.DECLINING][0]
+    assert AS_OF < acme.renewal_date <= AS_OF + timedelta(days=90)
+
+
+def test_every_archetype_is_present(sessions: sessionmaker[Session]) -> None:
+    _load(sessions)
+    with sessions() as session:
+        found = demo_groups_by_archetype(session)
+    assert {a for a, ids in found.items() if ids} == set(Archetype)
+
+
+def _ids(session: Session, archetype: Archetype) -> list[int]:
+    return demo_groups_by_archetype(session)[archetype]
+
+
+def _tickets(session: Session, archetype: Archetype) -> list[m.Ticket]:
+    query = select(m.Ticket).where(m.Ticket.group_id.in_(_ids(session, archetype)))
+    return list(session.scalars(query))
+
+
+def _first_response_hours(tickets: list[m.Ticket]) -> float:
+    return statistics.median(
+        (t.first_response_at - t.opened_at).total_seconds() / 3600
+        for t in tickets
+        if t.first_response_at is not None
+    )
+
+
+def test_support_heavy_groups_wait_longer_with_more_open_tickets(
+    sessions: sessionmaker[Session],
+) -> None:
+    _load(sessions)
+    with sessions() as session:
+        heavy = _tickets(session, Archetype.SUPPORT_HEAVY)
+        thriving = _tickets(session, Archetype.THRIVING)
+        csat = session.execute(
+            select(m.Survey.group_id, m.Survey.score).where(m.Survey.kind == "csat")
+        ).all()
+        heavy_ids = set(_ids(session, Archetype.SUPPORT_HEAVY))
+    open_heavy = sum(t.status != "resolved" for t in heavy)
+    assert open_heavy > 3 * sum(t.status != "resolved" for t in thriving)
+    assert _first_response_hours(heavy) > 24 > _first_response_hours(thriving)
+    assert statistics.mean(s for g, s in csat if g in heavy_ids) < 3
+    assert {t.source for t in heavy} == {"demo"}
+
+
+def test_onboarding_groups_are_midway_with_overdue_tasks(sessions: sessionmaker[Session]) -> None:
+    _load(sessions)
+    with sessions() as session:
+        ids = _ids(session, Archetype.ONBOARDING)
+        groups = list(session.scalars(select(m.PhysicianGroup).where(m.PhysicianGroup.id.in_(ids))))
+        tasks = list(session.scalars(select(m.OnboardingTask)))
+    for group in groups:
+        assert group.onboarding_phase in ("Configuration", "Training")
+        assert group.go_live_date is not None and group.go_live_date > AS_OF
+        own = [t for t in tasks if t.group_id == group.id]
+        assert any(t.done_at is None and t.due is not None and t.due < AS_OF for t in own)
+        assert any(t.done_at is not None for t in own)
+        assert any(t.kind == "module" for t in own)
+    mature = [t for t in tasks if t.group_id not in ids]
+    assert mature and all(t.done_at is not None and t.done_at < MIDNIGHT for t in mature)
+
+
+def test_detractors_latest_nps_is_six_or_below(sessions: sessionmaker[Session]) -> None:
+    _load(sessions)
+    with sessions() as session:
+        for group_id in _ids(session, Archetype.DETRACTOR):
+            latest = session.scalars(
+                select(m.Survey.score)
+                .where(m.Survey.group_id == group_id, m.Survey.kind == "nps")
+                .order_by(m.Survey.day.desc())
+                .limit(1)
+            ).one()
+            assert 0 <= latest <= 6
+
+
+def _usage(session: Session, group_id: int, first_ago: int, last_ago: int) -> tuple[float, float]:
+    """(billable share, mean active users) from `first_ago` to `last_ago` days before AS_OF."""
+    u = m.DailyUsage
+    row = session.execute(
+        select(func.sum(u.patients_billable), func.sum(u.patients_total), func.avg(u.active_users))
+        .where(u.group_id == group_id)
+        .where(u.day.between(AS_OF - timedelta(days=first_ago), AS_OF - timedelta(days=last_ago)))
+    ).one()
+    return row[0] / row[1], float(row[2])
+
+
+@pytest.mark.parametrize("archetype", [Archetype.DECLINING, Archetype.COLLAPSING])
+def test_falling_groups_use_less_than_two_months_earlier(
+    sessions: sessionmaker[Session], archetype: Archetype
+) -> None:
+    _load(sessions)
+    with sessions() as session:
+        for group_id in _ids(session, archetype):
+            recent_billable, recent_users = _usage(session, group_id, 29, 0)
+            earlier_billable, earlier_users = _usage(session, group_id, 89, 60)
+            assert recent_billable < earlier_billable - 0.1
+            assert recent_users < 0.75 * earlier_users
+
+
+def _touches(session: Session, group_ids: list[int]) -> list[m.Activity]:
+    query = select(m.Activity).where(
+        m.Activity.group_id.in_(group_ids), m.Activity.kind.in_(("meeting", "call"))
+    )
+    return list(session.scalars(query))
+
+
+def test_falling_groups_had_no_meeting_lately_and_healthy_ones_have_one_booked(
+    sessions: sessionmaker[Session],
+) -> None:
+    _load(sessions)
+    with sessions() as session:
+        falling = _ids(session, Archetype.DECLINING) + _ids(session, Archetype.COLLAPSING)
+        thriving = _ids(session, Archetype.THRIVING)
+        falling_touches = _touches(session, falling)
+        thriving_touches = _touches(session, thriving)
+    assert falling_touches
+    assert max(a.occurred_at for a in falling_touches) < MIDNIGHT - timedelta(days=30)
+    booked = {a.group_id for a in thriving_touches if a.occurred_at > MIDNIGHT}
+    assert booked == set(thriving)
+
+
+def test_nothing_happened_after_as_of(sessions: sessionmaker[Session]) -> None:
+    _load(sessions)
+    with sessions() as session:
+        assert session.scalar(select(func.max(m.DailyUsage.day))) == AS_OF
+        assert session.scalar(select(func.min(m.DailyUsage.day))) == AS_OF - timedelta(days=119)
+        assert session.scalar(select(func.max(m.Survey.day))) <= AS_OF  # type: ignore[operator]
+        for column in (m.Ticket.opened_at, m.Ticket.first_response_at, m.Ticket.resolved_at):
+            assert session.scalar(select(func.max(column))) < MIDNIGHT  # type: ignore[operator]
+        done = session.scalar(select(func.max(m.ActionItem.done_at)))
+        assert done is not None and done < MIDNIGHT
+        future = session.scalars(select(m.Activity).where(m.Activity.occurred_at >= MIDNIGHT))
+        assert {(a.kind, a.subtype) for a in future} <= {("meeting", "check-in"),
+                                                        ("meeting", "qbr"),
+                                                        ("meeting", "go-live")}  # fmt: skip
+
+
+def test_contacts_are_fictional_and_include_the_internal_team(
+    sessions: sessionmaker[Session],
+) -> None:
+    _load(sessions, groups=3, days=30)
+    with sessions() as session:
+        contacts = list(session.scalars(select(m.Contact)))
+    external = [c for c in contacts if not c.internal]
+    assert all(c.email and c.email.endswith(".example.com") for c in contacts)
+    assert all(c.phone and "555-01" in c.phone for c in external)
+    for group_id in {c.group_id for c in contacts}:
+        own = [c for c in contacts if c.group_id == group_id]
+        assert 3 <= sum(not c.internal for c in own) <= 5
+        assert {c.role for c in own if c.internal} == {
+            "Customer Success Manager", "Support Engineer", "Account Executive"
+        }  # fmt: skip
+        assert all(c.slack_user_id for c in own if c.internal)
+
+
+def test_real_groups_and_their_rows_survive_a_rerun(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        real = m.PhysicianGroup(
+            external_id="crm-42", name="Summit Urology", slug="summit-urology", specialty="Urology",
+            region="West", plan="growth", seats=20, contract_start=date(2024, 1, 1),
+            renewal_date=date(2027, 1, 1), arr=120000, created_at=MIDNIGHT,
+        )  # fmt: skip
+        session.add(real)
+        session.flush()
+        session.add(m.DailyUsage(group_id=real.id, day=AS_OF, active_users=3, sessions=4,
+                                 session_minutes=40, documents_processed=9, patients_total=10,
+                                 patients_billable=8))  # fmt: skip
+        real_id = real.id
+    _load(sessions, groups=30, days=30)  # a demo group of this name would clash with it
+    _load(sessions, groups=30, days=30)
+    with sessions() as session:
+        names = session.scalars(select(m.PhysicianGroup.name)).all()
+        assert session.get(m.PhysicianGroup, real_id) is not None
+        assert session.scalar(select(func.count()).where(m.DailyUsage.group_id == real_id)) == 1
+    assert len(names) == 31 and len(set(names)) == 31
+    assert "Summit Urology (demo)" in names
+
+
+def test_names_stay_unique_for_ten_thousand_groups() -> None:
+    specs = group_specs(groups=10_000, seed=7, as_of=AS_OF, days=30)
+    assert len({s.name for s in specs}) == len({s.slug for s in specs}) == 10_000
+    assert sum(s.name.startswith("Acme") for s in specs) == 1
+
+
+def test_csbot_demo_prints_a_summary_and_reruns_cleanly(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "5", "--days", "30"]) == 0
+        assert main(["demo", "--groups", "5", "--days", "30"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("demo: 5 groups, 30 days to 2026-03-16 (seed 7)") == 2
+    assert "daily_usage" in out and 'try: csbot ask "/cs health Acme 30d"' in out
