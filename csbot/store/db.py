@@ -21,6 +21,7 @@ from csbot.errors import StoreError
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 0x6373626F74  # "csbot": the advisory lock key that serialises migrations
 
 
 def normalize_url(url: str) -> str:
@@ -111,6 +112,9 @@ def upgrade(engine: Engine) -> str | None:
     cfg = _alembic_config()
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Replicas starting together: one migrates, the others wait, then find head.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:

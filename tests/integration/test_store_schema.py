@@ -86,3 +86,17 @@ def test_unreachable_database_is_a_store_error_naming_the_url_without_password()
     assert "127.0.0.1:9/nowhere" in str(err.value)
     assert "s3cret" not in str(err.value)
     assert "CSBOT_DATABASE_URL" in str(err.value)
+
+
+def test_replicas_upgrading_at_once_both_end_at_head(database_url: str) -> None:
+    """Two processes starting together must not both try to create the tables."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite is one process; replicas run on PostgreSQL")
+    engines = [make_engine(database_url) for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        revisions = list(pool.map(upgrade, engines))
+    assert revisions == [head_revision(), head_revision()]
+    for eng in engines:
+        eng.dispose()
