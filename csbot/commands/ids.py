@@ -1,0 +1,82 @@
+"""Every action_id, block_id and callback_id csbot puts into Slack, in one place.
+
+Elements that repeat inside one block (panel buttons, pick-group buttons) need distinct
+action_ids, so they get a suffix: `action_id(ActionId.PANEL, "health")` -> "panel:health".
+Listeners match the whole family with `action_pattern(ActionId.PANEL)`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+__all__ = [
+    "SEPARATOR",
+    "ActionId",
+    "BlockId",
+    "CallbackId",
+    "action_id",
+    "action_pattern",
+    "split_action_id",
+]
+
+SEPARATOR = ":"
+
+
+class ActionId(StrEnum):
+    """Interactive elements. Members marked "family" take a suffix via action_id()."""
+
+    PANEL = "panel"  # family: panel:<Panel value>
+    WINDOW_SELECT = "window_select"
+    GROUP_SELECT = "group_select"  # external select, options from the type-ahead
+    PICK_GROUP = "pick_group"  # family: pick_group:<group id>
+    LOG_TICKET = "log_ticket"
+    LOG_MEETING = "log_meeting"
+    OPEN_CARD = "open_card"  # family in lists: open_card:<group id>
+    SNOOZE = "snooze"
+    ACKNOWLEDGE = "acknowledge"
+    EXPORT = "export"
+    REFRESH = "refresh"
+    LIST_BAND_SELECT = "list_band_select"
+    HELP = "help"
+
+
+class BlockId(StrEnum):
+    """Blocks whose content a handler reads back or replaces."""
+
+    HEADER = "header"
+    CONTROLS = "controls"  # group picker + window select
+    PANELS = "panels"  # panel buttons (actions blocks hold at most 25 elements)
+    PANELS_MORE = "panels_more"
+    FACTS = "facts"
+    CHART = "chart"
+    REASONS = "reasons"
+    ACTIONS = "actions"
+    PICK_GROUP = "pick_group"
+    HELP = "help"
+    STATUS = "status"  # "working on it" / error line
+
+
+class CallbackId(StrEnum):
+    """Shortcuts and modal views."""
+
+    LOG_CS_NOTE = "log_cs_note"  # message shortcut
+    LOG_TICKET = "log_ticket"  # modal
+    LOG_MEETING = "log_meeting"  # modal
+    LOG_NOTE = "log_note"  # modal
+
+
+def action_id(base: ActionId, suffix: object) -> str:
+    """`base:suffix`, e.g. "panel:health" or "pick_group:42"."""
+    return f"{base.value}{SEPARATOR}{suffix}"
+
+
+def action_pattern(base: ActionId) -> re.Pattern[str]:
+    """Matches the bare id and every suffixed one, for `app.action(action_pattern(...))`."""
+    return re.compile(rf"^{re.escape(base.value)}(?:{SEPARATOR}.*)?$")
+
+
+def split_action_id(value: str) -> tuple[ActionId, str | None]:
+    """("panel", "health") from "panel:health"; raises ValueError for an id csbot never sent."""
+    base, sep, suffix = value.partition(SEPARATOR)
+    return ActionId(base), (suffix if sep else None)

@@ -1,0 +1,278 @@
+"""The /cs grammar: what people type, as typed, becomes one request or a clear InputError."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csbot.commands.grammar import (
+    DEFAULT_WINDOW_DAYS,
+    HelpRequest,
+    ListRequest,
+    LogRequest,
+    Panel,
+    PanelRequest,
+    parse_command,
+    parse_window,
+    window_label,
+)
+from csbot.errors import CsbotError, InputError
+
+
+def panel(text: str) -> PanelRequest:
+    request = parse_command(text)
+    assert isinstance(request, PanelRequest), request
+    return request
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t\n", "help", "HELP", "?", "--help", "help me"])
+def test_empty_text_and_help_words_show_help(text: str) -> None:
+    assert parse_command(text) == HelpRequest(reason=None)
+
+
+def test_first_word_that_is_not_a_panel_means_overview_with_default_window() -> None:
+    assert parse_command("Acme") == PanelRequest(
+        panel=Panel.OVERVIEW, group_query="Acme", window_days=DEFAULT_WINDOW_DAYS, private=False
+    )
+
+
+def test_panel_group_of_several_words_and_window() -> None:
+    assert parse_command("health acme family 90d") == PanelRequest(
+        panel=Panel.HEALTH, group_query="acme family", window_days=90
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("eng", Panel.ENGAGEMENT),
+        ("REV", Panel.REVENUE),
+        ("sup", Panel.SUPPORT),
+        ("risk", Panel.CHURN),
+        ("adopt", Panel.ADOPTION),
+        ("onb", Panel.ONBOARDING),
+        ("tl", Panel.TIMELINE),
+        ("plan", Panel.PLANS),
+        ("success", Panel.PLANS),
+        ("comms", Panel.CONTACTS),
+        ("people", Panel.CONTACTS),
+        ("Overview", Panel.OVERVIEW),
+        ("contacts", Panel.CONTACTS),
+    ],
+)
+def test_panel_names_and_aliases_in_any_case(word: str, expected: Panel) -> None:
+    assert panel(f"{word} Acme").panel is expected
+
+
+def test_every_panel_value_is_its_own_word() -> None:
+    for member in Panel:
+        assert panel(f"{member.value} Acme").panel is member
+
+
+def test_odd_spacing_and_case() -> None:
+    request = panel("   HEALTH\t\u00a0 Acme   Family\u200b   90D  ")
+    assert (request.panel, request.group_query, request.window_days) == (
+        Panel.HEALTH,
+        "Acme Family",
+        90,
+    )
+
+
+def test_unicode_names_are_kept_as_typed() -> None:
+    assert panel("health Zürich Pädiatrie 7d").group_query == "Zürich Pädiatrie"
+    # A decomposed "ü" (u + combining diaeresis) arrives composed.
+    assert panel("Zu\u0308rich").group_query == "Zürich"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"acme family"',
+        "\u201cacme family\u201d",
+        "\u201eacme family\u201c",
+        "'acme family'",
+        "\u2018acme family\u2019",
+        "\u00abacme family\u00bb",
+    ],
+)
+def test_plain_and_smart_quotes_around_the_group(text: str) -> None:
+    assert panel(f"engagement {text} 7d").group_query == "acme family"
+
+
+def test_quoted_panel_word_is_a_group_name() -> None:
+    request = panel('"Revenue Partners" 7d')
+    assert (request.panel, request.group_query) == (Panel.OVERVIEW, "Revenue Partners")
+
+
+def test_apostrophes_inside_names_are_not_quotes() -> None:
+    assert panel("St. Mary's Clinic").group_query == "St. Mary's Clinic"
+    assert panel("St. Mary\u2019s Clinic").group_query == "St. Mary's Clinic"
+
+
+def test_unclosed_quote_runs_to_the_end() -> None:
+    assert panel('health "acme family').group_query == "acme family"
+
+
+@pytest.mark.parametrize(
+    "text", ["private health Acme", "health private Acme", "health Acme 7d PRIVATE"]
+)
+def test_private_anywhere(text: str) -> None:
+    request = panel(text)
+    assert request.private is True
+    assert request.group_query == "Acme"
+
+
+def test_quoted_private_is_part_of_the_name() -> None:
+    request = panel('"Private Practice Partners"')
+    assert (request.private, request.group_query) == (False, "Private Practice Partners")
+
+
+@pytest.mark.parametrize(
+    ("token", "days"),
+    [("7d", 7), ("30d", 30), ("90d", 90), ("365d", 365), ("4w", 28), ("52w", 364), ("14D", 14),
+     ("10days", 10), ("2weeks", 14), ("30 days", 30), ("4 w", 28)],
+)  # fmt: skip
+def test_windows_in_days_and_weeks(token: str, days: int) -> None:
+    assert panel(f"health Acme {token}").window_days == days
+    assert parse_window(token) == days
+
+
+def test_window_may_come_before_the_group() -> None:
+    request = panel("health 7d Acme")
+    assert (request.group_query, request.window_days) == ("Acme", 7)
+
+
+@pytest.mark.parametrize("window", ["0d", "400d", "30x", "-3d", "53w", "1y", "3m", "4.5w", "+7d"])
+def test_bad_window_says_what_is_allowed(window: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_command(f"health Acme {window}")
+    message = str(caught.value)
+    assert window in message
+    assert "7d" in message and "30d" in message and "90d" in message
+
+
+def test_huge_window_number_is_an_input_error_not_a_crash() -> None:
+    with pytest.raises(InputError, match="outside 1 to 365 days"):
+        parse_command("health Acme " + "9" * 5000 + "d")
+
+
+def test_two_windows_are_refused() -> None:
+    with pytest.raises(InputError, match="one window"):
+        parse_command("health Acme 7d 90d")
+
+
+def test_numbers_and_unit_like_words_inside_names_stay_in_the_name() -> None:
+    assert panel("Clinic 42").group_query == "Clinic 42"
+    assert panel("3M Dermatology 7d").group_query == "3M Dermatology"
+
+
+def test_panel_without_group_shows_help_with_a_reason() -> None:
+    request = parse_command("health 90d")
+    assert isinstance(request, HelpRequest)
+    assert request.reason is not None and "/cs health Acme" in request.reason
+
+
+def test_punctuation_only_is_not_a_group() -> None:
+    assert isinstance(parse_command("health ... !!"), HelpRequest)
+
+
+def test_group_query_too_long() -> None:
+    with pytest.raises(InputError, match="characters long"):
+        parse_command("a" * 250)
+
+
+def test_pasted_command_prefix_is_ignored() -> None:
+    assert panel("/cs health Acme").panel is Panel.HEALTH
+
+
+@pytest.mark.parametrize(
+    ("text", "band", "days"),
+    [
+        ("list", None, 30),
+        ("LIST critical", "Critical", 30),
+        ("list needs attention 7d", "Needs Attention", 7),
+        ("list needs-attention", "Needs Attention", 30),
+        ("list attention", "Needs Attention", 30),
+        ("list Excellent 90d", "Excellent", 90),
+        ("list good", "Good", 30),
+        ("list all", None, 30),
+    ],
+)
+def test_list_with_band_and_window(text: str, band: str | None, days: int) -> None:
+    assert parse_command(text) == ListRequest(band=band, window_days=days)
+
+
+def test_list_bands_are_scorings_band_names() -> None:
+    scoring = pytest.importorskip("csbot.scoring")
+    from csbot.commands.grammar import BANDS
+
+    assert set(BANDS.values()) == {band.value for band in scoring.Band}
+
+
+def test_list_private() -> None:
+    assert parse_command("list critical private") == ListRequest(band="Critical", private=True)
+
+
+def test_list_unknown_band() -> None:
+    with pytest.raises(InputError, match=r"not a band.*critical"):
+        parse_command("list blue")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("log ticket", LogRequest(kind="ticket")),
+        ("log meeting Acme Family", LogRequest(kind="meeting", group_query="Acme Family")),
+        (
+            "LOG Ticket “Zürich Pädiatrie”",
+            LogRequest(kind="ticket", group_query="Zürich Pädiatrie"),
+        ),
+    ],
+)
+def test_log(text: str, expected: LogRequest) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize("text", ["log", "log lunch Acme", 'log "ticket"'])
+def test_log_needs_ticket_or_meeting(text: str) -> None:
+    with pytest.raises(InputError, match="log ticket"):
+        parse_command(text)
+
+
+def test_requests_are_frozen_and_round_trip_as_json() -> None:
+    request = panel("health Acme 7d private")
+    assert PanelRequest.model_validate_json(request.model_dump_json()) == request
+    with pytest.raises(ValueError):
+        request.window_days = 9  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("days", "label"),
+    [(1, "1 day"), (7, "7 days"), (30, "30 days"), (28, "4 weeks"), (90, "90 days")],
+)
+def test_window_label(days: int, label: str) -> None:
+    assert window_label(days) == label
+
+
+_ALPHABET = st.sampled_from(
+    [
+        *"abcAZ019 -_'\"\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\t\n\u00a0\u200bdwDW?!/.,:;",
+        *"\u00fc\u00dc\u00df\u0301+-\u2212",
+        *["health", "list", "log", "ticket", "private", "7d", "400d", "help", "needs attention"],
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), st.lists(_ALPHABET, max_size=12).map("".join)))
+def test_no_input_raises_anything_but_csbot_errors(text: str) -> None:
+    try:
+        request = parse_command(text)
+    except CsbotError as exc:
+        assert str(exc).strip()
+        return
+    assert isinstance(request, PanelRequest | ListRequest | HelpRequest | LogRequest)
+    if isinstance(request, PanelRequest):
+        assert request.group_query.strip() == request.group_query
+        assert 1 <= request.window_days <= 365
