@@ -98,16 +98,21 @@ def _rank(group: GroupName, folded: str) -> tuple[int, int, str]:
 
 
 def _suggest(folded: str, candidates: Sequence[GroupName]) -> tuple[GroupName, ...]:
-    """Closest groups: by whole name (difflib), then by how many typed words are close to theirs."""
-    scores: dict[int, float] = {}
+    """Closest groups: by whole name (difflib), then by how many typed words are close to theirs.
+
+    get_close_matches filters with cheap upper bounds before the full ratio, which keeps
+    thousands of names fast.
+    """
     by_id = {g.id: g for g in candidates}
+    owners: dict[str, set[int]] = {}
     for group in candidates:
-        best = max(
-            (difflib.SequenceMatcher(None, folded, n).ratio() for n in group.folded_names),
-            default=0.0,
-        )
-        if best >= _NAME_CUTOFF:
-            scores[group.id] = best
+        for name in group.folded_names:
+            owners.setdefault(name, set()).add(group.id)
+    scores: dict[int, float] = {}
+    for name in difflib.get_close_matches(folded, owners, n=10, cutoff=_NAME_CUTOFF):
+        ratio = difflib.SequenceMatcher(None, folded, name).ratio()
+        for group_id in owners[name]:
+            scores[group_id] = max(scores.get(group_id, 0.0), ratio)
     for group_id, score in _word_scores(folded.split(), candidates).items():
         scores[group_id] = max(scores.get(group_id, 0.0), score)
     ranked = sorted(scores, key=lambda gid: (-scores[gid], by_id[gid].name.casefold()))
