@@ -231,7 +231,12 @@ class ActionItem(Base):
     due: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
 
-    __table_args__ = (Index(None, "group_id", "due"),)
+    # goal_id and activity_id are indexed so deleting goals or activities needs no scans
+    __table_args__ = (
+        Index(None, "group_id", "due"),
+        Index(None, "goal_id"),
+        Index(None, "activity_id"),
+    )
 
 
 class Contact(Base):
