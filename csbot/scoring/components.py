@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from csbot.scoring.config import EngagementWeights, PlanTargets, RevenueWeights
 from csbot.scoring.inputs import MonthAmount, UsageTotals, Window
@@ -57,14 +58,12 @@ def engagement(
     return Part(_clamp(100.0 * sum(r * w for r, w in parts) / total_weight), note)
 
 
-def _month_span(month: date) -> tuple[date, date]:
+@lru_cache(maxsize=1024)
+def _month_span(month: date) -> tuple[date, date, int]:
+    """First day, last day and length of the month `month` falls in."""
     first = month.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    return first, last
-
-
-def _overlap_days(a_start: date, a_end: date, b_start: date, b_end: date) -> int:
-    return max(0, (min(a_end, b_end) - max(a_start, b_start)).days + 1)
+    length = calendar.monthrange(first.year, first.month)[1]
+    return first, first.replace(day=length), length
 
 
 @dataclass(frozen=True)
@@ -87,14 +86,17 @@ class WindowRevenue:
 def window_revenue(months: tuple[MonthAmount, ...], window: Window) -> WindowRevenue | None:
     """The window's share of each month's revenue; None when no booked month touches it."""
     amount, covered, days_total = 0.0, 0.0, 0
+    start, end = window.start, window.end
     for entry in months:
-        first, last = _month_span(entry.month)
-        days = _overlap_days(first, last, window.start, window.end)
-        if days:
-            share = days / ((last - first).days + 1)
-            amount += entry.amount * share
-            covered += share
-            days_total += days
+        if entry.month > end:
+            continue
+        first, last, length = _month_span(entry.month)
+        if last < start:
+            continue
+        days = (min(last, end) - max(first, start)).days + 1
+        amount += entry.amount * days / length
+        covered += days / length
+        days_total += days
     return WindowRevenue(amount, covered, days_total) if days_total else None
 
 

@@ -18,6 +18,8 @@ from csbot.scoring.risk import RiskContext, churn_risk, risk_factors
 from csbot.scoring.trend import trend
 from csbot.scoring.types import Component, ComponentValues, GroupScore
 
+_PARTS = (Component.BILLABILITY, Component.ENGAGEMENT, Component.REVENUE)
+
 
 @dataclass(frozen=True)
 class WindowParts:
@@ -37,15 +39,15 @@ def window_parts(
     figures = components.revenue_figures(
         inputs.revenue_months, window, arr=profile.arr, targets=targets
     )
-    parts = {
-        Component.BILLABILITY: components.billability(usage),
-        Component.ENGAGEMENT: components.engagement(
-            usage, seats=profile.seats, targets=targets, weights=config.engagement
-        ),
-        Component.REVENUE: components.revenue(figures, weights=config.revenue),
+    billability = components.billability(usage)
+    engagement = components.engagement(
+        usage, seats=profile.seats, targets=targets, weights=config.engagement
+    )
+    revenue = components.revenue(figures, weights=config.revenue)
+    values = ComponentValues(billability.value, engagement.value, revenue.value)
+    notes = {
+        c: p.note for c, p in zip(_PARTS, (billability, engagement, revenue), strict=True) if p.note
     }
-    values = ComponentValues(**{c.value: p.value for c, p in parts.items()})
-    notes = {c: p.note for c, p in parts.items() if p.note}
     return WindowParts(values, notes, figures)
 
 

@@ -69,8 +69,9 @@ def _check_band(ctx: RiskContext) -> RiskFactor | None:
     }
     if health.band not in points:
         return None
-    return _factor(FactorId.HEALTH_BAND, f"Health {health.display} is {health.band.value}",
-                   points[health.band])  # fmt: skip
+    return _factor(
+        FactorId.HEALTH_BAND, f"Health {health.display} is {health.band.value}", points[health.band]
+    )
 
 
 def _check_health_falling(ctx: RiskContext) -> RiskFactor | None:
@@ -197,8 +198,9 @@ def _check_onboarding(ctx: RiskContext) -> RiskFactor | None:
     if not evidence:
         return None
     text = "; ".join(evidence)
-    return _factor(FactorId.ONBOARDING_STALLED, text[0].upper() + text[1:],
-                   rules.onboarding_stalled_points)  # fmt: skip
+    return _factor(
+        FactorId.ONBOARDING_STALLED, text[0].upper() + text[1:], rules.onboarding_stalled_points
+    )
 
 
 def _check_renewal(ctx: RiskContext) -> RiskFactor | None:

@@ -51,8 +51,12 @@ class Band(StrEnum):
 
     @property
     def slack_emoji(self) -> str:
-        return (":large_green_circle:", ":large_yellow_circle:", ":large_orange_circle:",
-                ":red_circle:")[self.rank]  # fmt: skip
+        return (
+            ":large_green_circle:",
+            ":large_yellow_circle:",
+            ":large_orange_circle:",
+            ":red_circle:",
+        )[self.rank]
 
     @property
     def color(self) -> str:
@@ -87,6 +91,9 @@ def half_up(value: float, digits: int = 1) -> float:
 def fmt(value: float, digits: int = 1) -> str:
     """`value` with `digits` decimals, rounded half up."""
     return f"{half_up(value, digits):.{digits}f}"
+
+
+_PART_INDEX: dict[str, int] = {c.value: i for i, c in enumerate(Component)}
 
 
 def signed(value: float, digits: int = 1) -> str:
@@ -197,7 +204,7 @@ class HealthScore:
 
     score: float
     band: Band
-    components: tuple[ComponentScore, ...]
+    components: tuple[ComponentScore, ...]  # always billability, engagement, revenue
     previous_score: float | None = None
     previous_band: Band | None = None
     missing: tuple[str, ...] = ()  # what data was missing, e.g. "Revenue (no revenue yet)"
@@ -210,7 +217,7 @@ class HealthScore:
     @property
     def has_data(self) -> bool:
         """False when no part could be scored: the score is then 0 and means 'no data yet'."""
-        return any(not c.missing for c in self.components)
+        return any(c.value is not None for c in self.components)
 
     @property
     def risk_level(self) -> RiskLevel:
@@ -223,20 +230,20 @@ class HealthScore:
         return self.score - self.previous_score
 
     def component(self, which: Component | str) -> ComponentScore:
-        wanted = Component(which)
-        return next(c for c in self.components if c.component is wanted)
+        """One part by name; `components` always holds billability, engagement, revenue."""
+        return self.components[_PART_INDEX[which]]
 
     @property
     def billability(self) -> ComponentScore:
-        return self.component(Component.BILLABILITY)
+        return self.components[0]
 
     @property
     def engagement(self) -> ComponentScore:
-        return self.component(Component.ENGAGEMENT)
+        return self.components[1]
 
     @property
     def revenue(self) -> ComponentScore:
-        return self.component(Component.REVENUE)
+        return self.components[2]
 
     @property
     def points(self) -> dict[Component, float]:

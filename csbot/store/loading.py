@@ -66,8 +66,17 @@ def load_profiles(
     session: Session, *, group_ids: Collection[int] | None = None
 ) -> dict[int, GroupProfile]:
     g = PhysicianGroup
-    stmt = select(g.id, g.name, g.plan, g.seats, g.arr, g.renewal_date, g.contract_start,
-                  g.onboarding_phase, g.go_live_date).order_by(g.id)  # fmt: skip
+    stmt = select(
+        g.id,
+        g.name,
+        g.plan,
+        g.seats,
+        g.arr,
+        g.renewal_date,
+        g.contract_start,
+        g.onboarding_phase,
+        g.go_live_date,
+    ).order_by(g.id)
     rows = session.execute(_for_groups(stmt, g.id, group_ids))
     return {row.id: GroupProfile(*row) for row in rows}
 
@@ -80,27 +89,28 @@ def load_usage(
     session: Session, *, window: Window, group_ids: Collection[int] | None = None
 ) -> dict[int, tuple[UsageTotals, UsageTotals]]:
     """(window, previous window) usage totals per group, in one scan of both windows."""
-    now = DailyUsage.day >= window.start
-    before = not_(now)
-    columns: list[ColumnElement[Any]] = []
-    for condition in (now, before):
-        columns.append(_sum_if(condition, literal(1)))
-        columns.extend(_sum_if(condition, col) for col in _USAGE_FIELDS)
+    current = (DailyUsage.day >= window.start).label("current")
+    sums = [func.sum(col) for col in _USAGE_FIELDS]
     stmt = (
-        select(DailyUsage.group_id, *columns)
+        select(DailyUsage.group_id, current, func.count(), *sums)
         .where(DailyUsage.day.between(window.previous().start, window.as_of))
-        .group_by(DailyUsage.group_id)
+        .group_by(DailyUsage.group_id, current)
     )
-    out = {}
-    for gid, *sums in session.execute(_for_groups(stmt, DailyUsage.group_id, group_ids)):
-        out[gid] = (_usage(sums[:7]), _usage(sums[7:]))
+    empty = UsageTotals()
+    out: dict[int, tuple[UsageTotals, UsageTotals]] = {}
+    for gid, is_current, *totals in session.execute(
+        _for_groups(stmt, DailyUsage.group_id, group_ids)
+    ):
+        now, before = out.get(gid, (empty, empty))
+        out[gid] = (_usage(totals), before) if is_current else (now, _usage(totals))
     return out
 
 
 def _usage(sums: list[Any]) -> UsageTotals:
     days, users, sessions, minutes, docs, total, billable = sums
-    return UsageTotals(int(days), int(users), int(sessions), float(minutes), int(docs),
-                       int(total), int(billable))  # fmt: skip
+    return UsageTotals(
+        int(days), int(users), int(sessions), float(minutes), int(docs), int(total), int(billable)
+    )
 
 
 def load_revenue_months(
@@ -149,25 +159,34 @@ def _support(
     for gid in set(opened) | set(hours) | set(nps) | set(csat):
         score, day = nps.get(gid, (None, None))
         average, count = csat.get(gid, (None, 0))
-        out[gid] = SupportFacts(opened.get(gid, 0), tuple(hours.get(gid, ())), score, day,
-                                average, count)  # fmt: skip
+        out[gid] = SupportFacts(
+            opened.get(gid, 0), tuple(hours.get(gid, ())), score, day, average, count
+        )
     return out
+
+
+def _hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
+    """`end - start` in hours, computed by the database (no datetimes cross the wire)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0
 
 
 def _first_response_hours(
     session: Session, window: Window, group_ids: Collection[int] | None
 ) -> dict[int, list[float]]:
+    """Hours to first response of the tickets opened in the window and answered by its end."""
     start, end = day_end(window.start - timedelta(days=1)), day_end(window.as_of)
-    stmt = select(Ticket.group_id, Ticket.opened_at, Ticket.first_response_at).where(
+    hours = _hours_between(session, Ticket.opened_at, Ticket.first_response_at)
+    stmt = select(Ticket.group_id, hours).where(
         Ticket.opened_at >= start,
         Ticket.opened_at < end,
         Ticket.first_response_at.is_not(None),
         Ticket.first_response_at < end,
     )
     out: dict[int, list[float]] = defaultdict(list)
-    for gid, opened, answered in session.execute(_for_groups(stmt, Ticket.group_id, group_ids)):
-        if answered is not None:
-            out[gid].append(max(0.0, (answered - opened).total_seconds() / 3600))
+    for gid, value in session.execute(_for_groups(stmt, Ticket.group_id, group_ids)):
+        out[gid].append(max(0.0, float(value)))
     return out
 
 
@@ -175,11 +194,12 @@ def _latest_nps(
     session: Session, as_of: date, lookback: int, group_ids: Collection[int] | None
 ) -> dict[int, tuple[int, date]]:
     order = (Survey.day.desc(), Survey.id.desc())
-    ranked = (
-        select(Survey.group_id, Survey.day, Survey.score,
-               func.row_number().over(partition_by=Survey.group_id, order_by=order).label("rn"))
-        .where(Survey.kind == "nps", Survey.day.between(as_of - timedelta(days=lookback), as_of))
-    )  # fmt: skip
+    ranked = select(
+        Survey.group_id,
+        Survey.day,
+        Survey.score,
+        func.row_number().over(partition_by=Survey.group_id, order_by=order).label("rn"),
+    ).where(Survey.kind == "nps", Survey.day.between(as_of - timedelta(days=lookback), as_of))
     sub = _for_groups(ranked, Survey.group_id, group_ids).subquery()
     rows = session.execute(select(sub.c.group_id, sub.c.score, sub.c.day).where(sub.c.rn == 1))
     return {gid: (int(score), day) for gid, score, day in rows}
@@ -252,12 +272,21 @@ def load_history(
     x = _day_offset(session, window.as_of)
     y = HealthSnapshot.score
     stmt = (
-        select(HealthSnapshot.group_id, func.count(), func.sum(x), func.sum(y),
-               func.sum(x * y), func.sum(x * x))
-        .where(HealthSnapshot.window_days == window.days,
-               HealthSnapshot.day >= window.start, HealthSnapshot.day < window.as_of)
+        select(
+            HealthSnapshot.group_id,
+            func.count(),
+            func.sum(x),
+            func.sum(y),
+            func.sum(x * y),
+            func.sum(x * x),
+        )
+        .where(
+            HealthSnapshot.window_days == window.days,
+            HealthSnapshot.day >= window.start,
+            HealthSnapshot.day < window.as_of,
+        )
         .group_by(HealthSnapshot.group_id)
-    )  # fmt: skip
+    )
     out = {}
     for gid, n, sx, sy, sxy, sxx in session.execute(
         _for_groups(stmt, HealthSnapshot.group_id, group_ids)

@@ -6,10 +6,12 @@ comparing `RecomputeResult.previous_bands` with the new bands.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -53,6 +55,22 @@ class RecomputeResult:
         return f"{line}; {self.seconds:.2f} s"
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while building ~30 objects per group.
+
+    With 10,000 groups alive at once, each automatic collection walks millions of objects;
+    pausing it cut the recompute by a third. Nothing made here forms cycles worth collecting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def recompute(
     session: Session,
     *,
@@ -66,14 +84,21 @@ def recompute(
     started = time.perf_counter()
     config = config or default_config()
     days = window_days or config.default_window_days
-    before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
-    inputs = load_scoring_inputs(
-        session, as_of=as_of, window_days=days, group_ids=group_ids, rules=config.factors
-    )
-    scored = score_groups(inputs, config)
-    kept = {gid: s for gid, s in scored.items() if s.health.has_data}
-    write_snapshots(session, kept.values(), day=as_of, window_days=days,
-                    computed_at=computed_at, group_ids=group_ids)  # fmt: skip
+    with _gc_paused():
+        before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
+        inputs = load_scoring_inputs(
+            session, as_of=as_of, window_days=days, group_ids=group_ids, rules=config.factors
+        )
+        scored = score_groups(inputs, config)
+        kept = {gid: s for gid, s in scored.items() if s.health.has_data}
+        write_snapshots(
+            session,
+            kept.values(),
+            day=as_of,
+            window_days=days,
+            computed_at=computed_at,
+            group_ids=group_ids,
+        )
     result = RecomputeResult(
         day=as_of,
         window_days=days,
@@ -83,7 +108,7 @@ def recompute(
         seconds=time.perf_counter() - started,
     )
     context = {"day": as_of.isoformat(), "window_days": days, "groups": len(kept)}
-    log.info("recomputed", extra={**context, "seconds": round(result.seconds, 3)})
+    log.debug("recomputed", extra={**context, "seconds": round(result.seconds, 3)})
     return result
 
 
@@ -105,8 +130,13 @@ def recompute_days(
         day = start
         while day <= end:
             with transaction(factory) as session:
-                result = recompute(session, as_of=day, computed_at=datetime.now(UTC),
-                                   window_days=window_days, config=config)  # fmt: skip
+                result = recompute(
+                    session,
+                    as_of=day,
+                    computed_at=datetime.now(UTC),
+                    window_days=window_days,
+                    config=config,
+                )
             echo(result.text)
             day += timedelta(days=1)
     finally:

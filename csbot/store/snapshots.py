@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from csbot.scoring.types import Band, GroupScore
-from csbot.store.models import HealthSnapshot
+from csbot.store.models import Base, HealthSnapshot
 
 
 def snapshot_row(score: GroupScore, *, computed_at: datetime) -> dict[str, Any]:
@@ -57,8 +57,8 @@ def write_snapshots(
     if group_ids is not None:
         stale = stale.where(HealthSnapshot.group_id.in_(list(group_ids)))
     session.execute(stale)
-    if rows:
-        session.execute(insert(HealthSnapshot), rows)
+    if rows:  # Core insert of plain rows: several times faster than the ORM's bulk path
+        session.execute(insert(Base.metadata.tables["health_snapshot"]), rows)
     return len(rows)
 
 
@@ -72,8 +72,11 @@ def previous_bands(
 ) -> dict[int, Band]:
     """Each group's band in its latest snapshot before `before` (within `lookback_days`)."""
     s = HealthSnapshot
-    in_range = (s.window_days == window_days, s.day < before,
-                s.day >= before - timedelta(days=lookback_days))  # fmt: skip
+    in_range = (
+        s.window_days == window_days,
+        s.day < before,
+        s.day >= before - timedelta(days=lookback_days),
+    )
     latest = select(s.group_id, func.max(s.day).label("day")).where(*in_range).group_by(s.group_id)
     if group_ids is not None:
         latest = latest.where(s.group_id.in_(list(group_ids)))
