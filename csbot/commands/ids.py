@@ -45,6 +45,7 @@ class BlockId(StrEnum):
     """Blocks whose content a handler reads back or replaces."""
 
     HEADER = "header"
+    HEADLINE = "headline"  # score, band, change under the header
     CONTROLS = "controls"  # group picker + window select
     PANELS = "panels"  # panel buttons (actions blocks hold at most 25 elements)
     PANELS_MORE = "panels_more"
@@ -55,6 +56,9 @@ class BlockId(StrEnum):
     PICK_GROUP = "pick_group"
     HELP = "help"
     STATUS = "status"  # "working on it" / error line
+    CONTEXT = "context"  # window, data as of, computed at
+    LIST_FILTER = "list_filter"  # band select on /cs list
+    LIST_ROW = "list_row"  # family in lists: list_row.<n>
 
 
 class CallbackId(StrEnum):

@@ -1,0 +1,72 @@
+"""The global Bolt error handler: a short apology with an error id, never a stack trace.
+
+The log line carries the same id and the request's shape (type, command, action ids, user,
+team), never its body: a body holds the verification token and a response_url, which is a
+credential for posting, and text a person typed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
+
+from csbot.commands.slackwords import apology, new_error_id
+
+__all__ = ["describe_request", "register"]
+
+log = logging.getLogger(__name__)
+
+
+def describe_request(body: dict[str, Any]) -> dict[str, Any]:
+    """What may be logged about a Slack request: ids and names, nothing a person wrote."""
+    user = body.get("user")
+    actions = body.get("actions") or []
+    return {
+        "type": body.get("type") or ("command" if "command" in body else None),
+        "command": body.get("command"),
+        "actions": [a.get("action_id") for a in actions if isinstance(a, dict)],
+        "callback_id": body.get("callback_id") or (body.get("view") or {}).get("callback_id"),
+        "user": user.get("id") if isinstance(user, dict) else body.get("user_id"),
+        "team": (body.get("team") or {}).get("id")
+        if isinstance(body.get("team"), dict)
+        else body.get("team_id"),
+    }
+
+
+def on_error(
+    error: Exception,
+    body: dict[str, Any],
+    response: BoltResponse | None,
+    respond: Respond | None = None,
+) -> BoltResponse | None:
+    """Log with an id; answer the request with the apology if it was not acked yet, else say it
+    through the response_url."""
+    error_id = new_error_id()
+    context = describe_request(body or {})
+    log.error(
+        "listener failed (error id %s): %s",
+        error_id,
+        error.__class__.__name__,
+        exc_info=error,
+        extra={"error_id": error_id, **context},
+    )
+    text = apology(error_id)
+    if response is not None:
+        payload = json.dumps({"response_type": "ephemeral", "text": text})
+        return BoltResponse(
+            status=200, body=payload, headers={"content-type": "application/json;charset=utf-8"}
+        )
+    if respond is not None and (body or {}).get("response_url"):
+        try:
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        except Exception:  # the apology itself failing must not raise inside Bolt
+            log.warning("could not send the apology for error id %s", error_id)
+    return None
+
+
+def register(app: App) -> None:
+    app.error(on_error)
