@@ -198,8 +198,9 @@ class SuccessPlan(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")
     start: Mapped[date] = mapped_column(Date)
     end: Mapped[date | None] = mapped_column(Date)
+    external_id: Mapped[str | None] = mapped_column(String(100))  # natural key for imports
 
-    __table_args__ = (Index(None, "group_id"),)
+    __table_args__ = (Index(None, "group_id"), Index(None, "external_id", unique=True))
 
 
 class Goal(Base):
@@ -215,8 +216,9 @@ class Goal(Base):
     unit: Mapped[str] = mapped_column(String(20), default="")
     owner: Mapped[str | None] = mapped_column(String(64))
     due: Mapped[date | None] = mapped_column(Date)
+    external_id: Mapped[str | None] = mapped_column(String(100))  # natural key for imports
 
-    __table_args__ = (Index(None, "plan_id"),)
+    __table_args__ = (Index(None, "plan_id"), Index(None, "external_id", unique=True))
 
 
 class ActionItem(Base):
@@ -230,12 +232,14 @@ class ActionItem(Base):
     owner: Mapped[str | None] = mapped_column(String(64))
     due: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
+    external_id: Mapped[str | None] = mapped_column(String(100))  # natural key for imports
 
     # goal_id and activity_id are indexed so deleting goals or activities needs no scans
     __table_args__ = (
         Index(None, "group_id", "due"),
         Index(None, "goal_id"),
         Index(None, "activity_id"),
+        Index(None, "external_id", unique=True),
     )
 
 
@@ -300,3 +304,17 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None]
 
     __table_args__ = (Index(None, "state", "created_at"), Index(None, "group_id", "day"))
+
+
+class SyncWatermark(Base):
+    """Where `csbot sync` got to, per record kind: the next sync asks for changes since then.
+
+    Written in the same transaction as the kind's records, so it moves only when they landed.
+    """
+
+    __tablename__ = "sync_watermark"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    watermark: Mapped[datetime]
+    synced_at: Mapped[datetime]
+    records: Mapped[int] = mapped_column(Integer, default=0)
