@@ -7,6 +7,7 @@ them. Which group plays which part is fixed by position: see `archetype_for` and
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from datetime import date, datetime
@@ -25,6 +26,8 @@ from csbot.store.demo_load import (
     load_demo,
 )
 from csbot.store.demo_profile import Archetype, archetype_for, demo_external_id, index_of
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "TABLES",
@@ -89,6 +92,9 @@ def run_demo(
         ) from None
     finally:
         engine.dispose()
+    log.debug(
+        "demo loaded", extra={"groups": groups, "days": days, "seed": seed, "seconds": seconds}
+    )
     where = describe_url(settings.database_url)
     text = summary(counts, where=where, as_of=as_of, days=days, seed=seed, seconds=seconds)
     print(text, file=out)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, select
+from sqlalchemy import ColumnElement, Select, Table, delete, select
 from sqlalchemy.orm import Session
 
 from csbot.store import models as m
@@ -45,7 +45,7 @@ TABLES = (
 )  # fmt: skip
 
 
-def _demo_group_ids() -> Any:
+def _demo_group_ids() -> Select[int]:
     return select(m.PhysicianGroup.id).where(
         m.PhysicianGroup.external_id.like(f"{EXTERNAL_ID_PREFIX}%")
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 from csbot.store import demo_catalog as cat
@@ -129,7 +129,7 @@ class GroupSpec:
     def level(self, days_ago: int, day: date) -> Level:
         """The group's expected level on `day`, which is `days_ago` days before as_of."""
         best, worst = self._ends
-        w = _decline(self.archetype, days_ago, (day - self.usage_start).days)
+        w = _decline(self.archetype, days_ago, (day - self.contract_start).days)
         if w == 0.0:
             return best
         return Level(*(h + w * (b - h) for h, b in zip(best, worst, strict=True)))

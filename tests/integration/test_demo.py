@@ -269,6 +269,17 @@ def test_real_groups_and_their_rows_survive_a_rerun(sessions: sessionmaker[Sessi
     assert "Summit Urology (demo)" in names
 
 
+@pytest.mark.parametrize("days", [1, 7])
+def test_very_short_histories_load_every_archetype(
+    sessions: sessionmaker[Session], days: int
+) -> None:
+    counts = _load(sessions, groups=7, days=days)
+    with sessions() as session:
+        first_day = session.scalar(select(func.min(m.DailyUsage.day)))
+    assert counts["daily_usage"] == 7 * days
+    assert first_day == AS_OF - timedelta(days=days - 1)
+
+
 def test_names_stay_unique_for_ten_thousand_groups() -> None:
     specs = group_specs(groups=10_000, seed=7, as_of=AS_OF, days=30)
     assert len({s.name for s in specs}) == len({s.slug for s in specs}) == 10_000
