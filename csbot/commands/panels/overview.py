@@ -1,0 +1,133 @@
+"""The overview panel (the default): the account at a glance, its biggest risks, what to do.
+
+The chart is the health trend when daily snapshots exist (after `csbot recompute` has run for
+a few days), else the window's active users and sessions, which every group with usage has.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from csbot.commands.blockkit import escape
+from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.scoring.config import default_config
+from csbot.scoring.panel_inputs import PanelData
+from csbot.scoring.types import GroupScore, RecommendedAction, fmt
+
+__all__ = ["build", "health_chart", "money", "recommended", "usage_chart"]
+
+
+def money(amount: float) -> str:
+    """'$1.2M', '$84k', '$950': what a CS manager reads at a glance."""
+    value = abs(amount)
+    sign = "-" if amount < 0 else ""
+    if value >= 1_000_000:
+        return f"{sign}${fmt(value / 1_000_000, 1)}M"
+    if value >= 10_000:
+        return f"{sign}${fmt(value / 1000, 0)}k"
+    return f"{sign}${value:,.0f}"
+
+
+def _renewal(renewal: date | None, as_of: date) -> str:
+    if renewal is None:
+        return "not set"
+    days = (renewal - as_of).days
+    when = f"in {days} days" if days >= 0 else f"{-days} days ago"
+    return f"{renewal.day} {renewal:%b %Y} ({when})"
+
+
+def _facts(data: PanelData, score: GroupScore) -> tuple[Fact, ...]:
+    profile, usage, churn = data.profile, data.inputs.usage, score.churn
+    users = usage.avg_daily_active_users
+    facts = [
+        Fact("Plan", f"{escape(profile.plan)} · {profile.seats} seats"),
+        Fact("ARR", money(profile.arr)),
+        Fact("Renewal", _renewal(profile.renewal_date, score.as_of)),
+        Fact("Churn risk", f"{churn.level.value} ({fmt(churn.score, 0)}/100)"),
+        Fact("ARR at risk", money(churn.arr_at_risk)),
+        Fact("Active users/day", fmt(users, 1) if users is not None else "no usage"),
+        Fact("Trend", score.trend.direction),
+    ]
+    last = data.inputs.last_touch
+    facts.append(Fact("Last CS touch", f"{last.day} {last:%b %Y}" if last else "none on record"))
+    if profile.onboarding_phase:
+        facts.append(Fact("Onboarding", escape(profile.onboarding_phase)))
+    return tuple(facts)
+
+
+def recommended(actions: tuple[RecommendedAction, ...]) -> tuple[str, ...]:
+    """One line per playbook entry: the strategy, then its first step."""
+    return tuple(f"*{escape(a.strategy)}*: {escape(a.actions[0])}" for a in actions if a.actions)
+
+
+def health_chart(data: PanelData, score: GroupScore) -> ChartSpec | None:
+    """Daily health over the window (snapshots plus today's score), or None under two points."""
+    points = [(s.day, s.score) for s in data.snapshots if s.day < score.as_of]
+    if score.health.has_data:
+        points.append((score.as_of, score.health.score))
+    if len(points) < 2:
+        return None
+    bands = default_config().bands
+    thresholds = {
+        "Excellent": bands.excellent,
+        "Good": bands.good,
+        "Needs Attention": bands.needs_attention,
+        "Critical": 0.0,
+    }
+    return ChartSpec(
+        name="health_trend",
+        kwargs={
+            "days": [d for d, _ in points],
+            "scores": [s for _, s in points],
+            "thresholds": thresholds,
+            "title": f"Health, last {score.window_days} days",
+        },
+        alt_text=f"Health of {score.name} over {len(points)} days, now {score.health.display}",
+        title="Health trend",
+    )
+
+
+def usage_chart(data: PanelData, score: GroupScore) -> ChartSpec:
+    """Active users and sessions per day over the window."""
+    days = [u for u in data.usage if data.window.contains(u.day)]
+    return ChartSpec(
+        name="active_users_sessions",
+        kwargs={
+            "days": [u.day for u in days],
+            "active_users": [float(u.active_users) for u in days],
+            "sessions": [float(u.sessions) for u in days],
+            "title": f"Active users and sessions, last {score.window_days} days",
+        },
+        alt_text=f"Daily active users and sessions of {score.name} over {len(days)} days",
+        title="Usage",
+    )
+
+
+def build(data: PanelData, score: GroupScore) -> PanelView:
+    """Facts, what moved, the top risk factors and the playbook's next steps."""
+    health, churn = score.health, score.churn
+    moved = "\n".join(f"• {escape(r.text)}" for r in health.reasons)
+    sections = [("What moved", moved or "No parts could be scored yet.")]
+    if churn.top:
+        sections.append(("Top risks", "\n".join(f"• {escape(f.text)}" for f in churn.top)))
+    if health.missing:
+        sections.append(("Missing data", escape("; ".join(health.missing))))
+    return PanelView(
+        title="Overview",
+        headline=f"Churn risk *{churn.level.value}* · {money(churn.arr_at_risk)} of "
+        f"{money(churn.arr)} ARR at risk",
+        facts=_facts(data, score),
+        sections=tuple(sections),
+        actions=recommended(churn.actions),
+        chart=health_chart(data, score) or usage_chart(data, score),
+        log_buttons=True,
+        export_rows=(
+            {
+                "group": score.name,
+                "health": round(health.score, 1),
+                "band": health.band.value,
+                "churn_risk": round(churn.score, 1),
+                "arr_at_risk": churn.arr_at_risk,
+            },
+        ),
+    )
