@@ -27,6 +27,7 @@ from csbot.scoring.inputs import (
     UsageTotals,
     Window,
 )
+from csbot.scoring.panel_inputs import PanelData
 from csbot.store.models import (
     Activity,
     DailyUsage,
@@ -328,3 +329,23 @@ def load_scoring_inputs(
         )
         for gid, profile in profiles.items()
     }
+
+
+def load_panel_data(
+    session: Session,
+    *,
+    group_id: int,
+    window_days: int,
+    as_of: date,
+    survey_lookback_days: int = 180,
+) -> PanelData:
+    """One group's panel rows (see `csbot.store.panel_data`), including its scoring inputs."""
+    from csbot.store.panel_data import load_panel_data as load
+
+    return load(
+        session,
+        group_id=group_id,
+        window_days=window_days,
+        as_of=as_of,
+        survey_lookback_days=survey_lookback_days,
+    )

@@ -1,0 +1,263 @@
+"""Panel metrics on a hand-built group, against numbers worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from scoring_builders import AS_OF, steady
+
+from csbot.scoring.panel_inputs import (
+    ActionEntry,
+    FeatureEntry,
+    GoalEntry,
+    PanelData,
+    RevenueEntry,
+    SurveyEntry,
+    TaskEntry,
+    TicketEntry,
+    UsageDay,
+)
+from csbot.scoring.panels import (
+    adoption_metrics,
+    engagement_metrics,
+    onboarding_metrics,
+    plan_metrics,
+    revenue_metrics,
+    support_metrics,
+)
+from csbot.scoring.panels._common import Change, percentile
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def _usage() -> tuple[UsageDay, ...]:
+    # previous 30 days: 10 users a day; the window: 6 users a day
+    return tuple(
+        UsageDay(AS_OF - timedelta(days=i), 6 if i < 30 else 10, 10, 100.0, 40, 30, 24)
+        for i in range(60)
+    )
+
+
+def data(**changes: object) -> PanelData:
+    inputs = steady()
+    values: dict[str, object] = {
+        "profile": inputs.profile,
+        "window": inputs.window,
+        "inputs": inputs,
+        "usage": _usage(),
+    }
+    values.update(changes)
+    return PanelData(**values)  # type: ignore[arg-type]
+
+
+def test_percentile_and_change() -> None:
+    assert percentile([1.0, 2.0, 30.0], 50) == 2.0
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.5
+    assert percentile([float(i) for i in range(1, 11)], 90) == pytest.approx(9.1)
+    assert percentile([], 50) is None
+    assert Change(6, 10).pct == pytest.approx(-40)
+    assert Change(6, 10).text("Active users", 30) == (
+        "Active users down 40% against the previous 30 days (10.0\u21926.0)"
+    )
+    assert Change(6, None).pct is None
+
+
+def test_engagement_panel() -> None:
+    features = (
+        FeatureEntry("Charge capture", "core", date(2025, 1, 1), AS_OF, 100),
+        FeatureEntry("Forecasting", "advanced", date(2025, 1, 1), date(2025, 6, 1), 3),
+    )
+    m = engagement_metrics(data(features=features))
+    assert m.active_users == Change(6.0, 10.0)
+    assert m.seat_utilization_pct == pytest.approx(60.0)  # 6 of 10 seats
+    assert len(m.daily_active_users) == 30
+    assert m.daily_active_users[0].day == AS_OF - timedelta(days=29)
+    assert sum(w.sessions for w in m.weekly) == 300
+    assert m.avg_session_minutes == Change(10.0, 10.0)
+    assert (m.features_used, m.features_total, m.feature_adoption_pct) == (1, 2, 50.0)
+    assert m.insights[0] == (
+        "Active users a day down 40% against the previous 30 days (10.0\u21926.0) "
+        "\u2014 the biggest change"
+    )
+
+
+def test_revenue_panel() -> None:
+    revenue = tuple(
+        RevenueEntry(date(2026, m, 1), kind, amount)
+        for m in (1, 2, 3)
+        for kind, amount in (("Professional billing", 7_000.0), ("Coding", 3_000.0))
+    )
+    features = (FeatureEntry("Forecasting", "advanced"),)
+    m = revenue_metrics(data(revenue=revenue, features=features))
+    # March 2-31 is 30/31 of March's 10,000; the rate is 10,000 a month
+    assert m.total == pytest.approx(10_000 * 30 / 31)
+    assert m.mrr == pytest.approx(10_000)
+    assert m.arr == pytest.approx(120_000)
+    assert m.growth_pct == pytest.approx(0.0)
+    assert m.attainment_pct == pytest.approx(100.0)
+    assert [(s.service_type, round(s.share_pct)) for s in m.by_service] == [
+        ("Professional billing", 70),
+        ("Coding", 30),
+    ]
+    assert m.months == (date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1))
+    assert len(m.monthly) == 6
+    assert m.trend == "flat"
+    assert m.opportunities == ("1 advanced feature not adopted (Forecasting)",)
+
+
+def test_support_panel() -> None:
+    tickets = (
+        TicketEntry(
+            1,
+            "Export fails",
+            "technical",
+            "high",
+            "open",
+            at(date(2026, 3, 10)),
+            first_response_at=at(date(2026, 3, 11), 15),
+        ),
+        TicketEntry(
+            2,
+            "Invoice",
+            "billing",
+            "normal",
+            "resolved",
+            at(date(2026, 3, 5)),
+            at(date(2026, 3, 5), 10),
+            at(date(2026, 3, 6), 9),
+        ),
+        TicketEntry(
+            3,
+            "SSO",
+            "technical",
+            "urgent",
+            "pending",
+            at(date(2026, 3, 20)),
+            at(date(2026, 3, 20), 11),
+        ),
+        TicketEntry(4, "Old one", "data", "low", "open", at(date(2026, 1, 5))),
+    )
+    surveys = (
+        SurveyEntry(date(2026, 3, 1), "nps", 10),
+        SurveyEntry(date(2026, 3, 2), "nps", 5),
+        SurveyEntry(date(2026, 3, 3), "nps", 8),
+        SurveyEntry(date(2026, 3, 4), "nps", 9),
+        SurveyEntry(date(2026, 3, 5), "csat", 3),
+        SurveyEntry(date(2026, 3, 6), "csat", 4),
+    )
+    m = support_metrics(data(tickets=tickets, surveys=surveys))
+    assert (m.opened, m.resolved, m.open_now) == (3, 1, 3)
+    assert [(c.name, c.count) for c in m.open_by_priority] == [
+        ("urgent", 1),
+        ("high", 1),
+        ("low", 1),
+    ]
+    assert [(c.name, c.count) for c in m.by_category] == [("technical", 2), ("billing", 1)]
+    assert m.first_response_median_h == pytest.approx(2.0)  # 30, 1, 2 hours
+    assert m.resolution_median_h == pytest.approx(24.0)
+    assert m.nps == pytest.approx(25.0)  # 2 promoters, 1 detractor of 4
+    assert m.csat == pytest.approx(3.5)
+    assert m.oldest_open[0].id == 3 and m.oldest_open[-1].id == 4
+    assert m.oldest_open[-1].age_days == 85
+    assert "2 high-priority tickets open" in m.insights
+
+
+def test_adoption_panel() -> None:
+    features = (
+        FeatureEntry("Charge capture", "core", date(2025, 2, 1), AS_OF, 500),
+        FeatureEntry("Claims scrubber", "core", date(2025, 3, 1), date(2025, 12, 1), 60),
+        FeatureEntry("Denials", "core"),
+        FeatureEntry("Forecasting", "advanced", date(2026, 3, 20), AS_OF, 4),
+    )
+    m = adoption_metrics(data(features=features))
+    assert (m.core_adopted, m.core_total, m.advanced_adopted, m.advanced_total) == (2, 3, 1, 1)
+    assert m.core_adopted_pct == pytest.approx(200 / 3)
+    assert [(c.name, c.count) for c in m.funnel] == [
+        ("Available", 4),
+        ("Tried", 3),
+        ("Used in the last 30 days", 2),
+        ("Used 50+ times", 2),
+    ]
+    assert [f.feature for f in m.recommendations] == ["Denials", "Claims scrubber"]
+    reached = {s.name: s.day for s in m.milestones if s.reached}
+    assert reached["First feature used"] == date(2025, 2, 1)
+    assert reached["All advanced features adopted"] == date(2026, 3, 20)
+    assert "All core features adopted" not in reached
+    assert m.projected_impact == (
+        "Adopting the 1 recommended feature would lift adoption from 75% to 100%."
+    )
+
+
+def test_onboarding_panel() -> None:
+    tasks = (
+        TaskEntry(
+            "Kickoff",
+            "Kickoff call",
+            sort_order=1,
+            due=date(2026, 2, 1),
+            done_at=at(date(2026, 2, 1)),
+        ),
+        TaskEntry("Kickoff", "Team named", sort_order=2, due=date(2026, 3, 1)),
+        TaskEntry(
+            "Training",
+            "Claims basics",
+            kind="module",
+            sort_order=3,
+            due=date(2026, 3, 25),
+            done_at=at(date(2026, 3, 20)),
+        ),
+        TaskEntry("Training", "Reporting", kind="module", sort_order=4, due=date(2026, 4, 10)),
+    )
+    m = onboarding_metrics(data(tasks=tasks))
+    assert [(p.phase, p.done, p.total, p.pct_done) for p in m.phases] == [
+        ("Kickoff", 1, 2, 50.0),
+        ("Training", 1, 2, 50.0),
+    ]
+    assert m.current_phase == "Kickoff"
+    assert (m.modules_done, m.modules_total) == (1, 2)
+    assert [(t.name, t.days_overdue) for t in m.overdue] == [("Team named", 30)]
+    assert [t.name for t in m.next_steps] == ["Team named", "Reporting"]
+    assert m.pct_done == 50.0
+    assert m.insights[1] == "1 item overdue, the oldest 'Team named' by 30 days"
+
+
+def test_success_plan_panel() -> None:
+    goals = (
+        GoalEntry(
+            "Plan",
+            "Cut denials",
+            "denial_rate",
+            12.0,
+            6.0,
+            9.0,
+            "%",
+            due=date(2026, 6, 30),
+            plan_start=date(2026, 1, 1),
+        ),
+        GoalEntry("Plan", "Grow users", "wau", 50.0, 90.0, 50.0, "%"),
+    )
+    actions = (
+        ActionEntry("Review denials", due=date(2026, 3, 1)),
+        ActionEntry("Share report", due=date(2026, 4, 15)),
+        ActionEntry("Kickoff", due=date(2026, 1, 15), done_at=at(date(2026, 1, 14))),
+    )
+    m = plan_metrics(data(goals=goals, actions=actions))
+    assert [g.pct for g in m.goals] == [50.0, 0.0]  # 12 -> 9 of the way to 6 is half
+    assert m.goals[0].on_track is True  # 50% done, 49% of the time gone
+    assert m.goals[1].on_track is None
+    assert (m.open_actions, m.done_actions) == (2, 1)
+    assert [(a.text, a.days_overdue) for a in m.overdue_actions] == [("Review denials", 30)]
+    assert [a.text for a in m.upcoming_actions] == ["Share report"]
+
+
+def test_empty_group_panels_do_not_crash() -> None:
+    empty = data(usage=())
+    assert engagement_metrics(empty).active_users == Change(None, None)
+    assert revenue_metrics(empty).total is None
+    assert support_metrics(empty).nps is None
+    assert adoption_metrics(empty).projected_impact == "No feature usage recorded yet."
+    assert onboarding_metrics(empty).insights == ("No onboarding plan on record",)
+    assert plan_metrics(empty).insights == ("No success plan on record",)
