@@ -153,10 +153,10 @@ def _insert_plans(
         gid: goal_rows(specs[gid], pid, seed=seed, as_of=as_of) for (gid,), pid in plan_ids.items()
     }
     all_goals = [g for gs in goals.values() for g in gs]
-    goal_ids = _bulk_returning(session, m.Goal, all_goals, "plan_id", "title")
+    goal_ids = _bulk_returning(session, m.Goal, all_goals, "external_id")
     actions = []
     for gid, gs in goals.items():
-        ids = [goal_ids[(g["plan_id"], g["title"])] for g in gs]
+        ids = [goal_ids[(g["external_id"],)] for g in gs]
         people = batch.people[gid]
         actions += action_rows(specs[gid], gid, ids, people, seed=seed, as_of=as_of)
     _bulk(session, m.ActionItem, actions)

@@ -46,6 +46,7 @@ def plan_row(spec: GroupSpec, group_id: int, *, seed: int, as_of: date) -> Row |
         "status": "active",
         "start": start,
         "end": add_years(start, 1),
+        "external_id": f"{spec.external_id}-P1",
     }
 
 
@@ -54,9 +55,11 @@ def goal_rows(spec: GroupSpec, plan_id: int, *, seed: int, as_of: date) -> list[
     rng = group_rng(seed, spec.index, "goals")
     low, high = _PROGRESS[spec.archetype]
     rows = []
-    for title, metric, unit, baseline, target in rng.sample(cat.GOAL_TEMPLATES, rng.randint(2, 3)):
+    chosen = rng.sample(cat.GOAL_TEMPLATES, rng.randint(2, 3))
+    for k, (title, metric, unit, baseline, target) in enumerate(chosen, start=1):
         current = baseline + rng.uniform(low, high) * (target - baseline)
-        rows.append({"plan_id": plan_id, "title": title, "metric": metric, "unit": unit,
+        rows.append({"plan_id": plan_id, "external_id": f"{spec.external_id}-G{k}",
+                     "title": title, "metric": metric, "unit": unit,
                      "baseline": baseline, "target": target, "current": round(current, 1),
                      "owner": spec.csm.slack_id,
                      "due": as_of + timedelta(days=rng.randint(30, 200))})  # fmt: skip
@@ -69,14 +72,15 @@ def action_rows(
 ) -> list[Row]:  # fmt: skip
     """One or two items per goal; struggling groups leave more of them overdue."""
     rng = group_rng(seed, spec.index, "actions")
-    rows = []
+    rows: list[Row] = []
     for goal_id in goal_ids:
         for _ in range(rng.randint(1, 2)):
             due = as_of + timedelta(days=rng.randint(-35, 30))
             rows.append({"group_id": group_id, "goal_id": goal_id, "activity_id": None,
                          "text": rng.choice(cat.ACTION_TEXTS),
                          "owner": rng.choice((spec.csm.slack_id, *people[:2])), "due": due,
-                         "done_at": None})  # fmt: skip
+                         "done_at": None,
+                         "external_id": f"{spec.external_id}-I{len(rows) + 1:03d}"})  # fmt: skip
             done_chance = _DONE_WHEN_DUE[spec.archetype] if due < as_of else 0.2
             if rng.random() < done_chance:
                 done = min(due, as_of) - timedelta(days=rng.randint(1, 7))
