@@ -122,5 +122,5 @@ def upgrade(engine: Engine) -> str | None:
             f"the database migration failed and was rolled back: {exc.__class__.__name__}: "
             f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}. Nothing was changed."
         ) from None
-    log.info("schema upgraded", extra={"revision": head_revision()})
+    log.debug("schema upgraded", extra={"revision": head_revision()})
     return head_revision()
