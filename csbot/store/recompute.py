@@ -47,11 +47,11 @@ class RecomputeResult:
     @property
     def text(self) -> str:
         """One line for the CLI and logs."""
-        bands = ", ".join(f"{n} {band.value}" for band, n in self.band_counts.items())
-        line = f"{self.day.isoformat()} ({self.window_days}d): {len(self.scores)} groups scored"
+        bands = ", ".join(f"{n:,} {band.value}" for band, n in self.band_counts.items())
+        line = f"{self.day.isoformat()} ({self.window_days}d): {len(self.scores):,} groups scored"
         line += f" ({bands})" if self.scores else ""
         if self.skipped:
-            line += f"; {len(self.skipped)} without data yet"
+            line += f"; {len(self.skipped):,} without data yet"
         return f"{line}; {self.seconds:.2f} s"
 
 
