@@ -10,6 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 .venv/bin/csbot demo
+# Score the last 90 days too, so trend charts have history from the first card on.
+from=$(.venv/bin/python -c 'import datetime as d; print(d.date.today() - d.timedelta(days=89))')
+.venv/bin/csbot recompute --from "$from" --to "$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')"
 if [ -n "${SLACK_BOT_TOKEN:-}" ]; then
   exec .venv/bin/csbot run "$@"
 fi
