@@ -18,9 +18,13 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from csbot.commands import errorhandler, slash
+from csbot.commands.render import ProcessRenderer, make_renderer
+from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
 from csbot.errors import ConfigError, CsbotError
 from csbot.lifecycle import Terminated, exit_on_sigterm, require_credentials
+from csbot.scoring.config import load_scoring_config
 from csbot.services import Clock, Services, utc_now
 from csbot.store.db import (
     DatabaseEngine,
@@ -48,8 +52,14 @@ class Runtime:
     engine: DatabaseEngine
     listener_pool: ThreadPoolExecutor
 
+    def start(self) -> None:
+        """Start and warm the chart render workers, so the first card is as fast as the rest."""
+        if isinstance(self.services.renderer, ProcessRenderer):
+            self.services.renderer.start()
+
     def close(self) -> None:
         self.listener_pool.shutdown(wait=True, cancel_futures=True)
+        self.services.close()
         self.engine.dispose()
 
 
@@ -74,10 +84,20 @@ def build_runtime(
     engine = engine if engine is not None else make_engine(settings.database_url)
     client = client if client is not None else make_web_client(settings)
     services = Services(
-        settings=settings, sessions=session_factory(engine), client=client, clock=clock or utc_now
+        settings=settings,
+        sessions=session_factory(engine),
+        client=client,
+        clock=clock or utc_now,
+        work=WorkQueue(workers=settings.work_workers, capacity=settings.work_queue),
+        renderer=make_renderer(settings),  # processes start on first use or Runtime.start()
+        scoring=load_scoring_config(settings.scoring_config),
     )
     pool = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="csbot-listener")
-    app = _bolt_app(settings, client, pool)
+    try:
+        app = _bolt_app(settings, client, pool)
+    except BaseException:
+        services.close()
+        raise
     _register_surfaces(app, services)
     return Runtime(app=app, services=services, engine=engine, listener_pool=pool)
 
@@ -121,8 +141,10 @@ def _register_surfaces(app: App, services: Services) -> None:
     The `/cs` command, its buttons and selects (block_actions, block_suggestion), modals
     (view_submission), the `log_cs_note` message shortcut and `app_home_opened` live in
     `csbot/commands`; alert buttons in `csbot/alerts`. URL verification and SSL checks are
-    Bolt's own.
+    Bolt's own. Any listener's unexpected error gets a short apology with an error id.
     """
+    errorhandler.register(app)
+    slash.register(app, services)
 
 
 def _register_routes(router: Router, services: Services) -> None:
@@ -170,6 +192,7 @@ def run(settings: Settings, *, http: bool, port: int, host: str) -> int:
         server, runtime = http_server(settings, host=host, port=port)
         log.info("serving Slack requests at http://%s:%d%s", server.host, server.port, SLACK_PATH)
         try:
+            runtime.start()
             with exit_on_sigterm():
                 server.serve_forever()
         finally:
@@ -183,6 +206,7 @@ def _run_socket_mode(settings: Settings) -> int:
     runtime = prepare_runtime(settings)
     handler = SocketModeHandler(runtime.app, app_token=settings.slack_app_token.get_secret_value())
     try:
+        runtime.start()
         with exit_on_sigterm():
             _connect(handler)
             log.info("connected to Slack over Socket Mode")

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 
 from csbot.config import Settings, load_settings
 from csbot.errors import CsbotError, InputError
@@ -65,6 +66,12 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings, http=args.http, port=args.port, host=args.host)
 
 
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.commands.ask import run_ask
+
+    return run_ask(settings, args.text, as_json=args.json, out_dir=args.out, as_of=args.date)
+
+
 def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
     from csbot.store.recompute import recompute_days
 
@@ -121,6 +128,20 @@ def build_parser() -> _Parser:
     run.add_argument("--http", action="store_true", help="serve Slack's HTTP requests")
     run.add_argument("--port", type=_port, default=3000, help="HTTP port (default 3000)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    ask = _add(
+        sub,
+        "ask",
+        _cmd_ask,
+        "answer a /cs command in the terminal, as Slack would show it (no Slack needed)",
+        'csbot ask "/cs health Acme 30d" --out ./charts',
+    )
+    ask.add_argument("text", help='the command, with or without "/cs", e.g. "health Acme 30d"')
+    ask.add_argument("--json", action="store_true", help="print the Block Kit JSON instead")
+    ask.add_argument(
+        "--out", type=Path, default=Path("csbot-out"), help="where charts go (default ./csbot-out/)"
+    )
+    ask.add_argument("--date", type=_date, help="the day the window ends (default: today)")
+
     recompute = _add(
         sub,
         "recompute",

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         le=32,
         validation_alias="CSBOT_RENDER_WORKERS",
     )
+    work_workers: int = Field(default=4, ge=1, le=64, validation_alias="CSBOT_WORK_WORKERS")
+    work_queue: int = Field(default=256, ge=0, le=10_000, validation_alias="CSBOT_WORK_QUEUE")
     log_level: str = Field(default="INFO", validation_alias="CSBOT_LOG_LEVEL")
 
     @field_validator("database_url")

@@ -7,12 +7,15 @@ importing the composition root (which the import walls forbid).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
+from csbot.commands.render import InlineRenderer, Renderer
+from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
+from csbot.scoring.config import ScoringConfig, default_config
 from csbot.store.db import SessionFactory
 
 Clock = Callable[[], datetime]
@@ -30,10 +33,20 @@ class Services:
 
     `sessions` opens database sessions (use `csbot.store.db.transaction(services.sessions)`),
     `client` is the same retrying Web API client Bolt injects into listeners, `clock` is the one
-    place listeners read the time from. The work queue and the chart render pool join here.
+    place listeners read the time from. `work` is where listeners hand heavy work after
+    `ack()`; `renderer` draws charts (a process pool in the app, inline in tests and
+    `csbot ask`); `scoring` is the scoring config, read once at start.
     """
 
     settings: Settings
     sessions: SessionFactory
     client: WebClient
     clock: Clock = utc_now
+    work: WorkQueue = field(default_factory=lambda: WorkQueue(workers=2, capacity=16))
+    renderer: Renderer = field(default_factory=InlineRenderer)
+    scoring: ScoringConfig = field(default_factory=default_config)
+
+    def close(self) -> None:
+        """Finish the queued answers, then stop the render workers."""
+        self.work.close(wait=True)
+        self.renderer.close()

@@ -139,6 +139,15 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
 
+    def reset(self) -> None:
+        """Forget calls, faults, custom answers and state: a fresh Slack for the next test
+        (when one app serves several tests)."""
+        with self._lock:
+            self._calls.clear()
+            self._faults.clear()
+            self._answers.clear()
+            self.state = State()
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
         """Block until `count` calls to `method` arrived; AssertionError naming what did if not."""
         with self._lock:

@@ -15,13 +15,13 @@ from tests.e2e.conftest import AppServer
 def test_slash_command_acks_then_responds_and_posts(app_server: AppServer) -> None:
     app = app_server.runtime.app
 
-    @app.command("/cs")
+    @app.command("/harness")
     def cs(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack(text="working on it")
         respond(text=f"you asked for {command['text']}")
         client.chat_postMessage(channel=command["channel_id"], text="card")
 
-    response = app_server.slash_command("health Acme 30d")
+    response = app_server.slash_command("health Acme 30d", command="/harness")
     assert response.status_code == 200
     assert response.text == "working on it"
     [reply] = app_server.fake.wait_for("response_url")

@@ -1,0 +1,155 @@
+"""`csbot ask "/cs health Acme 30d"`: the Slack pipeline in a terminal, without Slack.
+
+The same `answer` the Slack listener calls builds the card; it is printed as readable text (or
+as the exact Block Kit JSON with `--json`) and its chart is rendered in this process and written
+as a PNG. This is how a new user tries csbot before creating the Slack app.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from csbot.commands.grammar import HelpRequest, LogRequest, parse_command
+from csbot.commands.help import help_text
+from csbot.commands.pipeline import CardResult, answer, today
+from csbot.commands.render import InlineRenderer
+from csbot.config import Settings
+from csbot.errors import CsbotError, InputError
+from csbot.scoring.config import ScoringConfig, load_scoring_config
+from csbot.scoring.types import Band
+from csbot.services import utc_now
+from csbot.store.db import SessionFactory, make_engine, session_factory, transaction, upgrade
+from csbot.store.groups import group_names
+
+__all__ = ["DEFAULT_OUT", "card_as_text", "run_ask"]
+
+DEFAULT_OUT = Path("csbot-out")
+CHART_PLACEHOLDER = "chart"
+_EMOJI = {band.slack_emoji: band.emoji for band in Band} | {
+    ":white_circle:": "\u26aa",
+    ":warning:": "\u26a0\ufe0f",
+    ":information_source:": "\u2139\ufe0f",
+}
+_MARKUP = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
+
+
+@dataclass(frozen=True)
+class LocalSources:
+    """What the pipeline reads, without Slack: settings, the database, scoring config, clock."""
+
+    settings: Settings
+    sessions: SessionFactory
+    scoring: ScoringConfig
+    clock: Callable[[], datetime] = utc_now
+
+
+def plain(mrkdwn: str) -> str:
+    """mrkdwn as terminal text: no bold/italic marks, real emoji, &amp; &lt; &gt; undone."""
+    text = _MARKUP.sub(r"\1", mrkdwn)
+    for code, emoji in _EMOJI.items():
+        text = text.replace(code, emoji)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _block_lines(block: dict[str, Any], chart: Path | None) -> list[str]:
+    kind = block.get("type")
+    if kind == "header":
+        title = plain(block["text"]["text"])
+        return [title, "=" * len(title)]
+    if kind == "section":
+        lines = [plain(block["text"]["text"])] if "text" in block else []
+        fields = [plain(f["text"]).replace("\n", ": ", 1) for f in block.get("fields", [])]
+        return [*lines, *fields, ""] if fields or lines else []
+    if kind == "context":
+        return [" · ".join(plain(e["text"]) for e in block["elements"])]
+    if kind == "image" and chart is not None:
+        return [f"[chart: {block['alt_text']} -> {chart}]", ""]
+    return []  # buttons and selects have no terminal version
+
+
+def card_as_text(blocks: list[dict[str, Any]], *, chart: Path | None = None) -> str:
+    """The card as a person would read it: header, headline, facts, sections, context."""
+    lines: list[str] = []
+    for block in blocks:
+        lines.extend(_block_lines(block, chart))
+    return "\n".join(lines).strip() + "\n"
+
+
+def _sources(settings: Settings, sessions: SessionFactory) -> LocalSources:
+    return LocalSources(settings, sessions, load_scoring_config(settings.scoring_config))
+
+
+def _write_chart(result: CardResult, out_dir: Path) -> Path | None:
+    chart = result.card.chart
+    if chart is None:
+        return None
+    png = InlineRenderer().render(chart.name, **chart.kwargs).result()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / result.filename
+        path.write_bytes(png)
+    except OSError as exc:
+        raise CsbotError(f"cannot write the chart to {out_dir}: {exc.strerror}") from None
+    return path
+
+
+def _not_a_card(result: CardResult, err: TextIO) -> int:
+    """Did-you-mean or several matches: say so on stderr; the exit code is 1."""
+    print(plain(result.card.text), file=err)
+    if result.kind == "pick":
+        for block in result.card.head:
+            for element in block.get("elements", []):
+                if element.get("type") == "button":
+                    print(f"  {element['text']['text']}", file=err)
+        print("Type more of the name to pick one.", file=err)
+    return 1
+
+
+def run_ask(
+    settings: Settings,
+    text: str,
+    *,
+    as_json: bool = False,
+    out_dir: Path = DEFAULT_OUT,
+    as_of: date | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Answer one `/cs` command in the terminal; returns the exit code."""
+    out, err = out or sys.stdout, err or sys.stderr
+    request = parse_command(text)
+    if isinstance(request, HelpRequest):
+        print(help_text(request.reason), file=out)
+        return 1 if request.reason else 0
+    if isinstance(request, LogRequest):
+        raise InputError("`/cs log` opens a form in Slack; there is no terminal version.")
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        sources = _sources(settings, session_factory(engine))
+        with transaction(sources.sessions) as session:
+            if not group_names(session):
+                raise CsbotError("no groups yet: run `csbot demo` first")
+        result = answer(sources, request, user_id="cli", as_of=as_of or today(sources))
+    finally:
+        engine.dispose()
+    if result.personal:
+        return _not_a_card(result, err)
+    chart = _write_chart(result, out_dir)
+    if as_json:
+        # In Slack the chart is an image block of the uploaded file, after the facts.
+        payload = {"text": result.card.text, "blocks": result.card.blocks()}
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+    else:
+        blocks = result.card.blocks(chart_file_id=CHART_PLACEHOLDER if chart else None)
+        print(card_as_text(blocks, chart=chart), file=out, end="")
+    if chart is not None:
+        print(f"chart written to {chart}", file=err if as_json else out)
+    return 0

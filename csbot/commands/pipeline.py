@@ -1,0 +1,178 @@
+"""The one pipeline every surface shares: parse -> load -> score -> present (DESIGN.md).
+
+`answer` takes a parsed `/cs` request and returns a `CardResult`: the card (blocks plus the
+chart to render), or a picker when several groups match, or did-you-mean when none does.
+`show` and `show_list` redraw from a control's state. Nothing here talks to Slack: the Slack
+listener, `csbot ask`, App Home and alerts all call these and deliver the result their way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from csbot.commands import blockkit as bk
+from csbot.commands.card import Card, CardState, frame
+from csbot.commands.grammar import ListRequest, PanelRequest
+from csbot.commands.ids import ActionId, BlockId, action_id
+from csbot.commands.listing import ListState, list_card
+from csbot.commands.matching import Ambiguous, Matched, NoMatch, match_groups
+from csbot.commands.panels import build_panel
+from csbot.config import Settings
+from csbot.scoring import ScoringConfig, score_group, score_groups
+from csbot.store.db import SessionFactory, transaction
+from csbot.store.groups import group_names
+from csbot.store.loading import load_panel_data, load_scoring_inputs
+
+__all__ = ["MAX_PICKS", "CardResult", "Sources", "answer", "show", "show_list", "today"]
+
+log = logging.getLogger(__name__)
+
+MAX_PICKS = 10
+Kind = Literal["card", "list", "pick", "no_match"]
+
+
+class Sources(Protocol):
+    """What the pipeline reads: csbot.services.Services, or what `csbot ask` builds."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessions(self) -> SessionFactory: ...
+
+    @property
+    def scoring(self) -> ScoringConfig: ...
+
+    def clock(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class CardResult:
+    """An answer ready to deliver. `personal` answers (pickers, did-you-mean) go only to the
+    person who asked; cards and lists go where they asked."""
+
+    kind: Kind
+    card: Card
+    state: CardState | None = None
+    list_state: ListState | None = None
+
+    @property
+    def personal(self) -> bool:
+        return self.kind in ("pick", "no_match")
+
+    @property
+    def filename(self) -> str:
+        """The chart's file name in Slack and in `csbot ask --out`."""
+        if self.state is None:
+            return "csbot-chart.png"
+        s = self.state
+        return f"csbot-{s.group_id}-{s.panel.value}-{s.window_days}d.png"
+
+
+def today(sources: Sources) -> date:
+    """Today in the configured time zone: the last day of every window csbot shows."""
+    return sources.clock().astimezone(sources.settings.tz).date()
+
+
+def answer(
+    sources: Sources, request: PanelRequest | ListRequest, *, user_id: str, as_of: date
+) -> CardResult:
+    """The answer to a typed `/cs` request (help and log requests never get here)."""
+    started = time.perf_counter()
+    if isinstance(request, ListRequest):
+        result = show_list(sources, ListState.from_request(request), as_of=as_of)
+    else:
+        result = _panel_answer(sources, request, as_of=as_of)
+    log.debug(
+        "answered /cs",
+        extra={
+            "kind": result.kind,
+            "user": user_id,
+            "ms": _ms(started),
+            "group": result.state.group_id if result.state else None,
+        },
+    )
+    return result
+
+
+def _panel_answer(sources: Sources, request: PanelRequest, *, as_of: date) -> CardResult:
+    with transaction(sources.sessions) as session:
+        match = match_groups(request.group_query, group_names(session))
+    if isinstance(match, NoMatch):
+        return _no_match(match)
+    state = CardState(0, request.panel, request.window_days, request.private)
+    if isinstance(match, Ambiguous):
+        return _picker(match, state)
+    assert isinstance(match, Matched)
+    return show(sources, state.but(group_id=match.group.id), as_of=as_of)
+
+
+def show(sources: Sources, state: CardState, *, as_of: date) -> CardResult:
+    """One panel of one group's card: load its data, score it, frame the panel."""
+    with transaction(sources.sessions) as session:
+        data = load_panel_data(
+            session,
+            group_id=state.group_id,
+            window_days=state.window_days,
+            as_of=as_of,
+            survey_lookback_days=sources.scoring.factors.survey_lookback_days,
+        )
+    score = score_group(data.inputs, sources.scoring)
+    view = build_panel(state.panel, data, score)
+    latest = max((u.day for u in data.usage if u.day <= as_of), default=None)
+    card = frame(
+        view,
+        state=state,
+        score=score,
+        data_as_of=latest,
+        computed_at=sources.clock(),
+        tz=sources.settings.tz,
+    )
+    return CardResult("card", card, state=state)
+
+
+def show_list(sources: Sources, state: ListState, *, as_of: date) -> CardResult:
+    """The portfolio list: every group scored set-based, worst first."""
+    with transaction(sources.sessions) as session:
+        inputs = load_scoring_inputs(
+            session, as_of=as_of, window_days=state.window_days, rules=sources.scoring.factors
+        )
+    scores = list(score_groups(inputs, sources.scoring).values())
+    card = list_card(
+        scores, state=state, as_of=as_of, computed_at=sources.clock(), tz=sources.settings.tz
+    )
+    return CardResult("list", card, list_state=state)
+
+
+def _picker(match: Ambiguous, state: CardState) -> CardResult:
+    shown = match.groups[:MAX_PICKS]
+    buttons = [
+        bk.button(
+            g.name, action_id(ActionId.PICK_GROUP, g.id), value=state.but(group_id=g.id).encode()
+        )
+        for g in shown
+    ]
+    blocks = [
+        bk.section(bk.escape(match.message), block_id=BlockId.STATUS.value),
+        bk.actions(*buttons, block_id=BlockId.PICK_GROUP.value),
+    ]
+    more = len(match.groups) - len(shown)
+    if more:
+        blocks.append(bk.context(f"and {more} more: type more of the name to narrow it down"))
+    return CardResult("pick", Card(text=match.message, head=tuple(blocks)), state=None)
+
+
+def _no_match(match: NoMatch) -> CardResult:
+    blocks = [
+        bk.section(bk.escape(match.message), block_id=BlockId.STATUS.value),
+        bk.context("`/cs list` shows every group; `/cs help` shows what csbot understands."),
+    ]
+    return CardResult("no_match", Card(text=match.message, head=tuple(blocks)))
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
