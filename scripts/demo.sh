@@ -11,12 +11,17 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 .venv/bin/csbot demo
 # Score the last 90 days too, so trend charts have history from the first card on.
+today=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
 from=$(.venv/bin/python -c 'import datetime as d; print(d.date.today() - d.timedelta(days=89))')
-.venv/bin/csbot recompute --from "$from" --to "$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')"
+.venv/bin/csbot recompute --from "$from" --to "$today"
 if [ -n "${SLACK_BOT_TOKEN:-}" ]; then
   exec .venv/bin/csbot run "$@"
 fi
-if .venv/bin/csbot --help | grep -q " ask "; then
-  .venv/bin/csbot ask "/cs health Acme 30d"
-fi
-exec .venv/bin/csbot run "$@"
+.venv/bin/csbot ask "/cs health Acme 30d"
+cat <<'EOF'
+
+That was csbot answering in the terminal. To answer in Slack, create the app from
+manifest.yml (README, "Connect Slack"), then run scripts/demo.sh again with SLACK_BOT_TOKEN
+and SLACK_APP_TOKEN (Socket Mode), or SLACK_SIGNING_SECRET and --http --port 3000.
+More to try:  .venv/bin/csbot ask "/cs churn Acme"    .venv/bin/csbot ask "/cs list"
+EOF
