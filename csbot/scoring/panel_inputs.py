@@ -100,6 +100,34 @@ class SnapshotEntry:
 
 
 @dataclass(frozen=True)
+class ActivityEntry:
+    """A timeline entry, past or scheduled. Its notes stay in the store (they are free text a
+    person typed); `has_notes` only says there are some."""
+
+    kind: str  # meeting / call / email / note / milestone
+    title: str
+    occurred_at: datetime
+    subtype: str | None = None  # e.g. qbr, check-in
+    duration_minutes: int | None = None
+    organizer: str | None = None  # a Slack user id or a name
+    attendees: tuple[str, ...] = ()  # names
+    has_notes: bool = False
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    """One of the group's people, or of the internal team that serves it."""
+
+    name: str
+    role: str
+    internal: bool = False
+    email: str | None = None
+    phone: str | None = None
+    slack_user_id: str | None = None
+    primary: bool = False
+
+
+@dataclass(frozen=True)
 class PanelData:
     """Everything the panels show for one group and window.
 
@@ -120,3 +148,6 @@ class PanelData:
     actions: tuple[ActionEntry, ...] = ()
     snapshots: tuple[SnapshotEntry, ...] = ()  # this window length's daily health, oldest first
     phases: tuple[str, ...] = field(default=())  # onboarding phases in order, when known
+    # the previous window, this one and scheduled ones up to the lookahead; milestones of any date
+    activities: tuple[ActivityEntry, ...] = ()
+    contacts: tuple[ContactEntry, ...] = ()  # all of the group's, and its internal team
