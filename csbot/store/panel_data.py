@@ -11,6 +11,8 @@ from csbot.errors import NotFoundError
 from csbot.scoring.inputs import Window
 from csbot.scoring.panel_inputs import (
     ActionEntry,
+    ActivityEntry,
+    ContactEntry,
     FeatureEntry,
     GoalEntry,
     PanelData,
@@ -24,6 +26,8 @@ from csbot.scoring.panel_inputs import (
 from csbot.store.loading import day_end, load_scoring_inputs
 from csbot.store.models import (
     ActionItem,
+    Activity,
+    Contact,
     DailyUsage,
     FeatureUsage,
     Goal,
@@ -36,6 +40,7 @@ from csbot.store.models import (
 from csbot.store.snapshots import snapshot_series
 
 REVENUE_MONTHS = 12
+ACTIVITY_LOOKAHEAD_DAYS = 30  # scheduled meetings the timeline and contacts panels show
 
 
 def _months_back(day: date, months: int) -> date:
@@ -166,6 +171,38 @@ def _actions(session: Session, group_id: int) -> tuple[ActionEntry, ...]:
     return tuple(ActionEntry(*row) for row in session.execute(stmt))
 
 
+def _activities(session: Session, group_id: int, window: Window) -> tuple[ActivityEntry, ...]:
+    """The previous window, this one and the lookahead; milestones whenever they were."""
+    a = Activity
+    since = day_end(window.previous().start - timedelta(days=1))
+    until = day_end(window.as_of + timedelta(days=ACTIVITY_LOOKAHEAD_DAYS))
+    has_notes = a.notes.is_not(None)
+    columns = (a.kind, a.title, a.occurred_at, a.subtype, a.duration_minutes, a.organizer)
+    stmt = (
+        select(*columns, a.attendees, has_notes)
+        .where(
+            a.group_id == group_id,
+            a.occurred_at < until,
+            or_(a.occurred_at >= since, a.kind == "milestone"),
+        )
+        .order_by(a.occurred_at, a.id)
+    )
+    return tuple(
+        ActivityEntry(kind, title, at, subtype, minutes, organizer, tuple(str(p) for p in people or ()), notes)
+        for kind, title, at, subtype, minutes, organizer, people, notes in session.execute(stmt)
+    )
+
+
+def _contacts(session: Session, group_id: int) -> tuple[ContactEntry, ...]:
+    c = Contact
+    stmt = (
+        select(c.name, c.role, c.internal, c.email, c.phone, c.slack_user_id, c.primary)
+        .where(c.group_id == group_id)
+        .order_by(c.internal, c.primary.desc(), c.name)
+    )
+    return tuple(ContactEntry(*row) for row in session.execute(stmt))
+
+
 def load_panel_data(
     session: Session,
     *,
@@ -196,5 +233,7 @@ def load_panel_data(
         tasks=_tasks(session, group_id),
         goals=_goals(session, group_id),
         actions=_actions(session, group_id),
+        activities=_activities(session, group_id, window),
+        contacts=_contacts(session, group_id),
         snapshots=tuple(SnapshotEntry(p.day, p.score, p.band.value, p.churn_risk) for p in series),
     )
