@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from csbot.scoring.panels._common import Change, Count, DayPoint
 from csbot.scoring.panels.adoption import AdoptionMetrics, adoption_metrics
+from csbot.scoring.panels.contacts import ContactMetrics, contact_metrics
 from csbot.scoring.panels.engagement import EngagementMetrics, engagement_metrics
 from csbot.scoring.panels.onboarding import OnboardingMetrics, onboarding_metrics
 from csbot.scoring.panels.plans import PlanMetrics, plan_metrics
 from csbot.scoring.panels.revenue import RevenueMetrics, revenue_metrics
 from csbot.scoring.panels.support import SupportMetrics, support_metrics
+from csbot.scoring.panels.timeline import TimelineMetrics, timeline_metrics
 
 __all__ = [
     "AdoptionMetrics",
     "Change",
+    "ContactMetrics",
     "Count",
     "DayPoint",
     "EngagementMetrics",
@@ -21,10 +24,13 @@ __all__ = [
     "PlanMetrics",
     "RevenueMetrics",
     "SupportMetrics",
+    "TimelineMetrics",
     "adoption_metrics",
+    "contact_metrics",
     "engagement_metrics",
     "onboarding_metrics",
     "plan_metrics",
     "revenue_metrics",
     "support_metrics",
+    "timeline_metrics",
 ]
