@@ -306,6 +306,38 @@ class Alert(Base):
     __table_args__ = (Index(None, "state", "created_at"), Index(None, "group_id", "day"))
 
 
+class AlertState(Base):
+    """Per group, what was last alerted: the band a new day's score is compared with.
+
+    No row means nothing was ever alerted (the group counts as Good). Written in the same
+    transaction as the day's snapshots and outbox rows; the snooze comes from an alert's button.
+    """
+
+    __tablename__ = "alert_state"
+
+    group_id: Mapped[int] = mapped_column(_group_fk(), primary_key=True)
+    band: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    since: Mapped[date] = mapped_column(Date)
+    last_alert_id: Mapped[int | None] = mapped_column(Integer)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    snoozed_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """A scheduled job's finished run for a day: what catch-up after downtime starts from."""
+
+    __tablename__ = "job_run"
+
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="ok")
+    detail: Mapped[str | None] = mapped_column(String(500))
+
+
 class SyncWatermark(Base):
     """Where `csbot sync` got to, per record kind: the next sync asks for changes since then.
 
