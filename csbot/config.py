@@ -17,6 +17,7 @@ from csbot.errors import ConfigError
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_SLACK_ID_RE = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 
 
 def _parse_hhmm(value: str) -> time:
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
     work_workers: int = Field(default=4, ge=1, le=64, validation_alias="CSBOT_WORK_WORKERS")
     work_queue: int = Field(default=256, ge=0, le=10_000, validation_alias="CSBOT_WORK_QUEUE")
     log_level: str = Field(default="INFO", validation_alias="CSBOT_LOG_LEVEL")
+    # Roles (csbot.commands.permissions): Slack user ids (U.../W...) or user-group ids (S...),
+    # comma-separated. Everyone else in the workspace is a member.
+    admins: str = Field(default="", validation_alias="CSBOT_ADMINS")
+    leads: str = Field(default="", validation_alias="CSBOT_LEADS")
 
     @field_validator("database_url")
     @classmethod
@@ -112,6 +117,25 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a log level; use one of {', '.join(allowed)}")
         return value.upper()
 
+    @field_validator("admins", "leads")
+    @classmethod
+    def _slack_ids(cls, value: str) -> str:
+        for item in _split_ids(value):
+            if not _SLACK_ID_RE.match(item):
+                raise ValueError(
+                    f"{item!r} is not a Slack user id (U... or W...) or user-group id (S...); "
+                    "copy it from the person's profile (More > Copy member ID), comma-separated"
+                )
+        return value
+
+    @property
+    def admin_ids(self) -> tuple[str, ...]:
+        return _split_ids(self.admins)
+
+    @property
+    def lead_ids(self) -> tuple[str, ...]:
+        return _split_ids(self.leads)
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -130,6 +154,10 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None and (
             self.slack_signing_secret is not None or self.slack_app_token is not None
         )
+
+
+def _split_ids(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item.strip() for item in value.split(",") if item.strip()))
 
 
 def _env_name(field: str) -> str:

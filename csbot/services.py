@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
+from csbot.commands.permissions import UsergroupCache
 from csbot.commands.render import InlineRenderer, Renderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
@@ -45,6 +46,7 @@ class Services:
     work: WorkQueue = field(default_factory=lambda: WorkQueue(workers=2, capacity=16))
     renderer: Renderer = field(default_factory=InlineRenderer)
     scoring: ScoringConfig = field(default_factory=default_config)
+    usergroups: UsergroupCache = field(default_factory=UsergroupCache)  # for role checks
 
     def close(self) -> None:
         """Finish the queued answers, then stop the render workers."""

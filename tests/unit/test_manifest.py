@@ -18,6 +18,7 @@ NEEDED_BOT_SCOPES = {
     "files:write",
     "users:read",
     "im:write",
+    "usergroups:read",
 }
 
 
