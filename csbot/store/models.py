@@ -350,3 +350,25 @@ class SyncWatermark(Base):
     watermark: Mapped[datetime]
     synced_at: Mapped[datetime]
     records: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Audit(Base):
+    """A write made from Slack: who (Slack user id), what, when, which group.
+
+    Written in the same transaction as the write it records (csbot.store.audit.record), so
+    neither lands without the other. `group_name` keeps the trail readable after a group goes.
+    """
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))  # ticket / meeting / note / acknowledge / ...
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("physician_group.id", ondelete="SET NULL")
+    )
+    group_name: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index(None, "at"), Index(None, "group_id", "at"))
