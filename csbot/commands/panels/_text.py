@@ -1,0 +1,90 @@
+"""Numbers, dates and lists as a person reads them on a card: $12,345 · 45% · 18 h · 3 Mar.
+
+Every builder formats through these, so the same number looks the same on every panel.
+Text from the data or from people goes through `clip`, which escapes it for mrkdwn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from csbot.commands.blockkit import escape, truncate
+from csbot.scoring.types import fmt
+
+SECTION_LIMIT = 2900  # a section body; the frame adds a heading within Slack's 3000
+LIST_LIMIT = 5
+
+
+def dollars(amount: float) -> str:
+    """'$12,345', '\u2212$1,200' (whole dollars, a real minus sign)."""
+    text = f"${abs(amount):,.0f}"
+    return f"\u2212{text}" if round(amount) < 0 else text
+
+
+def pct(value: float | None, *, none: str = "no data") -> str:
+    return none if value is None else f"{fmt(value, 0)}%"
+
+
+def signed_pct(value: float | None, *, none: str = "no earlier data") -> str:
+    """'+12%', '\u221229%', '\u00b10%'."""
+    if value is None:
+        return none
+    text = fmt(abs(value), 0)
+    if float(text) == 0:
+        return "\u00b10%"
+    return ("+" if value > 0 else "\u2212") + text + "%"
+
+
+def hours(value: float | None, *, none: str = "no data") -> str:
+    """'0.5 h', '18 h', '2.5 d': hours up to two days, then days."""
+    if value is None:
+        return none
+    if value < 10:
+        return f"{fmt(value, 1).removesuffix('.0')} h"
+    if value < 48:
+        return f"{fmt(value, 0)} h"
+    return f"{fmt(value / 24, 1).removesuffix('.0')} d"
+
+
+def count(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def day(value: date | None, *, none: str = "none") -> str:
+    """'3 Mar 2026'."""
+    return none if value is None else f"{value.day} {value:%b %Y}"
+
+
+def short_day(value: date) -> str:
+    """'3 Mar'."""
+    return f"{value.day} {value:%b}"
+
+
+def days_ago(value: date | None, as_of: date, *, none: str = "none on record") -> str:
+    """'3 Mar (4 days ago)', 'today'."""
+    if value is None:
+        return none
+    days = (as_of - value).days
+    when = "today" if days == 0 else f"in {-days} days" if days < 0 else f"{days} days ago"
+    return f"{short_day(value)} ({when})"
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """Data or user text, escaped for mrkdwn and cut to `limit` characters at a word."""
+    return truncate(escape(" ".join(text.split())), limit)
+
+
+def bullets(lines: Sequence[str], *, limit: int = LIST_LIMIT, empty: str = "None") -> str:
+    """'• a' lines, the first `limit` of them, then '…and N more'; within a section's limit."""
+    if not lines:
+        return empty
+    shown = [f"\u2022 {line}" for line in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"_\u2026and {len(lines) - limit} more_")
+    return truncate("\n".join(shown), SECTION_LIMIT)
+
+
+def body(text: str) -> str:
+    """A section body within the limit (for text built without `bullets`)."""
+    return truncate(text, SECTION_LIMIT)
