@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from csbot.errors import ConfigError
 
@@ -59,6 +60,13 @@ class Settings(BaseSettings):
     work_workers: int = Field(default=4, ge=1, le=64, validation_alias="CSBOT_WORK_WORKERS")
     work_queue: int = Field(default=256, ge=0, le=10_000, validation_alias="CSBOT_WORK_QUEUE")
     log_level: str = Field(default="INFO", validation_alias="CSBOT_LOG_LEVEL")
+    # Alerts: routing (group's channel, else its CSM team's, else the default) and noise control.
+    team_channels: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, validation_alias="CSBOT_TEAM_CHANNELS"
+    )
+    alert_margin: float = Field(default=2.0, ge=0, le=20, validation_alias="CSBOT_ALERT_MARGIN")
+    alert_days: int = Field(default=1, ge=1, le=14, validation_alias="CSBOT_ALERT_DAYS")
+    scheduler: bool = Field(default=True, validation_alias="CSBOT_SCHEDULER")
     # Roles (csbot.commands.permissions): Slack user ids (U.../W...) or user-group ids (S...),
     # comma-separated. Everyone else in the workspace is a member.
     admins: str = Field(default="", validation_alias="CSBOT_ADMINS")
@@ -91,6 +99,21 @@ class Settings(BaseSettings):
                 f"{value!r} is not a known time zone; use an IANA name such as Europe/Berlin"
             ) from None
         return value
+
+    @field_validator("team_channels", mode="before")
+    @classmethod
+    def _team_channels(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            parsed = json.loads(value) if value.strip() else {}
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ValueError(
+                'must be a JSON object of CSM team to channel id, e.g. {"Team East": "C0123ABCD"}'
+            )
+        return parsed
 
     @field_validator("daily_at")
     @classmethod
