@@ -86,6 +86,25 @@ def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
     return recompute_days(settings, start=start, end=end, window_days=args.window)
 
 
+def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.commands.audit_log import run_audit
+
+    return run_audit(settings, group=args.group, since=args.since, limit=args.limit)
+
+
+def _add_audit(sub: argparse._SubParsersAction[_Parser]) -> None:
+    audit = _add(
+        sub,
+        "audit",
+        _cmd_audit,
+        "show who changed what from Slack (tickets, meetings, notes, alerts, exports)",
+        'csbot audit --group "Acme" --since 2026-03-01',
+    )
+    audit.add_argument("--group", help="only this group (part of its name)")
+    audit.add_argument("--since", type=_date, help="from this day on (YYYY-MM-DD)")
+    audit.add_argument("--limit", type=_positive, default=500, help="newest N (default 500)")
+
+
 def build_parser() -> _Parser:
     parser = _Parser(
         prog="csbot",
@@ -155,6 +174,7 @@ def build_parser() -> _Parser:
     recompute.add_argument(
         "--window", type=_window, default=None, help="window in days, 1-365 (default: config)"
     )
+    _add_audit(sub)
     return parser
 
 
