@@ -25,7 +25,6 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from csbot.config import load_settings  # noqa: E402
 from csbot.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from csbot.store.demo import load_demo  # noqa: E402
 from csbot.store.groups import group_names  # noqa: E402
@@ -148,8 +147,3 @@ def running_app(*, groups: int, days: int, port: int) -> Iterator[Bench]:
             proc.terminate()
             proc.wait(timeout=30)
             fake.stop()
-
-
-def check_settings() -> None:
-    """Fail early if this environment cannot build csbot's settings at all."""
-    load_settings(_env_file=None)

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.commands.delivery import Delivery, Where
-from csbot.commands.grammar import HelpRequest, LogRequest, parse_command
+from csbot.commands.grammar import HelpRequest, ListRequest, LogRequest, parse_command
 from csbot.commands.help import help_blocks, help_text
 from csbot.commands.ids import ActionId, BlockId, action_pattern
 from csbot.commands.jobs import CardJobs
@@ -27,9 +27,10 @@ from csbot.services import Services
 from csbot.store.db import transaction
 from csbot.store.groups import search_group_options
 
-__all__ = ["LOG_NOT_YET", "register"]
+__all__ = ["LOG_NOT_YET", "WORKING_ON_LIST", "register"]
 
 LOG_NOT_YET = "Logging a ticket or meeting from `/cs log` is not available yet."
+WORKING_ON_LIST = ":hourglass_flowing_sand: Working on the portfolio…"
 Listener = Callable[..., None]
 
 
@@ -79,10 +80,12 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
             command.get("response_url"),
             private=request.private,
         )
-        if services.work.submit(jobs.command(request, where), label="/cs"):
-            ack()
-        else:
+        if not services.work.submit(jobs.command(request, where), label="/cs"):
             ack(text=BUSY_MESSAGE, response_type="ephemeral")
+        elif isinstance(request, ListRequest):  # every group is scored: may take a moment
+            ack(text=WORKING_ON_LIST, response_type="ephemeral")
+        else:
+            ack()
 
     return on_cs
 

@@ -15,6 +15,7 @@ from csbot.commands.grammar import Panel
 from csbot.commands.ids import ActionId
 from csbot.commands.matching import Ambiguous, match_groups
 from csbot.commands.panels import builder_for
+from csbot.commands.slash import WORKING_ON_LIST
 from csbot.store.records import GroupName, fold
 from tests.e2e.conftest import SIGNING_SECRET, AppServer
 from tests.e2e.cs_fixtures import (  # noqa: F401  (fixtures)
@@ -227,7 +228,11 @@ def test_a_click_on_an_ephemeral_card_answers_through_its_response_url(cs: AppSe
 
 
 def test_list_posts_the_portfolio_and_its_band_filter_redraws_it(cs: AppServer) -> None:
-    message, blocks = _card(cs, "list")
+    response = cs.slash_command("list")
+    assert response.json() == {"text": WORKING_ON_LIST, "response_type": "ephemeral"}
+    _posted(cs)
+    [message] = cs.fake.messages(CHANNEL)
+    blocks = message["blocks"]
     assert _header(blocks) == "Portfolio · all groups"
     rows = [b for b in blocks if str(b.get("block_id", "")).startswith("list_row.")]
     assert len(rows) == 12
