@@ -83,36 +83,13 @@ class Delivery:
     # the three ways out ----------------------------------------------------------------------
     def post(self, card: Card, png: bytes | None, where: Where, *, filename: str) -> Delivered:
         """A new message where the person asked (or in their DM when `private`)."""
-        try:
-            channel = self._dm(where.user_id) if where.private else where.channel
-            file_id = self._upload(png, card, filename)
-            ts, shown = self._send(card, file_id, channel=channel, ts=None)
-        except SlackApiError as exc:
-            if _error(exc) in _NO_ACCESS and not where.private:
-                return self._via_response_url(card, where, note=NOT_IN_CHANNEL)
-            return self.fail(where, exc)
-        except SlackClientError as exc:
-            return self.fail(where, exc)
-        if png is not None and file_id is not None and not shown:
-            self._thread_chart(card, png, channel=channel, ts=ts, filename=filename)
-        return Delivered("message", channel, ts, file_id if shown else None)
+        return self._out(card, png, where, filename=filename, ts=None)
 
     def redraw(self, card: Card, png: bytes | None, where: Where, *, filename: str) -> Delivered:
         """Replace the clicked message in place; ephemeral ones through their response_url."""
         if where.ephemeral or where.message_ts is None:
             return self._via_response_url(card, where, replace=True)
-        try:
-            file_id = self._upload(png, card, filename)
-            ts, shown = self._send(card, file_id, channel=where.channel, ts=where.message_ts)
-        except SlackApiError as exc:
-            if _error(exc) in _NO_ACCESS:
-                return self._via_response_url(card, where, replace=True, note=NOT_IN_CHANNEL)
-            return self.fail(where, exc)
-        except SlackClientError as exc:
-            return self.fail(where, exc)
-        if png is not None and file_id is not None and not shown:
-            self._thread_chart(card, png, channel=where.channel, ts=ts, filename=filename)
-        return Delivered("update", where.channel, ts, file_id if shown else None)
+        return self._out(card, png, where, filename=filename, ts=where.message_ts)
 
     def tell(
         self,
@@ -157,6 +134,27 @@ class Delivery:
         return Delivered("failed", where.channel)
 
     # steps ----------------------------------------------------------------------------------
+    def _out(
+        self, card: Card, png: bytes | None, where: Where, *, filename: str, ts: str | None
+    ) -> Delivered:
+        """Upload, then post (ts None) or update; whoever cannot be reached gets told why."""
+        in_place = ts is not None
+        to_dm = where.private and not in_place
+        try:
+            channel = self._dm(where.user_id) if to_dm else where.channel
+            file_id = self._upload(png, card, filename)
+            sent_ts, shown = self._send(card, file_id, channel=channel, ts=ts)
+        except SlackApiError as exc:
+            if _error(exc) in _NO_ACCESS and not to_dm:
+                return self._via_response_url(card, where, replace=in_place, note=NOT_IN_CHANNEL)
+            return self.fail(where, exc)
+        except SlackClientError as exc:
+            return self.fail(where, exc)
+        if png is not None and file_id is not None and not shown:
+            self._thread_chart(card, png, channel=channel, ts=sent_ts, filename=filename)
+        via = "update" if in_place else "message"
+        return Delivered(via, channel, sent_ts, file_id if shown else None)
+
     def _dm(self, user_id: str) -> str:
         opened = self.client.conversations_open(users=user_id)
         return str(opened["channel"]["id"])

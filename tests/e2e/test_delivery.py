@@ -114,6 +114,14 @@ def test_a_private_answer_opens_a_dm(fake: FakeSlack, delivery: Delivery) -> Non
     assert sent.channel == "D1" and fake.messages("D1")
 
 
+def test_a_dm_slack_will_not_open_is_explained(fake: FakeSlack, delivery: Delivery) -> None:
+    fake.fail("conversations.open", error="missing_scope")
+    assert delivery.post(CARD, PNG, _where(fake, private=True), filename="c").via == "failed"
+    [reply] = fake.calls_to("response_url")
+    assert "lacks a Slack permission" in reply.params["text"]
+    assert fake.calls_to("chat.postMessage") == [] and fake.state.uploads == {}
+
+
 def test_an_unknown_slack_failure_is_told_with_its_code(
     fake: FakeSlack, delivery: Delivery
 ) -> None:
