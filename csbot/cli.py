@@ -105,6 +105,30 @@ def _add_audit(sub: argparse._SubParsersAction[_Parser]) -> None:
     audit.add_argument("--limit", type=_positive, default=500, help="newest N (default 500)")
 
 
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.store.csv_import import run_import
+
+    return run_import(settings, kind=args.kind, path=args.file, dry_run=args.dry_run)
+
+
+RECORD_KINDS = ("groups, usage, revenue, tickets, surveys, features, onboarding, activities, "
+                "contacts, plans, goals, actions")  # fmt: skip
+"""csbot.store.ingest.KINDS, spelled out so building the parser imports no database code."""
+
+
+def _add_import(sub: argparse._SubParsersAction[_Parser]) -> None:
+    imp = _add(
+        sub,
+        "import",
+        _cmd_import,
+        "import a CSV file of one record kind: every row, or (if any is bad) none",
+        "csbot import usage examples/usage.csv --dry-run",
+    )
+    imp.add_argument("kind", metavar="KIND", help=f"one of {RECORD_KINDS}")
+    imp.add_argument("file", metavar="FILE", type=Path, help="CSV with a header row, UTF-8")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+
+
 def build_parser() -> _Parser:
     parser = _Parser(
         prog="csbot",
@@ -175,6 +199,7 @@ def build_parser() -> _Parser:
         "--window", type=_window, default=None, help="window in days, 1-365 (default: config)"
     )
     _add_audit(sub)
+    _add_import(sub)
     return parser
 
 

@@ -1,0 +1,192 @@
+"""One path from raw records into the store, whichever door they came through.
+
+Each record is cleaned (blank means absent), validated by its kind's model, checked across
+fields, resolved (groups, plans, goals), checked against the batch's earlier keys, and written
+in chunks. After the first problem nothing more is written, but records are still checked, so
+one run reports every problem (up to a limit). The caller's transaction makes it all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from csbot.store.ingest.base import Record, Row, UnknownRef
+from csbot.store.ingest.kinds import Kind
+from csbot.store.ingest.problems import IngestError, Problem, from_validation, headline, problem
+from csbot.store.ingest.refs import Refs
+from csbot.store.ingest.upsert import Upserter
+
+CHUNK_ROWS = 2_000
+MAX_ERRORS = 100
+MAX_KEYS_KEPT = 1_000
+Duplicates = Literal["error", "replace"]
+
+
+@dataclass
+class Counts:
+    """What a batch did: rows read, and of those inserted, updated and left as they were."""
+
+    kind: str
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    keys: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.kind}: {self.read:,} read, {self.inserted:,} inserted, "
+                f"{self.updated:,} updated, {self.unchanged:,} unchanged")  # fmt: skip
+
+
+class TooManyErrors(Exception):
+    """The error limit was reached; the batch stops reading."""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Blank text means the value is absent, so defaults apply and required fields say so."""
+    return {k: (None if _blank(v) else v) for k, v in raw.items()}
+
+
+def _packed(key: tuple[Any, ...]) -> Hashable:
+    """(group id, day) as one int: a million usage keys in ~60 MB instead of ~150 MB."""
+    if len(key) == 2 and isinstance(key[0], int) and isinstance(key[1], date):
+        return (key[0] << 32) | key[1].toordinal()
+    return key
+
+
+def validate(
+    kind: Kind, data: Mapping[str, Any], *, where: str, tz: tzinfo = UTC
+) -> tuple[Record | None, list[Problem]]:
+    """The record, or None and what is wrong: its fields first, then rules across fields."""
+    try:
+        record = kind.model.model_validate(_clean(data), context={"tz": tz})
+    except ValidationError as exc:
+        return None, from_validation(where, exc)
+    found = [problem(where, col, msg, value) for col, msg, value in record.checks()]
+    return (None, found) if found else (record, [])
+
+
+class Ingest:
+    """Feed records with `add`, then `finish`: the batch's Counts, or an IngestError's problems.
+
+    `describe(n)` names record n for "duplicate of ..." messages (`line 7`, `record 3`).
+    """
+
+    def __init__(
+        self, session: Session, kind: Kind, *, now: datetime, tz: tzinfo = UTC,
+        source: str | None = None, duplicates: Duplicates = "error",
+        max_errors: int = MAX_ERRORS, keep_keys: bool = False,
+        describe: Callable[[int], str] = lambda n: f"line {n}",
+    ) -> None:  # fmt: skip
+        self.kind, self.counts = kind, Counts(kind.name)
+        self.problems: list[Problem] = []
+        self._session, self._now, self._tz = session, now, tz
+        self._source, self._duplicates, self._max_errors = source, duplicates, max_errors
+        self._keep_keys, self._describe = keep_keys, describe
+        self._refs = Refs.load(session, kind)
+        self._seen: dict[Hashable, int] = {}
+        self._chunk: list[Row] = []
+        self._flushes = 0
+        self._upserter: Upserter | None = None
+
+    @property
+    def limit_hit(self) -> bool:
+        return len(self.problems) >= self._max_errors
+
+    def add(self, raw: object, *, where: str, n: int) -> None:
+        """Check one record; queue it for writing while the batch has no problems.
+
+        Raises TooManyErrors when the error limit is reached: stop feeding, call `finish`.
+        """
+        self.counts.read += 1
+        if not isinstance(raw, Mapping):
+            self._fail(problem(where, None, "is not an object with fields"))
+            return
+        row = self._row(dict(raw), where)
+        if row is None:
+            return
+        if not self._first_time(row, where, n):
+            return
+        if not self.problems:
+            self._chunk.append(row)
+            if len(self._chunk) >= CHUNK_ROWS:
+                self.flush()
+
+    def report(self, found: Problem) -> None:
+        """A problem found outside the records (a bad header, a short row).
+
+        Kept within the limit; unlike `add` it never raises, so error handlers may call it.
+        """
+        if not self.limit_hit:
+            self.problems.append(found)
+
+    def finish(self, subject: str) -> Counts:
+        """Write what is queued and return the counts; IngestError if anything was wrong."""
+        self.flush()
+        if self.problems:
+            title = headline(subject, self.problems, limit_hit=self.limit_hit)
+            raise IngestError(title, self.problems)
+        return self.counts
+
+    def _fail(self, *found: Problem) -> None:
+        self.problems.extend(found[: self._max_errors - len(self.problems)])
+        if self.limit_hit:
+            raise TooManyErrors
+
+    def _row(self, data: dict[str, Any], where: str) -> Row | None:
+        if self.kind.has_source and _blank(data.get("source")) and self._source:
+            data["source"] = self._source
+        record, found = validate(self.kind, data, where=where, tz=self._tz)
+        if record is None:
+            self._fail(*found)
+            return None
+        try:
+            row = record.row(self._refs)
+            if self.kind.name == "groups":
+                self._refs.claim_group(row["external_id"], row["name"], row["slug"])
+        except UnknownRef as exc:
+            self._fail(problem(where, exc.column, exc.message, exc.value))
+            return None
+        for column in self.kind.insert_only:
+            row[column] = self._now
+        if self._keep_keys and len(self.counts.keys) < MAX_KEYS_KEPT:
+            key = record.model_dump(mode="json", include=set(self.kind.record_key))
+            self.counts.keys.append(key)
+        return row
+
+    def _first_time(self, row: Row, where: str, n: int) -> bool:
+        """False (and a problem) when the batch already had a record with this key."""
+        key = _packed(tuple(row[k] for k in self.kind.key))
+        seen = self._seen.get(key)
+        if seen is not None and self._duplicates == "error":
+            names = " and ".join(self.kind.record_key)
+            self._fail(problem(where, None, f"same {names} as {self._describe(seen)}"))
+            return False
+        if seen is not None and seen == self._flushes:  # replacing a row still queued
+            self.flush()
+        self._seen[key] = n if self._duplicates == "error" else self._flushes
+        return True
+
+    def flush(self) -> None:
+        """Write the queued rows (nothing once the batch has problems)."""
+        if self.problems or not self._chunk:
+            self._chunk.clear()
+            return
+        if self._upserter is None:
+            self._upserter = Upserter(self._session, self.kind, list(self._chunk[0]))
+        written = self._upserter.write(self._chunk)
+        self.counts.inserted += written.inserted
+        self.counts.updated += written.updated
+        self.counts.unchanged += written.unchanged
+        self._chunk = []
+        self._flushes += 1

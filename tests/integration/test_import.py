@@ -1,0 +1,248 @@
+"""`csbot import KIND FILE`: every row or none, idempotent, every problem reported by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.cli import main
+from csbot.store import models as m
+from csbot.store.csv_import import TerminalProgress, import_csv
+from csbot.store.ingest import KINDS, Counts, IngestError
+from tests.integration.ingest_support import EXAMPLES, NOW, dump, write_csv
+
+USAGE_HEADER = ("group,day,active_users,sessions,session_minutes,documents_processed,"
+                "patients_total,patients_billable")  # fmt: skip
+
+
+def _import(sessions: sessionmaker[Session], kind: str, path: Path, **kw: object) -> Counts:
+    return import_csv(sessions, kind=kind, path=path, now=NOW, **kw)  # type: ignore[arg-type]
+
+
+def _examples(sessions: sessionmaker[Session]) -> dict[str, Counts]:
+    return {kind: _import(sessions, kind, EXAMPLES / f"{kind}.csv") for kind in KINDS}
+
+
+def _usage_rows(count: int, group: str = "CVP-001") -> list[str]:
+    from datetime import date, timedelta
+
+    start = date(2020, 1, 1)
+    return [f"{group},{start + timedelta(days=n)},5,9,30.5,12,40,{n % 40}" for n in range(count)]
+
+
+def test_every_example_file_imports_cleanly_into_an_empty_database(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    counts = _examples(sessions)
+    lines = {k: len((EXAMPLES / f"{k}.csv").read_text().splitlines()) - 1 for k in KINDS}
+    assert {k: c.inserted for k, c in counts.items()} == lines
+    with sessions() as session:
+        ticket = session.scalars(select(m.Ticket).where(m.Ticket.external_id == "HD-1042")).one()
+        group = session.get(m.PhysicianGroup, ticket.group_id)
+        usage = session.scalar(select(func.count()).select_from(m.DailyUsage))
+    assert group is not None and group.name == "Harbor Point Orthopedics"
+    assert (
+        ticket.source == "helpdesk" and ticket.opened_at.isoformat() == "2026-06-03T15:15:00+00:00"
+    )
+    assert usage == 5  # one row names its group by exact name, the others by external id
+
+
+def test_importing_the_same_files_again_changes_nothing(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    _examples(sessions)
+    before = dump(engine)
+    again = _examples(sessions)
+    assert dump(engine) == before
+    assert all(c.inserted == c.updated == 0 and c.unchanged == c.read for c in again.values())
+
+
+def test_a_changed_row_updates_in_place(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    _examples(sessions)
+    with sessions() as session:
+        ids = set(session.scalars(select(m.Ticket.id)))
+    text = (EXAMPLES / "tickets.csv").read_text().replace(",open,", ",resolved,")
+    text = text.replace("-07:00,,,", "-07:00,2026-06-03T16:00:00Z,2026-06-04T10:00:00Z,")
+    counts = _import(sessions, "tickets", write_csv(tmp_path / "t.csv", text.strip(), []))
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
+    with sessions() as session:
+        assert set(session.scalars(select(m.Ticket.id))) == ids
+        changed = session.scalars(select(m.Ticket).where(m.Ticket.external_id == "HD-1042")).one()
+    assert changed.status == "resolved" and changed.resolved_at is not None
+
+
+def test_a_bad_row_in_the_middle_leaves_the_database_as_it_was(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    _import(sessions, "usage", EXAMPLES / "usage.csv")
+    before = dump(engine)
+    rows = _usage_rows(5_000)  # several chunks are written before the bad row is read
+    rows[3_500] = rows[3_500].rsplit(",", 1)[0] + ",41"  # billable 41 > total 40
+    path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", path)
+    assert dump(engine) == before
+    assert err.value.problems == [
+        f"{path} line 3502, patients_billable: must not exceed patients_total (40) (41)"
+    ]
+    assert str(err.value).splitlines()[0] == f"{path}: 1 error; nothing was imported"
+
+
+def test_every_problem_is_listed_with_its_line_and_column(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    before = dump(engine)
+    path = write_csv(tmp_path / "u.csv", USAGE_HEADER, [
+        "CVP-001,2026-06-01,18,41,612.5,230,180,171",
+        "CVP-001,2026-06-02,18,41,612,5,230,180,171",
+        "Cedar Valley Pediatric,2026-06-03,1,1,1,1,1,1",
+        "HPO-002,2026-13-01,1,1,1,1,1,1",
+        "Cedar Valley Pediatrics,2026-06-01,1,1,1,1,1,1",
+    ])  # fmt: skip
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", path)
+    assert err.value.problems == [
+        f"{path} line 3: has 9 values; the header has 8",
+        f"{path} line 4, group: no group has this external_id or exact name; did you mean "
+        "'Cedar Valley Pediatrics'? ('Cedar Valley Pediatric')",
+        f"{path} line 5, day: is not a date (use YYYY-MM-DD) ('2026-13-01')",
+        f"{path} line 6: same group and day as line 2",
+    ]
+    assert dump(engine) == before
+
+
+def test_problems_stop_at_the_limit(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    path = write_csv(tmp_path / "u.csv", USAGE_HEADER, _usage_rows(50, group="nobody"))
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", path, max_errors=5)
+    assert len(err.value.problems) == 5
+    assert (
+        str(err.value).splitlines()[0] == f"{path}: 5 errors, stopped after 5; nothing was imported"
+    )
+
+
+def test_unknown_and_missing_columns_are_named(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "u.csv", "group,day,patient_name,active_users", ["a,b,c,d"])
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", path)
+    assert err.value.problems[:2] == [
+        f"{path} line 1, patient_name: is not a column of usage",
+        f"{path} line 1: missing required column(s) sessions, session_minutes, "
+        "documents_processed, patients_total, patients_billable",
+    ]
+    assert err.value.problems[2].startswith(f"{path} line 1: the columns of usage are group, day,")
+
+
+def test_bom_and_semicolons_are_read(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    path = write_csv(
+        tmp_path / "u.csv",
+        USAGE_HEADER.replace(",", ";"),
+        ["CVP-001;2026-06-01;18;41;612.5;230;180;171"],
+        encoding="utf-8-sig",
+    )
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert _import(sessions, "usage", path).inserted == 1
+
+
+def test_bytes_that_are_not_utf8_are_pinned_to_their_line(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"group,name,role\nCVP-001,Ana,Lead\nCVP-001,Jos\xe9,Lead\n")
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "contacts", path)
+    assert err.value.problems == [f"{path} line 3: is not UTF-8; save as UTF-8"]
+
+
+def test_dry_run_counts_and_writes_nothing(sessions: sessionmaker[Session], engine: Engine) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    before = dump(engine)
+    counts = _import(sessions, "usage", EXAMPLES / "usage.csv", dry_run=True)
+    assert (counts.inserted, counts.updated) == (5, 0)
+    assert dump(engine) == before
+
+
+def test_a_group_name_cannot_be_taken_from_another_group(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    text = (
+        (EXAMPLES / "groups.csv")
+        .read_text()
+        .replace("HPO-002,Harbor Point Orthopedics", "HPO-003,Cedar Valley Pediatrics")
+    )
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "groups", write_csv(tmp_path / "g.csv", text.strip(), []))
+    assert err.value.problems == [f"{tmp_path / 'g.csv'} line 3, name: already belongs to another "
+                                  "group (CVP-001) ('Cedar Valley Pediatrics')"]  # fmt: skip
+
+
+def test_an_action_item_may_only_serve_its_own_groups_goal(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    for kind in ("groups", "plans", "goals"):
+        _import(sessions, kind, EXAMPLES / f"{kind}.csv")
+    path = write_csv(
+        tmp_path / "a.csv",
+        "external_id,group,goal,text",
+        ["A-1,CVP-001,G-HPO-1,Call them", "A-2,CVP-001,G-NONE,Call them"],
+    )
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "actions", path)
+    assert err.value.problems == [
+        f"{path} line 2, goal: belongs to another group's success plan ('G-HPO-1')",
+        f"{path} line 3, goal: no goal has this external_id; load the goals first ('G-NONE')",
+    ]
+
+
+def test_the_cli_lists_errors_one_per_line_and_exits_1(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    assert main(["import", "groups", str(EXAMPLES / "groups.csv")]) == 0
+    assert "groups: 2 read, 2 inserted, 0 updated, 0 unchanged" in capsys.readouterr().out
+    path = write_csv(
+        tmp_path / "u.csv",
+        USAGE_HEADER,
+        ["CVP-001,2026-06-01,x,1,1,1,1,1", "CVP-001,2026-06-02,1,1,1,1,1,2"],
+    )
+    assert main(["import", "usage", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"csbot: {path}: 2 errors; nothing was imported",
+        f"{path} line 2, active_users: is not a whole number ('x')",
+        f"{path} line 3, patients_billable: must not exceed patients_total (1) (2)",
+    ]
+    assert main(["import", "usage", str(EXAMPLES / "usage.csv"), "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "dry run: nothing was written"
+    assert main(["import", "usage", str(tmp_path / "missing.csv")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_the_progress_line_rewrites_itself(tmp_path: Path) -> None:
+    import io
+
+    out = io.StringIO()
+    bar = TerminalProgress("import usage", out, every=0)
+    bar(50, 200, 1_000)
+    bar(200, 200, 4_000)
+    bar.close()
+    shown = [line.rsplit(" rows", 1)[0] for line in out.getvalue().split("\r")[1:3]]
+    assert shown == ["import usage:  25% 1,000", "import usage: 100% 4,000"]
+    assert out.getvalue().endswith("\r\x1b[K")
+
+
+def test_the_cli_help_names_every_kind() -> None:
+    from csbot.cli import RECORD_KINDS
+
+    assert RECORD_KINDS.split(", ") == list(KINDS)
