@@ -15,6 +15,7 @@ __all__ = [
     "ActionId",
     "BlockId",
     "CallbackId",
+    "ModalBlock",
     "action_id",
     "action_pattern",
     "split_action_id",
@@ -29,6 +30,7 @@ class ActionId(StrEnum):
     PANEL = "panel"  # family: panel:<Panel value>
     WINDOW_SELECT = "window_select"
     GROUP_SELECT = "group_select"  # external select, options from the type-ahead
+    CONTACT_SELECT = "contact_select"  # multi external select of the chosen group's contacts
     PICK_GROUP = "pick_group"  # family: pick_group:<group id>
     LOG_TICKET = "log_ticket"
     LOG_MEETING = "log_meeting"
@@ -59,6 +61,7 @@ class BlockId(StrEnum):
     CONTEXT = "context"  # window, data as of, computed at
     LIST_FILTER = "list_filter"  # band select on /cs list
     LIST_ROW = "list_row"  # family in lists: list_row.<n>
+    LOG = "log"  # "Log ticket" / "Log meeting" buttons on a card
 
 
 class CallbackId(StrEnum):
@@ -68,6 +71,31 @@ class CallbackId(StrEnum):
     LOG_TICKET = "log_ticket"  # modal
     LOG_MEETING = "log_meeting"  # modal
     LOG_NOTE = "log_note"  # modal
+
+
+class ModalBlock(StrEnum):
+    """Blocks of the logging modals. An input's action_id is its block's value, except the
+    group picker (ActionId.GROUP_SELECT) and the contacts picker (ActionId.CONTACT_SELECT),
+    whose options come from the type-ahead listeners."""
+
+    NOTICE = "notice"  # context line, e.g. "no group matches …"
+    GROUP = "group"
+    SUBJECT = "subject"
+    CATEGORY = "category"
+    PRIORITY = "priority"
+    STATUS = "status"
+    OPENED_AT = "opened_at"
+    DESCRIPTION = "description"
+    MEETING_TYPE = "meeting_type"
+    STARTS_AT = "starts_at"
+    DURATION = "duration"
+    ATTENDEES = "attendees"  # Slack users
+    CONTACTS = "contacts"  # the group's contacts
+    NOTES = "notes"
+    NEXT_STEPS = "next_steps"
+    STEPS_OWNER = "steps_owner"
+    STEPS_DUE = "steps_due"
+    NOTE = "note"
 
 
 def action_id(base: ActionId, suffix: object) -> str:

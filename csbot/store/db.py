@@ -63,6 +63,8 @@ SessionFactory: TypeAlias = sessionmaker[Session]
 """What `session_factory` returns; other rooms type their session-factory fields with this."""
 DatabaseEngine: TypeAlias = Engine
 """What `make_engine` returns, for rooms that hold an engine but may not import SQLAlchemy."""
+DbSession: TypeAlias = Session
+"""What `transaction` yields, for rooms that pass a session along but may not import SQLAlchemy."""
 
 
 def session_factory(engine: Engine) -> SessionFactory:
