@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     # comma-separated. Everyone else in the workspace is a member.
     admins: str = Field(default="", validation_alias="CSBOT_ADMINS")
     leads: str = Field(default="", validation_alias="CSBOT_LEADS")
+    # Real data in (csbot.store.sync, csbot.webhooks): the customer platform's REST API.
+    sync_url: str | None = Field(default=None, validation_alias="CSBOT_SYNC_URL")
+    sync_token: SecretStr | None = Field(default=None, validation_alias="CSBOT_SYNC_TOKEN")
+    sync_endpoints: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, validation_alias="CSBOT_SYNC_ENDPOINTS"
+    )
+    sync_kinds: str = Field(default="", validation_alias="CSBOT_SYNC_KINDS")
+    sync_before_recompute: bool = Field(
+        default=False, validation_alias="CSBOT_SYNC_BEFORE_RECOMPUTE"
+    )
+    sync_timeout: float = Field(default=30.0, gt=0, le=600, validation_alias="CSBOT_SYNC_TIMEOUT")
+    webhook_secret: SecretStr | None = Field(default=None, validation_alias="CSBOT_WEBHOOK_SECRET")
 
     @field_validator("database_url")
     @classmethod
@@ -112,6 +124,28 @@ class Settings(BaseSettings):
         if not isinstance(parsed, dict):
             raise ValueError(
                 'must be a JSON object of CSM team to channel id, e.g. {"Team East": "C0123ABCD"}'
+            )
+        return parsed
+
+    @field_validator("sync_url")
+    @classmethod
+    def _sync_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL, e.g. https://api.example.com")
+        return value.rstrip("/") if value else None
+
+    @field_validator("sync_endpoints", mode="before")
+    @classmethod
+    def _sync_endpoints(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            parsed = json.loads(value) if value.strip() else {}
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ValueError(
+                'must be a JSON object of record kind to path, e.g. {"tickets": "/v2/tickets"}'
             )
         return parsed
 
