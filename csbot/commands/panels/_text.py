@@ -62,12 +62,13 @@ def short_day(value: date) -> str:
 
 
 def days_ago(value: date | None, as_of: date, *, none: str = "none on record") -> str:
-    """'3 Mar (4 days ago)', 'today'."""
+    """'3 Mar (4 days ago)', '2 Jan 2027 (in 277 days)', '31 Mar (today)'."""
     if value is None:
         return none
     days = (as_of - value).days
     when = "today" if days == 0 else f"in {-days} days" if days < 0 else f"{days} days ago"
-    return f"{short_day(value)} ({when})"
+    shown = short_day(value) if value.year == as_of.year else day(value)
+    return f"{shown} ({when})"
 
 
 def clip(text: str, limit: int = 80) -> str:
