@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.commands import errorhandler, slash
+from csbot.commands.modals import listeners as modals
 from csbot.commands.render import ProcessRenderer, make_renderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
@@ -145,6 +146,7 @@ def _register_surfaces(app: App, services: Services) -> None:
     """
     errorhandler.register(app)
     slash.register(app, services)
+    modals.register(app, services)
 
 
 def _register_routes(router: Router, services: Services) -> None:

@@ -171,6 +171,16 @@ def _sections(view: PanelView) -> list[bk.Block]:
     return blocks
 
 
+def _log_buttons(state: CardState) -> bk.Block:
+    """The Log ticket / Log meeting buttons: open the modal with this card's group filled in."""
+    value = state.encode()
+    return bk.actions(
+        bk.button("Log ticket", ActionId.LOG_TICKET.value, value=value),
+        bk.button("Log meeting", ActionId.LOG_MEETING.value, value=value),
+        block_id=BlockId.LOG.value,
+    )
+
+
 def frame(
     view: PanelView,
     *,
@@ -203,7 +213,8 @@ def frame(
         computed_at=computed_at,
         tz=tz,
     )
-    tail = [*_sections(view), bk.context(*when, block_id=BlockId.CONTEXT.value)]
+    logs = [_log_buttons(state)] if view.log_buttons else []
+    tail = [*_sections(view), *logs, bk.context(*when, block_id=BlockId.CONTEXT.value)]
     return Card(text=_fallback(score, title), head=tuple(head), tail=tuple(tail), chart=view.chart)
 
 

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
@@ -21,15 +22,15 @@ from csbot.commands.help import help_blocks, help_text
 from csbot.commands.ids import ActionId, BlockId, action_pattern
 from csbot.commands.jobs import CardJobs
 from csbot.commands.listing import ListState
+from csbot.commands.modals.listeners import open_log_modal
 from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import InputError
 from csbot.services import Services
 from csbot.store.db import transaction
 from csbot.store.groups import search_group_options
 
-__all__ = ["LOG_NOT_YET", "WORKING_ON_LIST", "register"]
+__all__ = ["WORKING_ON_LIST", "register"]
 
-LOG_NOT_YET = "Logging a ticket or meeting from `/cs log` is not available yet."
 WORKING_ON_LIST = ":hourglass_flowing_sand: Working on the portfolio…"
 Listener = Callable[..., None]
 
@@ -62,7 +63,7 @@ def _help(reason: str | None) -> dict[str, Any]:
 
 
 def _command(services: Services, jobs: CardJobs) -> Listener:
-    def on_cs(ack: Ack, command: dict[str, Any]) -> None:
+    def on_cs(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         try:
             request = parse_command(str(command.get("text") or ""))
         except InputError as exc:
@@ -71,8 +72,17 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
         if isinstance(request, HelpRequest):
             ack(**_help(request.reason))
             return
-        if isinstance(request, LogRequest):
-            ack(text=LOG_NOT_YET, response_type="ephemeral")
+        if isinstance(request, LogRequest):  # a form: views.open while the trigger lives
+            ack()
+            open_log_modal(
+                client,
+                trigger_id=command["trigger_id"],
+                kind=request.kind,
+                group_query=request.group_query,
+                services=services,
+                user_id=command["user_id"],
+                channel_id=command.get("channel_id"),
+            )
             return
         where = Where(
             command["channel_id"],

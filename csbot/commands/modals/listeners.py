@@ -152,7 +152,7 @@ def _channel(body: dict[str, Any]) -> str | None:
 
 
 def _log_button(services: Services) -> Listener:
-    """ "Log ticket" / "Log meeting" on a card or alert; the value carries the group."""
+    """The Log ticket / Log meeting buttons of cards and alerts; the value carries the group."""
 
     def on_log(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -170,7 +170,7 @@ def _log_button(services: Services) -> Listener:
 
 
 def _note_shortcut(services: Services) -> Listener:
-    """ "Log as CS note" on any message: the message's text becomes the note."""
+    """The Log as CS note message shortcut: the message's text becomes the note."""
 
     def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
