@@ -1,0 +1,79 @@
+"""What App Home shows for one person, as plain data: the home view's input (csbot.commands.home).
+
+Built by csbot.commands.home_publish.load_portfolio from the store and scoring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from csbot.scoring.config import BandThresholds
+from csbot.scoring.types import Band, GroupScore
+
+__all__ = ["AlertLine", "HomeBlock", "MeetingLine", "OnboardingLine", "Portfolio"]
+
+
+class HomeBlock(StrEnum):
+    """Block ids of App Home's own sections (families take ".<id>")."""
+
+    ALERTS = "home_alerts"
+    ALERT = "home_alert"  # family: home_alert.<alert id>
+    MEETINGS = "home_meetings"
+    ONBOARDING = "home_onboarding"
+    BAND = "home_band"  # family: home_band.<list word>
+    ROW = "home_row"  # family: home_row.<group id>
+    MORE = "home_more"  # family: home_more.<list word>
+    EMPTY = "home_empty"
+    FOOTER = "home_footer"
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    id: int
+    group_id: int
+    group: str
+    from_band: Band | None
+    to_band: Band
+    day: date
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    group_id: int
+    group: str
+    title: str
+    at: datetime
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class OnboardingLine:
+    group_id: int
+    group: str
+    phase: str
+    done: int
+    total: int
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Everything App Home shows for one person. `everyone`: a lead's view of every group."""
+
+    user_id: str
+    scores: tuple[GroupScore, ...]
+    as_of: date
+    computed_at: datetime
+    window_days: int = 30
+    everyone: bool = False
+    can_export: bool = False
+    can_acknowledge: bool = False
+    alerts: tuple[AlertLine, ...] = ()
+    alerts_total: int = 0
+    meetings: tuple[MeetingLine, ...] = ()
+    meetings_total: int = 0
+    onboarding: tuple[OnboardingLine, ...] = ()
+    trend: tuple[tuple[date, float], ...] = field(default=())  # mean health by day
+    bands: BandThresholds = field(default_factory=BandThresholds)  # the chart's band zones

@@ -1,0 +1,145 @@
+"""What App Home and the portfolio report read beyond scoring inputs: whose groups, open alerts,
+the week's meetings, and the portfolio's daily health. Each is one set-based query.
+
+`group_ids=None` means every group (a lead's portfolio).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from csbot.store.models import Activity, Alert, HealthSnapshot, PhysicianGroup
+
+__all__ = [
+    "MeetingRow",
+    "OpenAlert",
+    "TrendPoint",
+    "meetings_between",
+    "open_alerts",
+    "owned_group_ids",
+    "portfolio_trend",
+]
+
+OPEN_ALERT_STATES = ("pending", "sent")
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    """A band-crossing alert nobody has acknowledged yet."""
+
+    id: int
+    group_id: int
+    group: str
+    from_band: str | None
+    to_band: str
+    day: date
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A scheduled meeting with one of the groups."""
+
+    group_id: int
+    group: str
+    title: str
+    at: datetime
+    minutes: int | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The portfolio's mean health on a day, over the groups that had a snapshot that day."""
+
+    day: date
+    mean_score: float
+    groups: int
+
+
+def _only(stmt: _S, column: Any, group_ids: Collection[int] | None) -> _S:
+    return stmt if group_ids is None else stmt.where(column.in_(list(group_ids)))
+
+
+def owned_group_ids(session: Session, *, owner: str) -> list[int]:
+    """Groups whose CSM owner is this Slack user."""
+    stmt = select(PhysicianGroup.id).where(PhysicianGroup.csm_owner == owner)
+    return list(session.scalars(stmt.order_by(PhysicianGroup.id)))
+
+
+def open_alerts(
+    session: Session, *, group_ids: Collection[int] | None, limit: int = 50
+) -> tuple[list[OpenAlert], int]:
+    """Unacknowledged crossings, newest first (at most `limit`), and how many there are."""
+    where = (
+        Alert.kind == "crossing",
+        Alert.acknowledged_at.is_(None),
+        Alert.state.in_(OPEN_ALERT_STATES),
+    )
+    count = select(func.count()).select_from(Alert).where(*where)
+    total = int(session.scalar(_only(count, Alert.group_id, group_ids)) or 0)
+    stmt = (
+        select(
+            Alert.id, Alert.group_id, PhysicianGroup.name, Alert.from_band, Alert.to_band, Alert.day
+        )
+        .join(PhysicianGroup, PhysicianGroup.id == Alert.group_id)
+        .where(*where)
+        .order_by(Alert.day.desc(), Alert.id.desc())
+        .limit(limit)
+    )
+    rows = session.execute(_only(stmt, Alert.group_id, group_ids))
+    return [OpenAlert(*row) for row in rows], total
+
+
+def meetings_between(
+    session: Session,
+    *,
+    group_ids: Collection[int] | None,
+    start: datetime,
+    end: datetime,
+    limit: int = 50,
+) -> tuple[list[MeetingRow], int]:
+    """Meetings from `start` (inclusive) to `end` (exclusive), soonest first, and how many."""
+    where = (Activity.kind == "meeting", Activity.occurred_at >= start, Activity.occurred_at < end)
+    count = select(func.count()).select_from(Activity).where(*where)
+    total = int(session.scalar(_only(count, Activity.group_id, group_ids)) or 0)
+    stmt = (
+        select(
+            Activity.group_id,
+            PhysicianGroup.name,
+            Activity.title,
+            Activity.occurred_at,
+            Activity.duration_minutes,
+        )
+        .join(PhysicianGroup, PhysicianGroup.id == Activity.group_id)
+        .where(*where)
+        .order_by(Activity.occurred_at, Activity.id)
+        .limit(limit)
+    )
+    rows = session.execute(_only(stmt, Activity.group_id, group_ids))
+    return [MeetingRow(*row) for row in rows], total
+
+
+def portfolio_trend(
+    session: Session,
+    *,
+    group_ids: Collection[int] | None,
+    window_days: int,
+    start: date,
+    end: date,
+) -> list[TrendPoint]:
+    """Mean daily snapshot health of these groups from `start` to `end`, oldest first."""
+    s = HealthSnapshot
+    stmt = (
+        select(s.day, func.avg(s.score), func.count())
+        .where(s.window_days == window_days, s.day.between(start, end))
+        .group_by(s.day)
+        .order_by(s.day)
+    )
+    rows = session.execute(_only(stmt, s.group_id, group_ids))
+    return [TrendPoint(day, float(mean), int(n)) for day, mean, n in rows]
