@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
-from csbot.commands.ids import ActionId
+from csbot.commands.ids import ActionId, BlockId
 from csbot.commands.modals.submit import Logged
 
 __all__ = ["confirmation", "send_confirmation", "slack_time"]
@@ -68,9 +68,9 @@ def confirmation(logged: Logged) -> tuple[str, list[dict[str, Any]]]:
     )
     facts = _facts(logged)
     blocks = [
-        bk.section(_headline(logged)),
-        *([bk.section(fields=facts)] if facts else []),
-        bk.actions(button),
+        bk.section(_headline(logged), block_id=BlockId.HEADLINE.value),
+        *([bk.section(fields=facts, block_id=BlockId.FACTS.value)] if facts else []),
+        bk.actions(button, block_id=BlockId.ACTIONS.value),
     ]
     text = f"Logged for {logged.group.name}: {logged.title}"
     bk.validate_message(text, blocks)

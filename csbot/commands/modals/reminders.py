@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackClientError
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
-from csbot.commands.ids import ActionId
+from csbot.commands.ids import ActionId, BlockId
 from csbot.commands.modals.confirm import slack_time
 from csbot.services import Services
 from csbot.store.db import transaction
@@ -66,7 +66,10 @@ def reminder_message(meeting: UpcomingMeeting) -> tuple[str, list[dict[str, Any]
         ActionId.OPEN_CARD.value,
         value=CardState(meeting.group_id, Panel.TIMELINE).encode(),
     )
-    blocks = [bk.section(line), bk.actions(button)]
+    blocks = [
+        bk.section(line, block_id=BlockId.HEADLINE.value),
+        bk.actions(button, block_id=BlockId.ACTIONS.value),
+    ]
     bk.validate_message(text, blocks)
     return text, blocks
 
