@@ -100,9 +100,16 @@ def adoption_funnel(
 
 
 def onboarding_progress(
-    phases: Sequence[str], percent_done: Sequence[float], *, title: str | None = None
+    phases: Sequence[str],
+    percent_done: Sequence[float],
+    *,
+    title: str | None = None,
+    axis_label: str = "Tasks done",
 ) -> bytes:
-    """Share of each phase's tasks done, on a 0-100 % track; complete phases in green."""
+    """Share of each phase's tasks done, on a 0-100 % track; complete phases in green.
+
+    Any 0-100 % progress per named row draws the same way (success-plan goals pass their own
+    `axis_label`)."""
     heading = title or "Onboarding progress"
     b.same_length("onboarding_progress", phases, percent_done)
     if not phases:
@@ -115,7 +122,7 @@ def onboarding_progress(
     _end_labels(ax, [100.0] * len(values), [f"{v:.0f}%" for v in values], 2)
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter(100))
-    return _finish(fig, ax, heading, x="Tasks done")
+    return _finish(fig, ax, heading, x=axis_label)
 
 
 def health_distribution(band_counts: Mapping[str, int], *, title: str | None = None) -> bytes:
