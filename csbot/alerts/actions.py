@@ -1,0 +1,76 @@
+"""What the alert buttons do: acknowledge (who and when) and snooze (7 or 30 days), then
+redraw the alert in place from what the database now says, so the message shows it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from slack_sdk.errors import SlackClientError
+
+from csbot.alerts.messages import AlertFacts, Handled, alert_card, posted_chart
+from csbot.commands.pipeline import today
+from csbot.services import Services
+from csbot.store.alert_state import alert_states, snooze
+from csbot.store.db import transaction
+from csbot.store.outbox import AlertRecord, acknowledge, get_alert
+
+__all__ = ["acknowledge_alert", "redraw_alert", "snooze_alert"]
+
+log = logging.getLogger(__name__)
+
+
+def acknowledge_alert(services: Services, alert_id: int, *, user_id: str) -> AlertRecord:
+    """Record that `user_id` has it in hand (the first acknowledgement stands); redraw."""
+    with transaction(services.sessions) as session:
+        alert = acknowledge(session, alert_id, user_id=user_id, at=services.clock())
+    redraw_alert(services, alert)
+    return alert
+
+
+def snooze_alert(services: Services, alert_id: int, *, days: int, user_id: str) -> AlertRecord:
+    """No worse-alerts for the alert's group for `days` days from today; redraw."""
+    until = today(services) + timedelta(days=days)
+    with transaction(services.sessions) as session:
+        alert = get_alert(session, alert_id)
+        snooze(
+            session, group_id=alert.group_id, until=until, by=user_id, updated_at=services.clock()
+        )
+    redraw_alert(services, alert)
+    return alert
+
+
+def _handled(services: Services, alert: AlertRecord) -> Handled:
+    with transaction(services.sessions) as session:
+        state = alert_states(session, group_ids=[alert.group_id]).get(alert.group_id)
+    snoozed = state is not None and state.snoozed_until and state.snoozed_until > today(services)
+    return Handled(
+        acknowledged_by=alert.acknowledged_by,
+        acknowledged_at=alert.acknowledged_at,
+        snoozed_by=state.snoozed_by if state and snoozed else None,
+        snoozed_until=state.snoozed_until if state and snoozed else None,
+    )
+
+
+def redraw_alert(services: Services, alert: AlertRecord) -> bool:
+    """Update the posted alert with who acknowledged or snoozed it; False if it cannot be."""
+    if alert.channel is None or alert.slack_ts is None:
+        return False
+    facts = AlertFacts.model_validate(alert.payload)
+    handled = _handled(services, alert)
+    card = alert_card(
+        facts,
+        alert_id=alert.id,
+        tz=services.settings.tz,
+        handled=handled,
+        chart=posted_chart(facts),
+    )
+    try:
+        blocks = card.blocks(chart_file_id=facts.chart_file_id)
+        services.client.chat_update(
+            channel=alert.channel, ts=alert.slack_ts, text=card.text, blocks=blocks
+        )
+    except (SlackClientError, OSError) as exc:
+        log.warning("could not redraw alert %s: %s", alert.id, exc.__class__.__name__)
+        return False
+    return True

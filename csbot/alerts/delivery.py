@@ -1,0 +1,198 @@
+"""Deliver the outbox: post each pending alert, record where it went, keep what fails.
+
+Alerts go out oldest first, one claimed row at a time (csbot.store.outbox.claim_alert), through
+the cards' delivery (csbot.commands.delivery): the chart is uploaded privately and shown with a
+`slack_file` image block. 429s and 5xx are retried by the Web API client; what still fails is
+counted on the row, which stays pending for the next run, and the group's later alerts wait
+with it, so a recovered note never arrives before its alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from csbot.alerts.crossing import Kind
+from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
+from csbot.commands import blockkit as bk
+from csbot.commands.delivery import Delivered, Delivery, Where
+from csbot.commands.panels.base import ChartSpec
+from csbot.config import Settings
+from csbot.services import Services
+from csbot.store.db import transaction
+from csbot.store.outbox import (
+    GroupTarget,
+    alert_targets,
+    claim_alert,
+    mark_failed,
+    mark_sent,
+    pending_alert_ids,
+    thread_of,
+)
+from csbot.store.snapshots import snapshot_series
+
+__all__ = [
+    "CHART_DAYS",
+    "DeliveryReport",
+    "OutboxDelivery",
+    "channel_for",
+    "deliver_pending",
+    "render_chart",
+]
+
+log = logging.getLogger(__name__)
+
+CHART_DAYS = 30
+RENDER_TIMEOUT = 30.0
+NO_CHANNEL = (
+    "no channel to post to: set the group's alert channel, its CSM team's channel in "
+    "CSBOT_TEAM_CHANNELS, or CSBOT_DEFAULT_CHANNEL"
+)
+
+
+def channel_for(target: GroupTarget, settings: Settings) -> str | None:
+    """The group's alert channel, else its CSM team's channel, else the default channel."""
+    team = settings.team_channels.get(target.csm_team or "")
+    return target.alert_channel or team or settings.default_channel
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+
+    @property
+    def text(self) -> str:
+        line = f"{self.sent} alert{'s' * (self.sent != 1)} posted"
+        if self.failed:
+            line += f", {self.failed} still pending (see `csbot alerts --pending`)"
+        return line
+
+
+class OutboxDelivery(Delivery):
+    """The cards' delivery, keeping the reason a post failed instead of telling a person
+    (an alert has no one waiting on a response_url)."""
+
+    error: str | None = None
+
+    def fail(self, where: Where, exc: Exception) -> Delivered:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else None
+        self.error = f"slack: {reason or exc.__class__.__name__}"
+        return Delivered("failed", where.channel)
+
+    def tell(
+        self, where: Where, text: str, blocks: Sequence[bk.Block] | None = None, *,
+        replace: bool = False,
+    ) -> Delivered:  # fmt: skip
+        self.error = f"slack: {text}"
+        return Delivered("failed", where.channel)
+
+
+def render_chart(services: Services, chart: ChartSpec | None) -> bytes | None:
+    """The chart's PNG from the services' renderer; None (post without it) if it fails."""
+    if chart is None:
+        return None
+    try:
+        return services.renderer.render(chart.name, **chart.kwargs).result(RENDER_TIMEOUT)
+    except Exception:
+        log.exception("alert chart failed; posting the alert without it")
+        return None
+
+
+@dataclass(frozen=True)
+class _Posted:
+    channel: str
+    ts: str
+    thread_ts: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+def _post_crossing(
+    services: Services, alert_id: int, facts: AlertFacts, channel: str,
+    points: list[tuple[date, float]], delivery: OutboxDelivery,
+) -> _Posted | str:  # fmt: skip
+    """Post a crossing alert with its chart; where it went, or why it failed."""
+    chart = health_chart(facts, points, services.scoring.bands)
+    card = alert_card(facts, alert_id=alert_id, tz=services.settings.tz, chart=chart)
+    delivery.error = None
+    png = render_chart(services, chart)
+    sent = delivery.post(card, png, Where(channel, ""), filename=f"csbot-alert-{alert_id}.png")
+    if sent.via != "message" or sent.ts is None:
+        return delivery.error or "slack: not posted"
+    stored = facts.model_copy(update={"chart_file_id": sent.file_id}).model_dump(mode="json")
+    return _Posted(channel, sent.ts, payload=stored)
+
+
+def _post_recovered(
+    services: Services, facts: AlertFacts, channel: str, thread: tuple[str, str] | None
+) -> _Posted | str:
+    """Post a recovered note in the thread of the group's last alert (or on its own)."""
+    where, thread_ts = thread if thread else (channel, None)
+    text, blocks = recovered_message(facts)
+    try:
+        posted = services.client.chat_postMessage(
+            channel=where, thread_ts=thread_ts, text=text, blocks=blocks
+        )
+    except SlackApiError as exc:
+        return f"slack: {exc.response.get('error', 'unknown_error')}"
+    except SlackClientError as exc:
+        return f"slack: {exc.__class__.__name__}"
+    return _Posted(where, str(posted["ts"]), thread_ts)
+
+
+def _deliver_one(
+    services: Services, alert_id: int, waiting: set[int], delivery: OutboxDelivery
+) -> bool | None:
+    """Post one alert: True sent, False failed (stays pending), None not ours to post now."""
+    with transaction(services.sessions) as session:
+        alert = claim_alert(session, alert_id)
+        if alert is None or alert.group_id in waiting:
+            return None
+        facts = AlertFacts.model_validate(alert.payload)
+        target = alert_targets(session, group_ids=[alert.group_id]).get(alert.group_id)
+        channel = channel_for(target, services.settings) if target else None
+        outcome: _Posted | str = NO_CHANNEL
+        try:
+            if channel is not None and alert.kind == Kind.RECOVERED:
+                thread = thread_of(session, group_id=alert.group_id, before_id=alert.id)
+                outcome = _post_recovered(services, facts, channel, thread)
+            elif channel is not None:
+                first = facts.day - timedelta(days=CHART_DAYS - 1)
+                series = snapshot_series(
+                    session, group_id=facts.group_id, window_days=facts.window_days,
+                    start=first, end=facts.day,
+                )  # fmt: skip
+                points = [(p.day, p.score) for p in series]
+                outcome = _post_crossing(services, alert.id, facts, channel, points, delivery)
+        except OSError as exc:  # a connection error or timeout the client's retries did not cure
+            outcome = f"network: {exc.__class__.__name__}"
+        if isinstance(outcome, str):
+            mark_failed(session, alert.id, error=outcome)
+            log.warning("alert %s not delivered: %s", alert.id, outcome,
+                        extra={"group_id": alert.group_id, "alert_id": alert.id})  # fmt: skip
+            waiting.add(alert.group_id)
+            return False
+        mark_sent(session, alert.id, channel=outcome.channel, ts=outcome.ts,
+                  thread_ts=outcome.thread_ts, sent_at=services.clock(),
+                  payload=outcome.payload)  # fmt: skip
+    return True
+
+
+def deliver_pending(
+    services: Services, *, delivery: OutboxDelivery | None = None
+) -> DeliveryReport:
+    """Post every pending alert, oldest first; what fails stays pending for the next run."""
+    delivery = delivery or OutboxDelivery(services.client)
+    with transaction(services.sessions) as session:
+        ids = pending_alert_ids(session)
+    waiting: set[int] = set()  # groups whose earlier alert failed: their later ones wait
+    outcomes = [_deliver_one(services, alert_id, waiting, delivery) for alert_id in ids]
+    report = DeliveryReport(sent=outcomes.count(True), failed=outcomes.count(False))
+    if ids:
+        log.info("alerts delivered", extra={"sent": report.sent, "failed": report.failed})
+    return report

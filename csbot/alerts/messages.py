@@ -1,0 +1,248 @@
+"""Alert messages as Block Kit: pure builders from the facts stored with each outbox row.
+
+`AlertFacts` is fixed when the crossing is detected (it is the row's payload), so an alert
+posted a day late, or redrawn when someone acknowledges it, shows the numbers of its day.
+The alert is a `Card` (csbot.commands.card), so it goes out through the cards' delivery:
+chart uploaded privately, then shown with a `slack_file` image block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+from csbot.commands import blockkit as bk
+from csbot.commands.card import Card, CardState
+from csbot.commands.grammar import window_label
+from csbot.commands.ids import ActionId, BlockId, action_id
+from csbot.commands.panels.base import ChartSpec
+from csbot.commands.panels.overview import money, recommended
+from csbot.scoring.config import BandThresholds, FactorId
+from csbot.scoring.types import Band, GroupScore, fmt, signed
+
+__all__ = [
+    "SNOOZE_DAYS",
+    "AlertFacts",
+    "Handled",
+    "alert_card",
+    "day_label",
+    "facts_for",
+    "health_chart",
+    "posted_chart",
+    "recovered_message",
+]
+
+SNOOZE_DAYS = (7, 30)
+REASONS = 3
+
+
+class AlertFacts(BaseModel):
+    """What an alert says, as stored in the outbox row's payload."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: int
+    group: str
+    kind: str  # crossing / recovered
+    from_band: Band | None
+    to_band: Band
+    day: date
+    window_days: int
+    score: str  # as displayed, e.g. "58.2"
+    change: float | None  # points against the previous window
+    reasons: tuple[str, ...] = ()  # what moved, with its points
+    risks: tuple[str, ...] = ()  # churn factors beyond the band itself, with their points
+    actions: tuple[str, ...] = ()  # recommended next steps (mrkdwn)
+    arr: float = 0.0
+    arr_at_risk: float = 0.0
+    churn_level: str = ""
+    churn_score: float = 0.0
+    csm: str | None = None  # the CSM owner's Slack user id
+    chart_file_id: str | None = None  # set once delivered, so redraws keep the chart
+
+
+class Handled(BaseModel):
+    """Who acknowledged or snoozed an alert, shown under it after the click."""
+
+    model_config = ConfigDict(frozen=True)
+
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    snoozed_by: str | None = None
+    snoozed_until: date | None = None
+
+
+def facts_for(
+    score: GroupScore, *, kind: str, from_band: Band | None, to_band: Band, csm: str | None
+) -> AlertFacts:
+    """The facts of a group's alert from its score on the alert's day."""
+    health, churn = score.health, score.churn
+    risks = [f.text for f in churn.factors if f.id != FactorId.HEALTH_BAND]
+    return AlertFacts(
+        group_id=score.group_id,
+        group=score.name,
+        kind=kind,
+        from_band=from_band,
+        to_band=to_band,
+        day=score.as_of,
+        window_days=score.window_days,
+        score=health.display,
+        change=health.change,
+        reasons=tuple(r.text for r in health.reasons[:REASONS]),
+        risks=tuple(risks[:REASONS]),
+        actions=recommended(churn.actions),
+        arr=churn.arr,
+        arr_at_risk=churn.arr_at_risk,
+        churn_level=churn.level.value,
+        churn_score=churn.score,
+        csm=csm,
+    )
+
+
+def day_label(day: date) -> str:
+    """'21 Mar 2026': how a day reads in alerts and digests."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def _headline(facts: AlertFacts) -> str:
+    move = f"{facts.from_band.value} → {facts.to_band.value}" if facts.from_band else None
+    parts = [f"*{move}*" if move else f"*Now {facts.to_band.value}*", f"Health *{facts.score}*"]
+    if facts.change is not None:
+        parts.append(f"{signed(facts.change)} pts vs previous {window_label(facts.window_days)}")
+    owner = f"<@{facts.csm}>" if facts.csm else "no CSM owner on record"
+    return " · ".join(parts) + f"\nOwner: {owner}"
+
+
+def _status(handled: Handled, tz: ZoneInfo) -> list[str]:
+    lines = []
+    if handled.acknowledged_by and handled.acknowledged_at:
+        local = handled.acknowledged_at.astimezone(tz)
+        when = f"{day_label(local.date())} at {local:%H:%M} {local.tzname() or tz.key}"
+        lines.append(f":white_check_mark: Acknowledged by <@{handled.acknowledged_by}> on {when}")
+    if handled.snoozed_by and handled.snoozed_until:
+        lines.append(
+            f":zzz: Snoozed by <@{handled.snoozed_by}>: no new alerts for this group until "
+            f"{day_label(handled.snoozed_until)}"
+        )
+    return lines
+
+
+def _buttons(facts: AlertFacts, alert_id: int, handled: Handled) -> bk.Block:
+    card = CardState(facts.group_id, window_days=facts.window_days, private=True).encode()
+    elements = [
+        bk.button("Open card", action_id(ActionId.OPEN_CARD, facts.group_id), value=card),
+        bk.button("Log meeting", ActionId.LOG_MEETING.value, value=card),
+        *(
+            bk.button(f"Snooze {days} days", action_id(ActionId.SNOOZE, days), value=str(alert_id))
+            for days in SNOOZE_DAYS
+        ),
+    ]
+    if not handled.acknowledged_by:
+        elements.append(
+            bk.button(
+                "Acknowledge", ActionId.ACKNOWLEDGE.value, value=str(alert_id), style="primary"
+            )
+        )
+    return bk.actions(*elements)
+
+
+def _sections(facts: AlertFacts) -> list[bk.Block]:
+    blocks = []
+    if facts.reasons:
+        lines = "\n".join(f"• {bk.escape(r)}" for r in facts.reasons)
+        blocks.append(bk.section(f"*Why*\n{lines}", block_id=f"{BlockId.REASONS}.0"))
+    if facts.risks:
+        lines = "\n".join(f"• {bk.escape(r)}" for r in facts.risks)
+        blocks.append(bk.section(f"*Top risks*\n{lines}", block_id=f"{BlockId.REASONS}.1"))
+    if facts.actions:
+        lines = "\n".join(f"• {a}" for a in facts.actions)
+        blocks.append(bk.section(f"*Recommended actions*\n{lines}", block_id=BlockId.ACTIONS.value))
+    return blocks
+
+
+def alert_card(
+    facts: AlertFacts,
+    *,
+    alert_id: int,
+    tz: ZoneInfo,
+    handled: Handled | None = None,
+    chart: ChartSpec | None = None,
+) -> Card:
+    """The alert for a crossing: header, move and owner, money, why, what to do, the chart,
+    buttons, and who acknowledged or snoozed it."""
+    handled = handled or Handled()
+    band = facts.to_band
+    head = [
+        bk.header(f"{band.slack_emoji} {facts.group}: {band.value}", block_id=BlockId.HEADER),
+        bk.section(_headline(facts), block_id=BlockId.HEADLINE.value),
+        bk.section(
+            fields=[
+                f"*ARR at risk*\n{money(facts.arr_at_risk)} of {money(facts.arr)}",
+                f"*Churn risk*\n{facts.churn_level} ({fmt(facts.churn_score, 0)}/100)",
+            ],
+            block_id=BlockId.FACTS.value,
+        ),
+        *_sections(facts),
+    ]
+    tail = [
+        _buttons(facts, alert_id, handled),
+        bk.context(
+            f"{window_label(facts.window_days)} to {day_label(facts.day)}",
+            f"alert of {day_label(facts.day)}",
+            block_id=BlockId.CONTEXT.value,
+        ),
+    ]
+    status = _status(handled, tz)
+    if status:
+        tail.append(bk.context(*status, block_id=BlockId.STATUS.value))
+    text = f"{facts.group} is now {band.value} (health {facts.score})"
+    return Card(text=text, head=tuple(head), tail=tuple(tail), chart=chart)
+
+
+def recovered_message(facts: AlertFacts) -> tuple[str, list[bk.Block]]:
+    """The short note in the alert's thread when a group is back to Good or better."""
+    was = facts.from_band.value if facts.from_band else "an alert"
+    text = f"{facts.group} recovered: {was} → {facts.to_band.value} (health {facts.score})"
+    line = (
+        f"{facts.to_band.slack_emoji} *{bk.escape(facts.group)} recovered*: "
+        f"{was} → {facts.to_band.value} · Health *{facts.score}* on {day_label(facts.day)}"
+    )
+    blocks = [bk.section(line, block_id=BlockId.HEADLINE.value)]
+    bk.validate_message(text, blocks)
+    return text, blocks
+
+
+def posted_chart(facts: AlertFacts) -> ChartSpec | None:
+    """The chart already uploaded with the alert, to show it again when the message is redrawn."""
+    if facts.chart_file_id is None:
+        return None
+    alt = f"Health of {facts.group} up to {day_label(facts.day)}, then {facts.score}"
+    return ChartSpec(name="health_trend", kwargs={}, alt_text=alt, title="Health trend")
+
+
+def health_chart(
+    facts: AlertFacts, points: Sequence[tuple[date, float]], edges: BandThresholds
+) -> ChartSpec | None:
+    """The group's daily health up to the alert's day over its band zones; None under 2 days."""
+    if len(points) < 2:
+        return None
+    thresholds = {
+        Band.EXCELLENT.value: edges.excellent,
+        Band.GOOD.value: edges.good,
+        Band.NEEDS_ATTENTION.value: edges.needs_attention,
+        Band.CRITICAL.value: 0.0,
+    }
+    return ChartSpec(
+        name="health_trend",
+        kwargs={
+            "days": [d for d, _ in points],
+            "scores": [s for _, s in points],
+            "thresholds": thresholds,
+            "title": f"Health, last {len(points)} days",
+        },
+        alt_text=f"Health of {facts.group} over {len(points)} days, now {facts.score}",
+        title="Health trend",
+    )

@@ -1,0 +1,137 @@
+"""alert_state rows: the band last alerted per group, its snooze, and the scores detection reads.
+
+Detection compares a day's scores with these states and writes the changed ones back in the
+same transaction as the snapshots and the outbox rows. A snooze survives state changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from csbot.errors import NotFoundError
+from csbot.scoring.types import Band
+from csbot.store.models import AlertState, HealthSnapshot
+
+__all__ = ["StateChange", "StateRow", "alert_states", "recent_scores", "save_states", "snooze"]
+
+
+@dataclass(frozen=True)
+class StateRow:
+    """A group's alert state as detection and the alert buttons read it."""
+
+    group_id: int
+    band: Band
+    score: float
+    since: date
+    last_alert_id: int | None = None
+    snoozed_until: date | None = None
+    snoozed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """The band to remember as alerted from `since`; `last_alert_id` None keeps the old one."""
+
+    group_id: int
+    band: Band
+    score: float
+    since: date
+    last_alert_id: int | None = None
+
+
+def _upsert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AlertState)
+
+
+def alert_states(
+    session: Session, *, group_ids: Collection[int] | None = None
+) -> dict[int, StateRow]:
+    """Every group's alert state (or these groups'); groups never alerted have none."""
+    s = AlertState
+    stmt = select(
+        s.group_id, s.band, s.score, s.since, s.last_alert_id, s.snoozed_until, s.snoozed_by
+    )
+    if group_ids is not None:
+        stmt = stmt.where(s.group_id.in_(list(group_ids)))
+    return {
+        gid: StateRow(gid, Band(band), float(score), since, last, until, by)
+        for gid, band, score, since, last, until, by in session.execute(stmt)
+    }
+
+
+def save_states(session: Session, changes: Iterable[StateChange], *, updated_at: datetime) -> int:
+    """Insert or update the states, keeping each group's snooze; one statement."""
+    rows = [
+        {
+            "group_id": c.group_id,
+            "band": c.band.value,
+            "score": c.score,
+            "since": c.since,
+            "last_alert_id": c.last_alert_id,
+            "updated_at": updated_at,
+        }
+        for c in changes
+    ]
+    if not rows:
+        return 0
+    stmt = _upsert(session)
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["group_id"],
+        set_={
+            "band": excluded.band,
+            "score": excluded.score,
+            "since": excluded.since,
+            "last_alert_id": func.coalesce(excluded.last_alert_id, AlertState.last_alert_id),
+            "updated_at": excluded.updated_at,
+        },
+    )
+    session.execute(stmt, rows)
+    return len(rows)
+
+
+def snooze(
+    session: Session, *, group_id: int, until: date, by: str, updated_at: datetime
+) -> StateRow:
+    """Hold back the group's worse-alerts until `until` (a day, in CSBOT_TIMEZONE)."""
+    session.execute(
+        update(AlertState)
+        .where(AlertState.group_id == group_id)
+        .values(snoozed_until=until, snoozed_by=by, updated_at=updated_at)
+    )
+    state = alert_states(session, group_ids=[group_id]).get(group_id)
+    if state is None:
+        raise NotFoundError("this group has no alert to snooze")
+    return state
+
+
+def recent_scores(
+    session: Session,
+    *,
+    end: date,
+    days: int,
+    window_days: int,
+    group_ids: Collection[int] | None = None,
+) -> dict[int, list[float]]:
+    """Each group's daily scores over the `days` days ending on `end`, oldest first."""
+    s = HealthSnapshot
+    stmt = (
+        select(s.group_id, s.score)
+        .where(s.window_days == window_days, s.day > end - timedelta(days=days), s.day <= end)
+        .order_by(s.group_id, s.day)
+    )
+    if group_ids is not None:
+        stmt = stmt.where(s.group_id.in_(list(group_ids)))
+    out: dict[int, list[float]] = defaultdict(list)
+    for gid, score in session.execute(stmt):
+        out[gid].append(float(score))
+    return dict(out)

@@ -1,0 +1,259 @@
+"""The alert outbox: rows written with the day's snapshots, read and marked by delivery.
+
+Each row has an idempotency key (group, kind, band, day) with a unique constraint, and is
+inserted with `ON CONFLICT DO NOTHING`, so two runs of the same day (two replicas, a rerun,
+a catch-up) write it once. Delivery claims one pending row at a time with
+`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite is one process), posts it, and marks
+it sent with the Slack channel and ts in the same transaction: a row is posted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from csbot.errors import NotFoundError
+from csbot.store.models import Alert, PhysicianGroup
+
+__all__ = [
+    "AlertRecord",
+    "GroupTarget",
+    "NewAlert",
+    "acknowledge",
+    "alert_targets",
+    "claim_alert",
+    "get_alert",
+    "list_alerts",
+    "mark_failed",
+    "mark_sent",
+    "pending_alert_ids",
+    "thread_of",
+    "write_alerts",
+]
+
+PENDING, SENT = "pending", "sent"
+ERROR_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """An alert to write; `payload` holds what the message shows, fixed on the day."""
+
+    group_id: int
+    kind: str
+    from_band: str | None
+    to_band: str
+    day: date
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The idempotency key: the same crossing on the same day is the same alert."""
+        return f"{self.group_id}:{self.kind}:{self.to_band}:{self.day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """An outbox row as delivery and the CLI read it."""
+
+    id: int
+    group_id: int
+    kind: str
+    from_band: str | None
+    to_band: str
+    day: date
+    state: str
+    payload: dict[str, Any]
+    channel: str | None
+    slack_ts: str | None
+    thread_ts: str | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class GroupTarget:
+    """What routing needs of a group: its name, CSM, team and own alert channel."""
+
+    group_id: int
+    name: str
+    csm_owner: str | None
+    csm_team: str | None
+    alert_channel: str | None
+
+
+_COLUMNS = tuple(Alert.__table__.c[name] for name in AlertRecord.__dataclass_fields__)
+
+
+def _record(row: Sequence[Any]) -> AlertRecord:
+    return AlertRecord(*row)
+
+
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Alert)
+
+
+def write_alerts(
+    session: Session, alerts: Iterable[NewAlert], *, created_at: datetime
+) -> tuple[dict[str, int], int]:
+    """Insert the alerts not in the outbox yet. Returns every given key's row id, and how many
+    rows this call added (a concurrent writer's rows are skipped by the unique key)."""
+    given = {a.key: a for a in alerts}
+    if not given:
+        return {}, 0
+    known = set(
+        session.scalars(select(Alert.idempotency_key).where(Alert.idempotency_key.in_(given)))
+    )
+    rows = [
+        {
+            "group_id": a.group_id,
+            "kind": a.kind,
+            "from_band": a.from_band,
+            "to_band": a.to_band,
+            "day": a.day,
+            "idempotency_key": key,
+            "state": PENDING,
+            "payload": a.payload,
+            "attempts": 0,
+            "created_at": created_at,
+        }
+        for key, a in given.items()
+        if key not in known
+    ]
+    if rows:
+        stmt = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        session.execute(stmt, rows)
+    found = session.execute(
+        select(Alert.idempotency_key, Alert.id).where(Alert.idempotency_key.in_(given))
+    )
+    return {key: alert_id for key, alert_id in found}, len(rows)
+
+
+def pending_alert_ids(session: Session) -> list[int]:
+    """Ids of the alerts waiting to be posted, oldest first (a group's alerts keep order)."""
+    stmt = select(Alert.id).where(Alert.state == PENDING).order_by(Alert.id)
+    return list(session.scalars(stmt))
+
+
+def claim_alert(session: Session, alert_id: int) -> AlertRecord | None:
+    """Lock a pending alert for posting; None when it is sent already or another replica is
+    posting it right now (PostgreSQL skips rows locked by others; SQLite ignores the lock)."""
+    stmt = (
+        select(*_COLUMNS)
+        .where(Alert.id == alert_id, Alert.state == PENDING)
+        .with_for_update(skip_locked=True)
+    )
+    row = session.execute(stmt).first()
+    return _record(row) if row is not None else None
+
+
+def mark_sent(
+    session: Session,
+    alert_id: int,
+    *,
+    channel: str,
+    ts: str,
+    thread_ts: str | None,
+    sent_at: datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Record where the alert went; `payload` replaces the stored one (e.g. with the chart's
+    file id, so a later update of the message shows the same chart)."""
+    values: dict[str, Any] = {
+        "state": SENT,
+        "channel": channel,
+        "slack_ts": ts,
+        "thread_ts": thread_ts,
+        "sent_at": sent_at,
+        "attempts": Alert.attempts + 1,
+        "last_error": None,
+    }
+    if payload is not None:
+        values["payload"] = payload
+    session.execute(update(Alert).where(Alert.id == alert_id).values(**values))
+
+
+def mark_failed(session: Session, alert_id: int, *, error: str) -> None:
+    """Count a failed attempt; the alert stays pending for the next run."""
+    session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id)
+        .values(attempts=Alert.attempts + 1, last_error=error[:ERROR_LIMIT])
+    )
+
+
+def thread_of(session: Session, *, group_id: int, before_id: int) -> tuple[str, str] | None:
+    """The channel and ts of the group's latest posted crossing alert before `before_id`: where
+    its recovered note goes."""
+    stmt = (
+        select(Alert.channel, Alert.slack_ts)
+        .where(
+            Alert.group_id == group_id,
+            Alert.kind == "crossing",
+            Alert.state == SENT,
+            Alert.id < before_id,
+        )
+        .order_by(Alert.id.desc())
+        .limit(1)
+    )
+    row = session.execute(stmt).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return str(row[0]), str(row[1])
+
+
+def get_alert(session: Session, alert_id: int) -> AlertRecord:
+    row = session.execute(select(*_COLUMNS).where(Alert.id == alert_id)).first()
+    if row is None:
+        raise NotFoundError(f"there is no alert with id {alert_id}")
+    return _record(row)
+
+
+def acknowledge(session: Session, alert_id: int, *, user_id: str, at: datetime) -> AlertRecord:
+    """Record who acknowledged the alert and when; the first acknowledgement stands."""
+    session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id, Alert.acknowledged_by.is_(None))
+        .values(acknowledged_by=user_id, acknowledged_at=at)
+    )
+    return get_alert(session, alert_id)
+
+
+def list_alerts(
+    session: Session, *, pending_only: bool = False, limit: int = 50
+) -> list[tuple[AlertRecord, str]]:
+    """The newest alerts (or only the pending ones) with their group's name, newest first."""
+    stmt = (
+        select(*_COLUMNS, PhysicianGroup.name)
+        .join(PhysicianGroup, PhysicianGroup.id == Alert.group_id)
+        .order_by(Alert.id.desc())
+        .limit(limit)
+    )
+    if pending_only:
+        stmt = stmt.where(Alert.state == PENDING)
+    return [(_record(row[:-1]), str(row[-1])) for row in session.execute(stmt)]
+
+
+def count_pending(session: Session) -> int:
+    stmt = select(func.count()).select_from(Alert).where(Alert.state == PENDING)
+    return int(session.scalar(stmt) or 0)
+
+
+def alert_targets(session: Session, *, group_ids: Iterable[int]) -> dict[int, GroupTarget]:
+    """Routing facts of these groups, in one query."""
+    g = PhysicianGroup
+    stmt = select(g.id, g.name, g.csm_owner, g.csm_team, g.alert_channel).where(
+        g.id.in_(list(group_ids))
+    )
+    return {row[0]: GroupTarget(*row) for row in session.execute(stmt)}

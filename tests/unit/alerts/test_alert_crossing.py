@@ -1,0 +1,192 @@
+"""Crossing rules: alert once per band, margins against flapping, N days, snooze, recovery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from csbot.alerts.crossing import AlertPolicy, Decision, Kind, decide, decide_all
+from csbot.scoring.config import BandThresholds
+from csbot.scoring.health import band_for
+from csbot.scoring.types import Band
+
+EDGES = BandThresholds()  # Excellent 80, Good 60, Needs Attention 40
+DAY = date(2026, 3, 21)
+G, NA, CR, EX = Band.GOOD, Band.NEEDS_ATTENTION, Band.CRITICAL, Band.EXCELLENT
+
+
+@dataclass(frozen=True)
+class State:
+    band: Band
+    snoozed_until: date | None = None
+
+
+def _decide(
+    scores: list[float],
+    state: State | None = None,
+    *,
+    previous: Band | None = None,
+    margin: float = 2.0,
+    days: int = 1,
+    day: date = DAY,
+) -> Decision:
+    policy = AlertPolicy(margin=margin, consecutive_days=days)
+    return decide(
+        7, day=day, recent=scores, state=state, previous_band=previous, edges=EDGES, policy=policy
+    )
+
+
+def _replay(scores: list[float], *, margin: float = 2.0, days: int = 1) -> list[tuple[str, Band]]:
+    """Feed scores day by day, carrying the state as the job does; the alerts posted."""
+    state: State | None = None
+    posted = []
+    for n in range(len(scores)):
+        decision = _decide(scores[: n + 1], state, margin=margin, days=days)
+        if decision.crossing is not None:
+            posted.append((decision.crossing.kind.value, decision.crossing.to_band))
+        if decision.new_band is not None:
+            state = State(decision.new_band)
+    return posted
+
+
+def test_a_slide_into_needs_attention_alerts_once_inside_the_margin() -> None:
+    assert _decide([59.0]).crossing is None  # Needs Attention, but within 2 points of 60
+    decision = _decide([57.9])
+    assert decision.crossing is not None
+    assert decision.crossing.kind is Kind.CROSSING
+    assert (decision.crossing.from_band, decision.crossing.to_band) == (G, NA)
+    assert decision.crossing.score == 57.9
+    assert decision.new_band is NA
+
+
+def test_the_margin_edge_itself_counts() -> None:
+    assert _decide([58.0]).new_band is NA
+    assert _decide([38.0], State(NA)).new_band is CR
+    assert _decide([38.01], State(NA)).crossing is None
+
+
+def test_zero_margin_uses_the_band_edges() -> None:
+    assert _decide([60.0], margin=0).crossing is None  # 60 is Good
+    assert _decide([59.99], margin=0).new_band is NA
+
+
+def test_a_declining_group_alerts_at_needs_attention_then_at_critical_only() -> None:
+    scores = [70 - 1.5 * n for n in range(30)]  # 70 down to 26.5
+    assert _replay(scores) == [("crossing", NA), ("crossing", CR)]
+
+
+def test_flapping_around_a_threshold_within_the_margin_posts_nothing() -> None:
+    assert _replay([61.0, 59.1, 60.4, 58.5, 61.9, 59.0, 60.0, 58.1] * 4) == []
+
+
+def test_flapping_after_an_alert_needs_the_margin_both_ways() -> None:
+    # alerted at 57; back to 61 (< 62) and down again: no recovery, no second alert
+    assert _replay([57.0, 61.0, 57.0, 61.5, 56.0]) == [("crossing", NA)]
+    # a real recovery (>= 62) and a real relapse alert again
+    assert _replay([57.0, 62.0, 57.0]) == [
+        ("crossing", NA),
+        ("recovered", G),
+        ("crossing", NA),
+    ]
+
+
+def test_recovery_names_the_band_it_recovered_to() -> None:
+    decision = _decide([85.0], State(CR))
+    assert decision.crossing is not None
+    assert decision.crossing.kind is Kind.RECOVERED
+    assert (decision.crossing.from_band, decision.crossing.to_band) == (CR, EX)
+    assert decision.new_band is EX
+
+
+def test_critical_improving_to_needs_attention_posts_nothing_but_a_relapse_alerts() -> None:
+    improved = _decide([45.0], State(CR))
+    assert improved.crossing is None
+    assert improved.new_band is NA
+    assert _decide([41.0], State(CR)) == Decision(7)  # inside the margin: state unchanged
+    assert _replay([30.0, 45.0, 35.0]) == [("crossing", CR), ("crossing", CR)]
+
+
+def test_a_jump_straight_to_critical_is_one_alert() -> None:
+    decision = _decide([30.0], previous=EX)
+    assert decision.crossing is not None
+    assert (decision.crossing.from_band, decision.crossing.to_band) == (EX, CR)
+
+
+def test_the_same_band_is_not_alerted_again() -> None:
+    assert _decide([50.0], State(NA)) == Decision(7)
+    assert _decide([20.0], State(CR)) == Decision(7)
+
+
+def test_consecutive_days_are_required_before_an_alert() -> None:
+    assert _decide([57.0], days=3).crossing is None  # not enough history yet
+    assert _decide([70.0, 57.0, 56.0], days=3).crossing is None
+    assert _decide([57.0, 56.0, 30.0], days=3).new_band is NA  # all three inside NA; one is CR
+    assert _replay([57.0, 56.0, 55.0, 70.0, 70.0, 70.0], days=3) == [
+        ("crossing", NA),
+        ("recovered", G),
+    ]
+
+
+def test_a_snooze_holds_worse_alerts_until_it_ends() -> None:
+    snoozed = State(NA, snoozed_until=DAY + timedelta(days=7))
+    assert _decide([30.0], snoozed) == Decision(7)
+    after = _decide([30.0], snoozed, day=DAY + timedelta(days=7))
+    assert after.crossing is not None
+    assert after.crossing.to_band is CR
+
+
+def test_a_recovery_goes_through_a_snooze() -> None:
+    snoozed = State(NA, snoozed_until=DAY + timedelta(days=7))
+    decision = _decide([65.0], snoozed)
+    assert decision.crossing is not None
+    assert decision.crossing.kind is Kind.RECOVERED
+
+
+def test_decide_all_keeps_only_changes() -> None:
+    decisions = decide_all(
+        {1: [70.0], 2: [50.0], 3: [50.0], 4: [65.0]},
+        day=DAY,
+        states={3: State(NA), 4: State(CR)},
+        previous_bands={2: G},
+        edges=EDGES,
+        policy=AlertPolicy(),
+    )
+    assert [(d.group_id, d.new_band) for d in decisions] == [(2, NA), (4, G)]
+
+
+def test_a_policy_refuses_nonsense() -> None:
+    with pytest.raises(ValueError, match="margin"):
+        AlertPolicy(margin=-1)
+    with pytest.raises(ValueError, match="consecutive_days"):
+        AlertPolicy(consecutive_days=0)
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=100, allow_nan=False), min_size=1, max_size=60),
+    st.floats(min_value=0, max_value=10),
+)
+def test_every_alert_changes_the_remembered_band(scores: list[float], margin: float) -> None:
+    """Whatever the scores: an alert always moves away from the band last remembered (so the
+    same band is never alerted twice in a row), a recovery only follows an alert, and every
+    alert is inside its band by the margin."""
+    state: State | None = None
+    for n in range(len(scores)):
+        decision = _decide(scores[: n + 1], state, margin=margin)
+        crossing = decision.crossing
+        remembered = state.band if state is not None else G
+        if crossing is not None:
+            assert crossing.to_band != remembered
+            if crossing.kind is Kind.RECOVERED:
+                assert remembered in (NA, CR)
+                assert crossing.score >= EDGES.good + margin
+            else:
+                assert crossing.to_band.is_worse_than(remembered)
+                assert band_for(crossing.score, EDGES).rank >= crossing.to_band.rank
+                upper = EDGES.good if crossing.to_band is NA else EDGES.needs_attention
+                assert crossing.score <= upper - margin
+        if decision.new_band is not None:
+            state = State(decision.new_band)
