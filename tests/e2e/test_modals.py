@@ -23,7 +23,7 @@ from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
 from csbot.commands.ids import ActionId, ModalBlock
-from csbot.commands.modals.reminders import remind_upcoming_meetings
+from csbot.commands.modals.reminders import meeting_reminders_job, remind_upcoming_meetings
 from csbot.commands.modals.views import ModalMeta
 from csbot.store.db import transaction
 from csbot.store.models import ActionItem, Activity, Ticket
@@ -306,15 +306,24 @@ def test_a_meeting_from_a_card_button_is_stored_with_its_action_items_and_remind
     assert "Scheduled a QBR" in confirm.json_param("blocks")[0]["text"]["text"]
 
     done(cs)
+    _reminders_reach_the_organiser_once(cs, organiser)
+
+
+def _reminders_reach_the_organiser_once(cs: AppServer, organiser: str) -> None:
+    """Tuesday's run DMs the organiser of Wednesday's meeting; a refused DM is tried again."""
+    dm_channel = "D" + organiser[1:]
+    services = cs.runtime.services
     cs.fake.reset()
-    remind_upcoming_meetings(cs.runtime.services, now=NOW)
-    dms = [c for c in cs.fake.calls_to("chat.postMessage") if c.params["channel"] == "D0000000042"]
+    cs.fake.fail("chat.postMessage", error="channel_not_found", times=1000)
+    remind_upcoming_meetings(services, now=NOW)  # Slack refuses every DM: claims given back
+    cs.fake.reset()
+    remind_upcoming_meetings(services, now=NOW + timedelta(minutes=5))
+    dms = [c for c in cs.fake.calls_to("chat.postMessage") if c.params["channel"] == dm_channel]
     assert len(dms) == 1 and "QBR" in dms[0].params["text"] and ACME in dms[0].params["text"]
-    remind_upcoming_meetings(cs.runtime.services, now=NOW + timedelta(hours=1))
-    again = [
-        c for c in cs.fake.calls_to("chat.postMessage") if c.params["channel"] == "D0000000042"
-    ]
-    assert len(again) == 1  # reminded once
+    assert "<!date^" in dms[0].json_param("blocks")[0]["text"]["text"]
+    meeting_reminders_job(services)  # the scheduled job, on the app's clock
+    dms = [c for c in cs.fake.calls_to("chat.postMessage") if c.params["channel"] == dm_channel]
+    assert len(dms) == 1  # reminded once
 
 
 def test_the_message_shortcut_turns_a_message_into_a_cs_note(

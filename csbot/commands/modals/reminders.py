@@ -30,7 +30,14 @@ from csbot.store.entries import (
     upcoming_meetings,
 )
 
-__all__ = ["JOB_ID", "next_working_day", "remind_upcoming_meetings", "reminder_message"]
+__all__ = [
+    "JOB_ID",
+    "meeting_reminders_job",
+    "next_working_day",
+    "remind_upcoming_meetings",
+    "reminder_message",
+    "reminder_window",
+]
 
 log = logging.getLogger(__name__)
 
@@ -104,3 +111,8 @@ def remind_upcoming_meetings(services: Services, *, now: datetime) -> int:
                 release_reminder(session, activity_id=meeting.id)
     log.info("meeting reminders", extra={"due": len(meetings), "sent": sent})
     return sent
+
+
+def meeting_reminders_job(services: Services) -> None:
+    """The scheduler's entry point (id JOB_ID): reminders as of the services' clock."""
+    remind_upcoming_meetings(services, now=services.clock())
