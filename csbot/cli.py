@@ -129,6 +129,23 @@ def _add_import(sub: argparse._SubParsersAction[_Parser]) -> None:
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
 
+def _cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.store.sync import run_sync
+
+    return run_sync(settings, kinds=args.kinds)
+
+
+def _add_sync(sub: argparse._SubParsersAction[_Parser]) -> None:
+    sync = _add(
+        sub,
+        "sync",
+        _cmd_sync,
+        "pull records changed since the last sync from the platform's API (CSBOT_SYNC_URL)",
+        "CSBOT_SYNC_URL=https://api.example.com CSBOT_SYNC_TOKEN=... csbot sync tickets",
+    )
+    sync.add_argument("kinds", metavar="KIND", nargs="*", help="only these (default: all)")
+
+
 def build_parser() -> _Parser:
     parser = _Parser(
         prog="csbot",
@@ -200,6 +217,7 @@ def build_parser() -> _Parser:
     )
     _add_audit(sub)
     _add_import(sub)
+    _add_sync(sub)
     return parser
 
 

@@ -130,11 +130,11 @@ class Ingest:
         if not self.limit_hit:
             self.problems.append(found)
 
-    def finish(self, subject: str) -> Counts:
+    def finish(self, subject: str, *, outcome: str = "nothing was imported") -> Counts:
         """Write what is queued and return the counts; IngestError if anything was wrong."""
         self.flush()
         if self.problems:
-            title = headline(subject, self.problems, limit_hit=self.limit_hit)
+            title = headline(subject, self.problems, limit_hit=self.limit_hit, outcome=outcome)
             raise IngestError(title, self.problems)
         return self.counts
 
@@ -183,7 +183,8 @@ class Ingest:
             self._chunk.clear()
             return
         if self._upserter is None:
-            self._upserter = Upserter(self._session, self.kind, list(self._chunk[0]))
+            self._upserter = Upserter(self._session, self.kind, list(self._chunk[0]),
+                                      repeats=self._duplicates == "replace")  # fmt: skip
         written = self._upserter.write(self._chunk)
         self.counts.inserted += written.inserted
         self.counts.updated += written.updated

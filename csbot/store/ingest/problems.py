@@ -115,8 +115,11 @@ def count_phrase(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def headline(subject: str, problems: Iterable[object], *, limit_hit: bool) -> str:
-    """`usage.csv: 3 errors; nothing was imported` (or `stopped after 100 errors`)."""
+def headline(
+    subject: str, problems: Iterable[object], *, limit_hit: bool,
+    outcome: str = "nothing was imported",
+) -> str:  # fmt: skip
+    """`usage.csv: 3 errors; nothing was imported` (or `, stopped after 100`)."""
     count = sum(1 for _ in problems)
     stopped = f", stopped after {count:,}" if limit_hit else ""
-    return f"{subject}: {count_phrase(count, 'error')}{stopped}; nothing was imported"
+    return f"{subject}: {count_phrase(count, 'error')}{stopped}; {outcome}"

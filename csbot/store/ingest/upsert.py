@@ -37,9 +37,14 @@ def _comparable(column: Any) -> Any:
 class Upserter:
     """Writes chunks of one kind's rows into its table within the caller's transaction."""
 
-    def __init__(self, session: Session, kind: Kind, columns: Sequence[str]) -> None:
-        self._session = session
+    def __init__(
+        self, session: Session, kind: Kind, columns: Sequence[str], *, repeats: bool = False
+    ) -> None:
+        """`repeats`: a later chunk may hold rows this batch wrote already (sync's replace
+        mode), so on SQLite the floor is raised after each chunk to count those as updates."""
+        self._session, self._kind, self._columns = session, kind, columns
         self._table: Table = Base.metadata.tables[kind.table]
+        self._repeats = repeats and session.get_bind().dialect.name != "postgresql"
         self._statement = self._build(kind, columns, self._is_new())
 
     def _is_new(self) -> Any:
@@ -70,6 +75,8 @@ class Upserter:
         if not rows:
             return Written(0, 0, 0)
         flags = self._session.execute(self._statement, list(rows)).scalars().all()
+        if self._repeats and any(flags):
+            self._statement = self._build(self._kind, self._columns, self._is_new())
         inserted = sum(1 for new in flags if new)
         updated = len(flags) - inserted
         return Written(inserted, updated, len(rows) - inserted - updated)
