@@ -303,7 +303,15 @@ def test_a_meeting_from_a_card_button_is_stored_with_its_action_items_and_remind
             ("Send the A/R report", organiser, NOW.date() + timedelta(days=7)),
         ]
     [confirm] = cs.fake.wait_for("chat.postEphemeral")
-    assert "Scheduled a QBR" in confirm.json_param("blocks")[0]["text"]["text"]
+    blocks = confirm.json_param("blocks")
+    assert "Scheduled a QBR" in blocks[0]["text"]["text"]
+    done(cs)
+    button, block_id = element(blocks, ActionId.OPEN_CARD.value)
+    click(cs, {"ts": None, "blocks": blocks}, button, block_id, ephemeral=True)
+    timeline = cs.fake.wait_for("chat.postMessage", 2)[-1]  # after the support card
+    card = json.dumps(timeline.json_param("blocks"), ensure_ascii=False)
+    assert f"{ACME} · Timeline" in card
+    assert "*Coming up*" in card and "Meeting (qbr) · QBR · 60 min · 2 attendees" in card
 
     done(cs)
     _reminders_reach_the_organiser_once(cs, organiser)
