@@ -18,6 +18,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from csbot.alerts.digest import digest_job
 from csbot.alerts.jobs import catch_up_job, daily_job
+from csbot.commands.modals.reminders import JOB_ID as REMINDERS_ID
+from csbot.commands.modals.reminders import meeting_reminders_job
 from csbot.config import Settings
 from csbot.services import Services
 
@@ -26,10 +28,12 @@ __all__ = [
     "DAILY_ID",
     "DIGEST_ID",
     "JOB_DEFAULTS",
+    "REMINDERS_ID",
     "AlertScheduler",
     "add_jobs",
     "daily_trigger",
     "digest_trigger",
+    "reminders_trigger",
 ]
 
 log = logging.getLogger(__name__)
@@ -53,8 +57,15 @@ def digest_trigger(settings: Settings) -> CronTrigger:
     return CronTrigger(day_of_week=day, hour=at.hour, minute=at.minute, timezone=settings.tz)
 
 
+def reminders_trigger(settings: Settings) -> CronTrigger:
+    """Working days at the daily time: Friday's run covers the weekend and Monday."""
+    at = settings.daily_time
+    return CronTrigger(day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=settings.tz)
+
+
 def add_jobs(scheduler: Any, services: Services, *, catch_up: bool = True) -> None:
-    """The daily and digest jobs, and (once, now) the catch-up of a missed daily run."""
+    """The daily, digest and meeting-reminder jobs, and (once, now) the catch-up of a missed
+    daily run."""
     settings = services.settings
     common = {"args": [services], "replace_existing": True, "coalesce": True, "max_instances": 1}
     scheduler.add_job(
@@ -71,6 +82,14 @@ def add_jobs(scheduler: Any, services: Services, *, catch_up: bool = True) -> No
         id=DIGEST_ID,
         name="weekly onboarding digest",
         misfire_grace_time=DIGEST_GRACE,
+        **common,
+    )
+    scheduler.add_job(
+        meeting_reminders_job,
+        reminders_trigger(settings),
+        id=REMINDERS_ID,
+        name="meeting reminders, the working day before",
+        misfire_grace_time=DAILY_GRACE,
         **common,
     )
     if catch_up:  # no trigger: runs once, now
