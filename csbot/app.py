@@ -18,6 +18,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from csbot import webhooks
 from csbot.commands import errorhandler, slash
 from csbot.commands.modals import listeners as modals
 from csbot.commands.render import ProcessRenderer, make_renderer
@@ -150,7 +151,8 @@ def _register_surfaces(app: App, services: Services) -> None:
 
 
 def _register_routes(router: Router, services: Services) -> None:
-    """HTTP routes beyond Slack's and the health check, e.g. `POST /webhooks/{kind}`."""
+    """HTTP routes beyond Slack's and the health check: `POST /webhooks/{kind}` (if a secret)."""
+    webhooks.register(router, services)
 
 
 def http_router(runtime: Runtime) -> Router:
