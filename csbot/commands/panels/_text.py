@@ -6,14 +6,17 @@ Text from the data or from people goes through `clip`, which escapes it for mrkd
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from csbot.commands.blockkit import escape, truncate
+from csbot.scoring.panel_inputs import ContactEntry
 from csbot.scoring.types import fmt
 
 SECTION_LIMIT = 2900  # a section body; the frame adds a heading within Slack's 3000
 LIST_LIMIT = 5
+_SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 def dollars(amount: float) -> str:
@@ -74,6 +77,24 @@ def days_ago(value: date | None, as_of: date, *, none: str = "none on record") -
 def clip(text: str, limit: int = 80) -> str:
     """Data or user text, escaped for mrkdwn and cut to `limit` characters at a word."""
     return truncate(escape(" ".join(text.split())), limit)
+
+
+def slack_mention(user_id: str) -> str | None:
+    """'<@U012AB3CD>' for what looks like a Slack user id, else None (never a broadcast)."""
+    return f"<@{user_id}>" if _SLACK_USER.fullmatch(user_id) else None
+
+
+def names_by_slack_id(contacts: Iterable[ContactEntry]) -> dict[str, str]:
+    return {c.slack_user_id: c.name for c in contacts if c.slack_user_id}
+
+
+def who(value: str, names: Mapping[str, str]) -> str:
+    """A person as stored (a name or a Slack user id) as a person reads it: a contact's name
+    for a known id, a Slack mention for an unknown one, else the name, escaped."""
+    value = value.strip()
+    if value in names:
+        return clip(names[value], 40)
+    return slack_mention(value) or clip(value, 40)
 
 
 def bullets(lines: Sequence[str], *, limit: int = LIST_LIMIT, empty: str = "None") -> str:

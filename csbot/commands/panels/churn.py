@@ -63,10 +63,9 @@ def _impact(churn: ChurnRisk) -> str:
     after = _after(churn)
     if after is None:
         return "No playbook step applies to these factors."
-    points = fmt(churn.score - after.score, 0)
     factors = plural(len(churn.actions), "factor")
     return t.body(
-        f"The plan below addresses {factors} worth {points} points: "
+        f"The plan below addresses {factors}: "
         f"risk {fmt(churn.score, 0)} ({churn.level.value}) → {fmt(after.score, 0)} "
         f"({after.level.value}), ARR at risk {t.dollars(churn.arr_at_risk)} → "
         f"{t.dollars(after.arr_at_risk)}."

@@ -19,11 +19,10 @@ from csbot.scoring.panels.contacts import ContactStatus
 from csbot.scoring.panels.timeline import TimelineEvent
 from csbot.scoring.types import GroupScore
 
-__all__ = ["build", "email_link", "phone_link", "slack_mention"]
+__all__ = ["build", "email_link", "phone_link"]
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"\+?[0-9 ().-]{7,25}")
-_SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 def email_link(email: str) -> str:
@@ -43,13 +42,9 @@ def phone_link(phone: str) -> str:
     return t.clip(phone, 40)
 
 
-def slack_mention(user_id: str) -> str | None:
-    return f"<@{user_id}>" if _SLACK_USER.fullmatch(user_id) else None
-
-
 def _links(p: ContactStatus) -> list[str]:
     links = []
-    if p.slack_user_id and (mention := slack_mention(p.slack_user_id)):
+    if p.slack_user_id and (mention := t.slack_mention(p.slack_user_id)):
         links.append(mention)
     if p.email:
         links.append(email_link(p.email))
@@ -129,27 +124,29 @@ def _headline(m: ContactMetrics) -> str:
     return text
 
 
+def _sections(m: ContactMetrics) -> tuple[tuple[str, str], ...]:
+    if not m.people and not m.team:
+        return (("People", "No contacts on record yet."),)
+    people = [_person(p, _last(p)) for p in m.people]
+    team = [_person(p, "") for p in m.team]
+    quiet = f"None in the last {m.window_days} days."
+    return (
+        ("What stands out", t.bullets([t.clip(i, 300) for i in m.insights], empty="Nothing.")),
+        ("The group's people", t.bullets(people, limit=8, empty="None on record.")),
+        ("Our team", t.bullets(team, limit=8, empty="No one assigned.")),
+        ("Recent communications", t.bullets([_event(e) for e in m.recent], empty=quiet)),
+        ("Upcoming meetings", t.bullets([_event(e) for e in m.upcoming], empty="None booked.")),
+    )
+
+
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """People with quick-contact links, recent communications, booked meetings, gaps."""
     m = contact_metrics(data)
-    if not m.people and not m.team:
-        sections: tuple[tuple[str, str], ...] = (("People", "No contacts on record yet."),)
-    else:
-        people = [_person(p, _last(p)) for p in m.people]
-        team = [_person(p, "") for p in m.team]
-        sections = (
-            ("What stands out", t.bullets([t.clip(i, 300) for i in m.insights], empty="Nothing.")),
-            ("The group's people", t.bullets(people, limit=8, empty="None on record.")),
-            ("Our team", t.bullets(team, limit=8, empty="No one assigned.")),
-            ("Recent communications", t.bullets([_event(e) for e in m.recent],
-                                                empty=f"None in the last {m.window_days} days.")),
-            ("Upcoming meetings", t.bullets([_event(e) for e in m.upcoming], empty="None booked.")),
-        )  # fmt: skip
     return PanelView(
         title="Contacts",
         headline=_headline(m),
         facts=_facts(m) if m.people or m.team else (),
-        sections=sections,
+        sections=_sections(m),
         actions=steps(_derived(m)),
         chart=None,
         log_buttons=True,

@@ -70,8 +70,8 @@ def _derived(m: EngagementMetrics, data: PanelData) -> list[str]:
         return ["Check that the group's users can sign in: no usage recorded in the window"]
     out = []
     if m.active_users.pct is not None and m.active_users.pct <= FALLING_PCT:
-        out.append("Ask the practice manager what changed: active users fell "
-                   f"{fmt(-m.active_users.pct, 0)}%")  # fmt: skip
+        fell = fmt(-m.active_users.pct, 0)
+        out.append(f"Ask the practice manager what changed: active users fell {fell}%")
     if m.seat_utilization_pct is not None and m.seat_utilization_pct < 60:
         out.append("Share the list of inactive seats with the practice manager")
     idle_core = sorted(f.feature for f in data.features if f.tier == "core" and not f.uses)

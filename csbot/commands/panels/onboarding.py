@@ -3,6 +3,7 @@ what comes next, against the go-live date. The chart is the share done per phase
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,9 @@ def _facts(m: OnboardingMetrics, data: PanelData, as_of: date) -> tuple[Fact, ..
     finished = sum(1 for p in m.phases if p.total and p.done == p.total)
     return (
         Fact("Done", f"{m.done} of {m.total} ({t.pct(m.pct_done)})"),
-        Fact("Current phase", t.clip(m.current_phase or "none", 60)),
+        Fact(
+            "Current phase", t.clip(m.current_phase or ("complete" if m.complete else "none"), 60)
+        ),
         Fact("Phases complete", f"{finished} of {len(m.phases)}"),
         Fact("Training modules", f"{m.modules_done} of {m.modules_total}"),
         Fact("Overdue", str(len(m.overdue))),
@@ -42,8 +45,8 @@ def _phases(m: OnboardingMetrics) -> str:
         mark = "✓" if p.total and p.done == p.total else "▶" if p.current else "○"
         late = f" · {p.overdue} overdue" if p.overdue else ""
         now = " · current phase" if p.current else ""
-        lines.append(f"{mark} {t.clip(p.phase, 60)}: {p.done} of {p.total} ({t.pct(p.pct_done)})"
-                     f"{late}{now}")  # fmt: skip
+        done = f"{p.done} of {p.total} ({t.pct(p.pct_done)})"
+        lines.append(f"{mark} {t.clip(p.phase, 60)}: {done}{late}{now}")
     return t.body("\n".join(lines)) or "No onboarding plan on record."
 
 
@@ -66,10 +69,10 @@ def _modules(data: PanelData) -> str:
     return t.body(shown + more) if lines else "No training modules on record."
 
 
-def _step(s: TaskStatus) -> str:
+def _step(s: TaskStatus, names: Mapping[str, str]) -> str:
     parts = [t.clip(s.name, 70), t.clip(s.phase, 40)]
     if s.owner:
-        parts.append(t.clip(s.owner, 40))
+        parts.append(t.who(s.owner, names))
     if s.days_overdue:
         parts.append(f"*{plural(s.days_overdue, 'day')} overdue*")
     elif s.due is not None:
@@ -82,14 +85,15 @@ def _derived(m: OnboardingMetrics, data: PanelData, as_of: date) -> list[str]:
         return ["Set up the onboarding plan: phases, tasks, owners and a go-live date"]
     out = []
     if m.overdue:
-        worst = m.overdue[0]
-        who = f" with {t.clip(worst.owner, 40)}" if worst.owner else ""
-        out.append(f"Agree a new date for “{t.clip(worst.name, 60)}”{who} "
-                   f"({plural(worst.days_overdue or 0, 'day')} overdue)")  # fmt: skip
+        worst, names = m.overdue[0], t.names_by_slack_id(data.contacts)
+        who = f" with {t.who(worst.owner, names)}" if worst.owner else ""
+        late = plural(worst.days_overdue or 0, "day")
+        out.append(f"Agree a new date for “{t.clip(worst.name, 60)}”{who} ({late} overdue)")
     go_live = data.profile.go_live_date
-    if go_live is not None and not m.complete and 0 <= (go_live - as_of).days <= GO_LIVE_SOON_DAYS:
-        out.append(f"Hold a go-live readiness check: {plural(m.total - m.done, 'item')} open, "
-                   f"go-live in {(go_live - as_of).days} days")  # fmt: skip
+    days = (go_live - as_of).days if go_live is not None else -1
+    if not m.complete and 0 <= days <= GO_LIVE_SOON_DAYS:
+        items = plural(m.total - m.done, "item")
+        out.append(f"Hold a go-live readiness check: {items} open, go-live in {days} days")
     return out
 
 
@@ -133,11 +137,12 @@ def _rows(m: OnboardingMetrics) -> tuple[dict[str, Any], ...]:
 def _sections(m: OnboardingMetrics, data: PanelData) -> tuple[tuple[str, str], ...]:
     if not m.total:
         return (("Progress", "No onboarding tasks or training modules on record yet."),)
+    names = t.names_by_slack_id(data.contacts)
     return (
         ("Progress", t.bullets([t.clip(i, 300) for i in m.insights])),
         ("Phases", _phases(m)),
         ("Training modules", _modules(data)),
-        ("Next steps", t.bullets([_step(s) for s in m.next_steps], empty="Nothing open.")),
+        ("Next steps", t.bullets([_step(s, names) for s in m.next_steps], empty="Nothing open.")),
     )
 
 

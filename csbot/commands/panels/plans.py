@@ -4,6 +4,7 @@ from baseline to target."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from csbot.commands.panels import _text as t
@@ -32,35 +33,36 @@ def _pace(g: GoalProgress) -> str:
     return {True: "on track", False: "*behind*", None: "no dates"}[g.on_track]
 
 
-def _goal(g: GoalProgress) -> str:
+def _goal(g: GoalProgress, names: Mapping[str, str]) -> str:
+    metric = t.clip(g.metric.replace("_", " "), 40)
     parts = [
-        f"*{t.clip(g.title, 70)}* ({t.clip(g.metric, 40)}): {_value(g.current, g.unit)}, "
+        f"*{t.clip(g.title, 70)}* ({metric}): {_value(g.current, g.unit)}, "
         f"from {_value(g.baseline, g.unit)} toward {_value(g.target, g.unit)} · "
         f"{t.pct(g.pct)} of the way · {_pace(g)}"
     ]
     if g.owner:
-        parts.append(t.clip(g.owner, 40))
+        parts.append(t.who(g.owner, names))
     if g.due:
         parts.append(f"due {t.day(g.due)}")
     return " · ".join(parts)
 
 
-def _initiatives(m: PlanMetrics) -> str:
+def _initiatives(m: PlanMetrics, names: Mapping[str, str]) -> str:
     """Goals under their plan (the initiative), plans in the order they started."""
     plans: dict[str, list[GoalProgress]] = {}
     for g in m.goals:
         plans.setdefault(g.plan, []).append(g)
     blocks = [
-        f"_{t.clip(plan, 80)}_\n" + t.bullets([_goal(g) for g in goals], limit=6)
+        f"_{t.clip(plan, 80)}_\n" + t.bullets([_goal(g, names) for g in goals], limit=6)
         for plan, goals in plans.items()
     ]
     return t.body("\n".join(blocks)) if blocks else "No success plan on record."
 
 
-def _item(a: ActionStatus) -> str:
+def _item(a: ActionStatus, names: Mapping[str, str]) -> str:
     parts = [t.clip(a.text, 80)]
     if a.owner:
-        parts.append(t.clip(a.owner, 40))
+        parts.append(t.who(a.owner, names))
     if a.days_overdue:
         parts.append(f"*{plural(a.days_overdue, 'day')} overdue*")
     elif a.due:
@@ -68,6 +70,10 @@ def _item(a: ActionStatus) -> str:
     if a.goal:
         parts.append(f"for {t.clip(a.goal, 50)}")
     return " · ".join(parts)
+
+
+def _items(items: tuple[ActionStatus, ...], names: Mapping[str, str], empty: str) -> str:
+    return t.bullets([_item(a, names) for a in items], empty=empty)
 
 
 def _facts(m: PlanMetrics) -> tuple[Fact, ...]:
@@ -86,15 +92,15 @@ def _facts(m: PlanMetrics) -> tuple[Fact, ...]:
     )
 
 
-def _derived(m: PlanMetrics) -> list[str]:
+def _derived(m: PlanMetrics, names: Mapping[str, str]) -> list[str]:
     if not m.goals and not m.open_actions:
         return ["Draft a success plan with the practice manager: goals, owners and dates"]
     out = []
     for g in [g for g in m.goals if g.on_track is False][:2]:
-        who = f" with {t.clip(g.owner, 40)}" if g.owner else ""
+        who = f" with {t.who(g.owner, names)}" if g.owner else ""
         out.append(f"Review “{t.clip(g.title, 60)}”{who}: {t.pct(g.pct)} of the way, behind pace")
     for a in m.overdue_actions[:2]:
-        who = f"{t.clip(a.owner, 40)}, " if a.owner else ""
+        who = f"{t.who(a.owner, names)}, " if a.owner else ""
         late = plural(a.days_overdue or 0, "day")
         out.append(f"Chase “{t.clip(a.text, 60)}” ({who}{late} overdue)")
     return out
@@ -149,22 +155,22 @@ def _rows(m: PlanMetrics) -> tuple[dict[str, Any], ...]:
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """Goals by plan with progress and pace, action items, and what to chase."""
     m = plan_metrics(data)
+    names = t.names_by_slack_id(data.contacts)
     if not m.goals and not m.open_actions:
         sections: tuple[tuple[str, str], ...] = (("Plans", "No success plan on record yet."),)
     else:
         sections = (
             ("What stands out", t.bullets([t.clip(i, 300) for i in m.insights])),
-            ("Initiatives and goals", _initiatives(m)),
-            ("Overdue action items", t.bullets([_item(a) for a in m.overdue_actions],
-                                               empty="None.")),
-            ("Coming up", t.bullets([_item(a) for a in m.upcoming_actions], empty="Nothing due.")),
-        )  # fmt: skip
+            ("Initiatives and goals", _initiatives(m, names)),
+            ("Overdue action items", _items(m.overdue_actions, names, "None.")),
+            ("Coming up", _items(m.upcoming_actions, names, "Nothing due.")),
+        )
     return PanelView(
         title="Success plans",
         headline=_headline(m),
         facts=_facts(m) if m.goals or m.open_actions else (),
         sections=sections,
-        actions=steps(_derived(m)),
+        actions=steps(_derived(m, names)),
         chart=_chart(m, score),
         export_rows=_rows(m),
     )

@@ -69,8 +69,8 @@ def _derived(m: RevenueMetrics) -> list[str]:
         return ["Check that billing data reaches csbot: no revenue booked in the window"]
     out = []
     if m.attainment_pct is not None and m.attainment_pct < 90:
-        out.append(f"Review billing gaps with the billing lead: revenue is at "
-                   f"{t.pct(m.attainment_pct)} of target")  # fmt: skip
+        share = t.pct(m.attainment_pct)
+        out.append(f"Review billing gaps with the billing lead: revenue is at {share} of target")
     if m.trend == "shrinking":
         out.append("Walk through the monthly revenue trend at the next check-in")
     return out

@@ -90,6 +90,10 @@ def _actions(m: TimelineMetrics, data: PanelData, score: GroupScore) -> tuple[st
     return steps(first, _derived(m, data, score.as_of, quiet_step=not first))
 
 
+def _booked(n: int) -> str:
+    return f"{plural(n, 'activity', 'activities')} booked" if n else "nothing booked"
+
+
 def _chart(m: TimelineMetrics, score: GroupScore) -> ChartSpec | None:
     if not m.events:
         return None
@@ -102,7 +106,7 @@ def _chart(m: TimelineMetrics, score: GroupScore) -> ChartSpec | None:
             "title": f"Account timeline, last {m.window_days} days and what is booked",
         },
         alt_text=f"Timeline of {score.name}: {count_text(m.by_kind)} in the last "
-        f"{m.window_days} days, and {plural(booked, 'activity', 'activities')} booked",
+        f"{m.window_days} days, and {_booked(booked)}",
         title="Account timeline",
     )
 

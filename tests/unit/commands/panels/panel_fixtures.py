@@ -122,9 +122,9 @@ GOALS = (
               "h", "Eli Moss", date(2026, 4, 30), date(2026, 1, 1)),
 )  # fmt: skip
 ACTIONS = (
-    ActionEntry("Send the billability report", "Cara Lin", date(2026, 3, 20), None,
+    ActionEntry("Send the billability report", "U0CSM", date(2026, 3, 20), None,
                 "Raise billability"),
-    ActionEntry("Book refresher training", "Cara Lin", date(2026, 4, 10)),
+    ActionEntry("Book refresher training", "U0AE42", date(2026, 4, 10)),
     ActionEntry("Share the Q1 summary", "Cara Lin", date(2026, 3, 25), at(date(2026, 3, 24))),
 )  # fmt: skip
 ACTIVITIES = (

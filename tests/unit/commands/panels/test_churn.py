@@ -36,7 +36,7 @@ def test_every_factor_with_its_evidence_and_points() -> None:
 def test_predicted_impact_and_the_plan_come_from_the_playbook() -> None:
     view = churn.build(acme(), score(acme()))
     assert section(view, "Predicted impact") == (
-        "The plan below addresses 3 factors worth 35 points: risk 55 (high) → 20 (low), "
+        "The plan below addresses 3 factors: risk 55 (high) → 20 (low), "
         "ARR at risk $42,000 → $6,000."
     )
     assert section(view, "Retention strategies").splitlines()[0] == (

@@ -7,7 +7,8 @@ from syrupy.assertion import SnapshotAssertion
 
 from csbot.commands.grammar import Panel
 from csbot.commands.panels import contacts
-from csbot.commands.panels.contacts import email_link, phone_link, slack_mention
+from csbot.commands.panels._text import slack_mention
+from csbot.commands.panels.contacts import email_link, phone_link
 from csbot.scoring.panel_inputs import ContactEntry
 
 
