@@ -20,6 +20,7 @@ from csbot.alerts.delivery import DeliveryReport, deliver_pending
 from csbot.alerts.messages import facts_for
 from csbot.commands.pipeline import today
 from csbot.config import Settings
+from csbot.errors import CsbotError
 from csbot.scoring.types import GroupScore
 from csbot.services import Services
 from csbot.store.alert_state import StateChange, alert_states, recent_scores, save_states
@@ -27,6 +28,7 @@ from csbot.store.db import DbSession, transaction
 from csbot.store.locks import job_lock, last_run, record_run
 from csbot.store.outbox import NewAlert, alert_targets, write_alerts
 from csbot.store.recompute import RecomputeResult, recompute
+from csbot.store.sync import sync_before_recompute
 
 __all__ = [
     "DAILY_JOB",
@@ -160,6 +162,15 @@ def run_days(
     return results, new
 
 
+def _sync_first(services: Services) -> None:
+    """With CSBOT_SYNC_BEFORE_RECOMPUTE, pull the platform's changes first. A failed sync
+    stored nothing; it is logged and the recompute goes on with what the database holds."""
+    try:
+        sync_before_recompute(services.settings, services.sessions, clock=services.clock)
+    except CsbotError as exc:
+        log.warning("sync before the daily run failed: %s", "; ".join(str(exc).splitlines()[:4]))
+
+
 def run_daily(services: Services, *, day: date | None = None, deliver: bool = True) -> DailyRun:
     """The daily job: recompute every day since the last run up to `day` (default: today in
     CSBOT_TIMEZONE), alert on `day`'s state, then post the outbox. One replica at a time."""
@@ -167,6 +178,7 @@ def run_daily(services: Services, *, day: date | None = None, deliver: bool = Tr
     with job_lock(services.sessions, DAILY_JOB) as mine:
         if not mine:
             return DailyRun(day, ran=False)
+        _sync_first(services)
         with transaction(services.sessions) as session:
             last = last_run(session, job_id=DAILY_JOB)
         days: tuple[date, ...] = ()

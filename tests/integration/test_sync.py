@@ -265,3 +265,24 @@ def test_the_cli_prints_a_line_per_kind_or_the_errors(
     assert capsys.readouterr().out.splitlines()[-1] == (
         "sync tickets: 5 read, 5 inserted, 0 updated, 0 unchanged"
     )
+
+
+@pytest.mark.parametrize("token", [TOKEN, "wrong"])
+def test_the_daily_run_syncs_before_it_recomputes(
+    grouped: sessionmaker[Session], platform: FakePlatform, token: str
+) -> None:
+    from slack_sdk import WebClient
+
+    from csbot.alerts.jobs import run_daily
+    from csbot.services import Services
+
+    settings = load_settings(sync_url=platform.url, sync_token=token, sync_kinds="tickets",
+                             sync_before_recompute=True)  # fmt: skip
+    services = Services(settings=settings, sessions=grouped, client=WebClient(token="xoxb-x"),
+                        clock=lambda: T1)  # fmt: skip
+    try:
+        run = run_daily(services, day=T1.date(), deliver=False)
+    finally:
+        services.close()
+    assert run.ran and run.days == (T1.date(),)  # a failed sync does not stop the recompute
+    assert _stored(grouped) == (_source(platform) if token == TOKEN else {})
