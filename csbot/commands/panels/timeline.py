@@ -139,7 +139,7 @@ def _rows(m: TimelineMetrics) -> tuple[dict[str, Any], ...]:
 
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """Activity in the window, what is booked, milestones, and when to get in touch."""
-    m = timeline_metrics(data)
+    m = timeline_metrics(data, recent=len(data.activities))  # the card says "and N more"
     as_of = data.window.as_of
     insights = [t.clip(i, 300) for i in m.insights]
     return PanelView(
