@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot import webhooks
-from csbot.commands import errorhandler, slash
+from csbot.commands import errorhandler, home_listeners, slash
 from csbot.commands.modals import listeners as modals
 from csbot.commands.render import ProcessRenderer, make_renderer
 from csbot.commands.workqueue import WorkQueue
@@ -148,6 +148,7 @@ def _register_surfaces(app: App, services: Services) -> None:
     errorhandler.register(app)
     slash.register(app, services)
     modals.register(app, services)
+    home_listeners.register(app, services)
 
 
 def _register_routes(router: Router, services: Services) -> None:

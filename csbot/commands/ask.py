@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from csbot.commands.grammar import HelpRequest, LogRequest, parse_command
+from csbot.commands.grammar import ExportRequest, HelpRequest, LogRequest, parse_command
 from csbot.commands.help import help_text
 from csbot.commands.pipeline import CardResult, answer, today
 from csbot.commands.render import InlineRenderer
@@ -130,6 +130,8 @@ def run_ask(
         return 1 if request.reason else 0
     if isinstance(request, LogRequest):
         raise InputError("`/cs log` opens a form in Slack; there is no terminal version.")
+    if isinstance(request, ExportRequest):
+        raise InputError("`/cs export` sends a CSV in Slack; here, use `csbot report --out FILE`.")
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)

@@ -2,6 +2,7 @@
 
     /cs [panel] <group> [window] [private]      /cs list [band] [window] [private]
     /cs log ticket|meeting [group]              /cs help
+    /cs export [panel] <group> [window]         /cs export list [band] [window]
 
 A quoted phrase is always part of the group name, so a group called "Revenue Partners" is
 `/cs "revenue partners"`. `private` may stand anywhere; a window anywhere after the panel.
@@ -26,6 +27,7 @@ __all__ = [
     "MAX_WINDOW_DAYS",
     "WINDOW_HELP",
     "CsRequest",
+    "ExportRequest",
     "HelpRequest",
     "ListRequest",
     "LogRequest",
@@ -152,7 +154,16 @@ class LogRequest(_Request):
     group_query: str | None = Field(default=None, min_length=1, max_length=MAX_GROUP_QUERY)
 
 
-CsRequest = PanelRequest | ListRequest | HelpRequest | LogRequest
+class ExportRequest(_Request):
+    """Send a CSV to the person's DMs: one group's panel, or (no group) the portfolio list."""
+
+    panel: Panel = Panel.OVERVIEW
+    group_query: str | None = Field(default=None, min_length=1, max_length=MAX_GROUP_QUERY)
+    band: str | None = None
+    window_days: int = Field(default=DEFAULT_WINDOW_DAYS, ge=1, le=MAX_WINDOW_DAYS)
+
+
+CsRequest = PanelRequest | ListRequest | HelpRequest | LogRequest | ExportRequest
 
 _HELP_WORDS = frozenset({"help", "?", "-h", "--help", "-help"})
 _LIST_WORDS = frozenset({"list", "ls", "all", "portfolio"})
@@ -209,6 +220,8 @@ def parse_command(text: str) -> CsRequest:
         return _list_request(tokens[1:], private)
     if _is_word(tokens[0], {"log"}):
         return _log_request(tokens[1:])
+    if _is_word(tokens[0], {"export"}):
+        return _export_request(tokens[1:])
     panel = None if tokens[0].quoted else Panel.lookup(tokens[0].text)
     rest = tokens[1:] if panel else tokens
     return _panel_request(panel, rest, private)
@@ -307,3 +320,21 @@ def _log_request(tokens: Sequence[Token]) -> LogRequest:
     if kind is None:
         raise InputError("Log what? Use `/cs log ticket Acme` or `/cs log meeting Acme`.")
     return LogRequest(kind=kind, group_query=_group_query(tokens[1:]))
+
+
+_EXPORT_HELP = "`/cs export Acme` sends a group's numbers, `/cs export list` every group's, as CSV."
+
+
+def _export_request(tokens: Sequence[Token]) -> ExportRequest | HelpRequest:
+    if not tokens:
+        return HelpRequest(reason=f"Export what? {_EXPORT_HELP}")
+    if _is_word(tokens[0], _LIST_WORDS):
+        listed = _list_request(tokens[1:], private=True)
+        return ExportRequest(band=listed.band, window_days=listed.window_days)
+    panel = None if tokens[0].quoted else Panel.lookup(tokens[0].text)
+    request = _panel_request(panel, tokens[1:] if panel else tokens, private=True)
+    if not isinstance(request, PanelRequest):
+        return HelpRequest(reason=f"Export which group? {_EXPORT_HELP}")
+    return ExportRequest(
+        panel=request.panel, group_query=request.group_query, window_days=request.window_days
+    )

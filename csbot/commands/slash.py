@@ -17,7 +17,14 @@ from slack_sdk import WebClient
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.commands.delivery import Delivery, Where
-from csbot.commands.grammar import HelpRequest, ListRequest, LogRequest, parse_command
+from csbot.commands.export_jobs import submit_export
+from csbot.commands.grammar import (
+    ExportRequest,
+    HelpRequest,
+    ListRequest,
+    LogRequest,
+    parse_command,
+)
 from csbot.commands.help import help_blocks, help_text
 from csbot.commands.ids import ActionId, BlockId, action_pattern
 from csbot.commands.jobs import CardJobs
@@ -83,6 +90,9 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
                 user_id=command["user_id"],
                 channel_id=command.get("channel_id"),
             )
+            return
+        if isinstance(request, ExportRequest):  # a CSV to the person's DMs (export_jobs)
+            ack(**submit_export(services, request, command))
             return
         where = Where(
             command["channel_id"],

@@ -15,10 +15,11 @@ import pytest
 
 from csbot.commands.card import CardState, frame
 from csbot.commands.export import PORTFOLIO_COLUMNS, panel_rows, portfolio_rows, to_csv
-from csbot.commands.grammar import Panel
+from csbot.commands.grammar import ExportRequest, HelpRequest, Panel, parse_command
 from csbot.commands.listing import ListState, list_card
 from csbot.commands.panels import health, overview
 from csbot.commands.panels.base import PanelView
+from csbot.errors import InputError
 from csbot.scoring import GroupScore, score_group
 from csbot.scoring.inputs import GroupProfile, UsageTotals
 from csbot.scoring.panel_inputs import PanelData, UsageDay
@@ -163,3 +164,35 @@ def test_portfolio_csv_of_one_band() -> None:
     others = [b for b in Band if all(s.health.band is not b for s in scores)]
     assert others and portfolio_rows(scores, others[0]) == []
     assert re.fullmatch(r"-?\d+\.\d", str(rows[0]["health"]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("export Acme", ExportRequest(group_query="Acme")),
+        (
+            "export health Acme 90d",
+            ExportRequest(panel=Panel.HEALTH, group_query="Acme", window_days=90),
+        ),
+        (
+            'export "Revenue Partners" 2w',
+            ExportRequest(group_query="Revenue Partners", window_days=14),
+        ),
+        ("/cs export list", ExportRequest()),
+        ("export list critical 7d private", ExportRequest(band="Critical", window_days=7)),
+    ],
+)
+def test_cs_export_grammar(text: str, expected: ExportRequest) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize("text", ["export", "export 30d", "export health"])
+def test_cs_export_without_a_target_says_what_to_type(text: str) -> None:
+    request = parse_command(text)
+    assert isinstance(request, HelpRequest)
+    assert request.reason is not None and "`/cs export list`" in request.reason
+
+
+def test_cs_export_of_an_unknown_band_is_refused() -> None:
+    with pytest.raises(InputError, match="is not a band"):
+        parse_command("export list purple")
