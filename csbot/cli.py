@@ -92,6 +92,28 @@ def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     return run_audit(settings, group=args.group, since=args.since, limit=args.limit)
 
 
+def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.commands.report import run_report
+
+    now = datetime.now(settings.tz)
+    return run_report(settings, window_days=args.window, out=args.out, as_of=args.date, now=now)
+
+
+def _add_report(sub: argparse._SubParsersAction[_Parser]) -> None:
+    report = _add(
+        sub,
+        "report",
+        _cmd_report,
+        "write the portfolio report: a CSV (one row per group) and a one-page PDF or PNG summary",
+        "csbot report --window 30d --out reports/portfolio.pdf",
+    )
+    report.add_argument("--window", type=_window, default=30, help="window, e.g. 30d (default)")
+    report.add_argument(
+        "--out", type=Path, required=True, help="FILE.pdf or FILE.png (the CSV goes beside it)"
+    )
+    report.add_argument("--date", type=_date, help="the day the window ends (default: today)")
+
+
 def _add_audit(sub: argparse._SubParsersAction[_Parser]) -> None:
     audit = _add(
         sub,
@@ -216,6 +238,7 @@ def build_parser() -> _Parser:
         "--window", type=_window, default=None, help="window in days, 1-365 (default: config)"
     )
     _add_audit(sub)
+    _add_report(sub)
     _add_import(sub)
     _add_sync(sub)
     return parser
