@@ -21,7 +21,7 @@ from _slackbench import Bench, percentile, running_app, summary
 from csbot.commands.ask import LocalSources
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
-from csbot.commands.panels import builder_for
+from csbot.commands.panels import BUILDERS
 from csbot.commands.pipeline import show
 from csbot.commands.render import InlineRenderer
 from csbot.config import load_settings
@@ -32,7 +32,7 @@ from csbot.store.groups import group_names
 
 def _panels(choice: str) -> list[Panel]:
     if choice == "all":
-        return [p for p in Panel if builder_for(p) is not None]
+        return list(BUILDERS)
     return [Panel(choice)]
 
 

@@ -37,6 +37,7 @@ _EMOJI = {band.slack_emoji: band.emoji for band in Band} | {
     ":warning:": "\u26a0\ufe0f",
     ":information_source:": "\u2139\ufe0f",
 }
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]+))?>")
 _MARKUP = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
 
 
@@ -50,9 +51,23 @@ class LocalSources:
     clock: Callable[[], datetime] = utc_now
 
 
+def _link(match: re.Match[str]) -> str:
+    """`<mailto:a@b|email>` -> 'a@b', `<tel:1|(1)>` -> '(1)', `<https://x|docs>` -> 'docs
+    (https://x)', `<@U1>` -> '@U1'."""
+    target, label = match.group(1), match.group(2)
+    if target.startswith("mailto:"):
+        return target.removeprefix("mailto:")
+    if target.startswith("tel:"):
+        return label or target.removeprefix("tel:")
+    if label is None or target.startswith(("@", "#", "!")):
+        return target
+    return f"{label} ({target})"
+
+
 def plain(mrkdwn: str) -> str:
-    """mrkdwn as terminal text: no bold/italic marks, real emoji, &amp; &lt; &gt; undone."""
-    text = _MARKUP.sub(r"\1", mrkdwn)
+    """mrkdwn as terminal text: no bold/italic marks, links spelt out, real emoji, &amp; &lt;
+    &gt; undone."""
+    text = _MARKUP.sub(r"\1", _LINK.sub(_link, mrkdwn))
     for code, emoji in _EMOJI.items():
         text = text.replace(code, emoji)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

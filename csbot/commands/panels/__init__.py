@@ -6,38 +6,45 @@ Builders are pure (csbot.commands.panels.base explains the contract); the card f
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from csbot.commands.grammar import Panel
+from csbot.commands.panels import (
+    adoption,
+    churn,
+    contacts,
+    engagement,
+    health,
+    onboarding,
+    overview,
+    plans,
+    revenue,
+    support,
+    timeline,
+)
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import GroupScore
 
-__all__ = ["ChartSpec", "Fact", "PanelBuilder", "PanelView", "build_panel", "builder_for"]
+__all__ = ["BUILDERS", "ChartSpec", "Fact", "PanelBuilder", "PanelView", "build_panel"]
 
 PanelBuilder = Callable[[PanelData, GroupScore], PanelView]
 
-
-def builder_for(panel: Panel) -> PanelBuilder | None:
-    """The `build` function of `csbot.commands.panels.<panel>`, or None if there is none yet."""
-    try:
-        module = importlib.import_module(f"{__name__}.{panel.value}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{panel.value}":
-            raise
-        return None
-    builder: PanelBuilder = module.build
-    return builder
+BUILDERS: dict[Panel, PanelBuilder] = {
+    Panel.OVERVIEW: overview.build,
+    Panel.HEALTH: health.build,
+    Panel.ENGAGEMENT: engagement.build,
+    Panel.REVENUE: revenue.build,
+    Panel.SUPPORT: support.build,
+    Panel.CHURN: churn.build,
+    Panel.ADOPTION: adoption.build,
+    Panel.ONBOARDING: onboarding.build,
+    Panel.TIMELINE: timeline.build,
+    Panel.PLANS: plans.build,
+    Panel.CONTACTS: contacts.build,
+}
 
 
 def build_panel(panel: Panel, data: PanelData, score: GroupScore) -> PanelView:
-    """The panel's view; a short note for a panel that is not built yet."""
-    builder = builder_for(panel)
-    if builder is None:
-        return PanelView(
-            title=panel.label,
-            headline="",
-            sections=(("", f"The {panel.label} panel is not available yet."),),
-        )
-    return builder(data, score)
+    """The view of `panel` for one group: what the card frame shows under its header."""
+    return BUILDERS[panel](data, score)

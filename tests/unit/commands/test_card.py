@@ -15,7 +15,7 @@ from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, frame
 from csbot.commands.grammar import Panel
 from csbot.commands.ids import ActionId, BlockId
-from csbot.commands.panels import health, overview
+from csbot.commands.panels import BUILDERS, health, overview
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
 from csbot.errors import InputError
 from csbot.scoring import GroupScore, score_group
@@ -214,3 +214,7 @@ def test_my_panels_frame_into_a_card_a_person_can_read(
                  computed_at=COMPUTED, tz=BERLIN)  # fmt: skip
     assert view.chart is not None
     assert card.blocks(chart_file_id="F0000000001") == snapshot
+
+
+def test_every_panel_has_a_builder() -> None:
+    assert list(BUILDERS) == list(Panel)

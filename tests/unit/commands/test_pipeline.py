@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from csbot.commands.ask import LocalSources, card_as_text, run_ask
+from csbot.commands.ask import LocalSources, card_as_text, plain, run_ask
 from csbot.commands.card import CardState
 from csbot.commands.grammar import ListRequest, Panel, PanelRequest
 from csbot.commands.listing import ListState
@@ -165,3 +165,17 @@ def test_card_text_keeps_field_labels_and_drops_markup() -> None:
     assert card_as_text(blocks) == (
         "A & B · Health\n==============\n\U0001f534 Health 30.0\nARR: $1k & more\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("mrkdwn", "text"),
+    [
+        ("<mailto:a_b@x.example|email>", "a_b@x.example"),
+        ("<tel:7135550130|(713) 555-0130>", "(713) 555-0130"),
+        ("<https://x.example/a|the docs>", "the docs (https://x.example/a)"),
+        ("<@U0CSM0004> and *bold* _it_", "@U0CSM0004 and bold it"),
+        ("&lt;not a link&gt; &amp; more", "<not a link> & more"),
+    ],
+)
+def test_terminal_text_spells_out_links_and_mentions(mrkdwn: str, text: str) -> None:
+    assert plain(mrkdwn) == text
