@@ -12,6 +12,7 @@ from csbot.alerts.messages import AlertFacts, Handled, alert_card, posted_chart
 from csbot.commands.pipeline import today
 from csbot.services import Services
 from csbot.store.alert_state import alert_states, snooze
+from csbot.store.audit import AuditAction, record
 from csbot.store.db import transaction
 from csbot.store.outbox import AlertRecord, acknowledge, get_alert
 
@@ -22,8 +23,18 @@ log = logging.getLogger(__name__)
 
 def acknowledge_alert(services: Services, alert_id: int, *, user_id: str) -> AlertRecord:
     """Record that `user_id` has it in hand (the first acknowledgement stands); redraw."""
+    now = services.clock()
     with transaction(services.sessions) as session:
-        alert = acknowledge(session, alert_id, user_id=user_id, at=services.clock())
+        alert = acknowledge(session, alert_id, user_id=user_id, at=now)
+        if alert.acknowledged_by == user_id and alert.acknowledged_at == now:  # this click wrote
+            record(
+                session,
+                actor=user_id,
+                action=AuditAction.ACKNOWLEDGE,
+                group_id=alert.group_id,
+                at=now,
+                detail={"alert_id": alert.id},
+            )
     redraw_alert(services, alert)
     return alert
 
@@ -35,6 +46,14 @@ def snooze_alert(services: Services, alert_id: int, *, days: int, user_id: str) 
         alert = get_alert(session, alert_id)
         snooze(
             session, group_id=alert.group_id, until=until, by=user_id, updated_at=services.clock()
+        )
+        record(
+            session,
+            actor=user_id,
+            action=AuditAction.SNOOZE,
+            group_id=alert.group_id,
+            at=services.clock(),
+            detail={"alert_id": alert.id, "until": until.isoformat()},
         )
     redraw_alert(services, alert)
     return alert

@@ -15,7 +15,9 @@ from slack_bolt import Ack, App
 
 from csbot.alerts.actions import acknowledge_alert, snooze_alert
 from csbot.alerts.messages import SNOOZE_DAYS
+from csbot.commands.delivery import Delivery, Where
 from csbot.commands.ids import ActionId, action_pattern, split_action_id
+from csbot.commands.permissions import Action, require
 from csbot.errors import CsbotError
 from csbot.services import Services
 
@@ -32,11 +34,13 @@ def register(app: App, services: Services) -> None:
 
 
 def _acknowledge(services: Services, alert_id: int, user_id: str, suffix: str | None) -> None:
+    require(services, user_id, Action.ACKNOWLEDGE)
     acknowledge_alert(services, alert_id, user_id=user_id)
 
 
 def _snooze(services: Services, alert_id: int, user_id: str, suffix: str | None) -> None:
     days = int(suffix) if suffix and suffix.isdigit() else SNOOZE_DAYS[0]
+    require(services, user_id, Action.SNOOZE)
     snooze_alert(services, alert_id, days=days, user_id=user_id)
 
 
@@ -61,7 +65,16 @@ def _on_click(
                 work(services, int(value), user_id, suffix)
             except CsbotError as exc:
                 log.warning("alert button: %s", exc.message, extra={"alert_id": value})
+                _tell(services, body, f":no_entry: {exc.message}")
 
         services.work.submit(job, label=str(action.get("action_id")))
 
     return on_click
+
+
+def _tell(services: Services, body: dict[str, Any], text: str) -> None:
+    """Only the clicker sees why nothing happened (e.g. who may acknowledge)."""
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
+    where = Where(str(channel), str(body["user"]["id"]), body.get("response_url"))
+    Delivery(services.client).tell(where, text)
