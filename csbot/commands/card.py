@@ -171,14 +171,16 @@ def _sections(view: PanelView) -> list[bk.Block]:
     return blocks
 
 
-def _log_buttons(state: CardState) -> bk.Block:
-    """The Log ticket / Log meeting buttons: open the modal with this card's group filled in."""
+def _log_buttons(state: CardState, *, log: bool = True) -> bk.Block:
+    """Log ticket / Log meeting (open the modal with this card's group filled in), when the
+    panel logs, and Export CSV (this panel's numbers to the person's DM) on every card."""
     value = state.encode()
-    return bk.actions(
+    logs = [
         bk.button("Log ticket", ActionId.LOG_TICKET.value, value=value),
         bk.button("Log meeting", ActionId.LOG_MEETING.value, value=value),
-        block_id=BlockId.LOG.value,
-    )
+    ]
+    export = bk.button("Export CSV", action_id(ActionId.EXPORT, "card"), value=value)
+    return bk.actions(*(logs if log else []), export, block_id=BlockId.LOG.value)
 
 
 def frame(
@@ -213,8 +215,8 @@ def frame(
         computed_at=computed_at,
         tz=tz,
     )
-    logs = [_log_buttons(state)] if view.log_buttons else []
-    tail = [*_sections(view), *logs, bk.context(*when, block_id=BlockId.CONTEXT.value)]
+    logs = _log_buttons(state, log=view.log_buttons)
+    tail = [*_sections(view), logs, bk.context(*when, block_id=BlockId.CONTEXT.value)]
     return Card(text=_fallback(score, title), head=tuple(head), tail=tuple(tail), chart=view.chart)
 
 

@@ -212,3 +212,23 @@ def test_a_member_clicking_a_portfolio_export_is_told_in_their_dm(portfolio: App
     drain(portfolio)
     assert post.params["channel"] == "D" + MEMBER[1:]
     assert post.params["text"].startswith(":no_entry: Only leads can export the portfolio")
+
+
+def test_export_on_a_card_sends_that_panels_numbers(portfolio: AppServer) -> None:
+    blocks = _card(portfolio, "health Acme 7d")
+    [log] = [b for b in blocks if b.get("block_id") == "log"]
+    [export] = [e for e in log["elements"] if e["action_id"] == "export:card"]
+    assert CardState.decode(export["value"]) == CardState(1, Panel.HEALTH, 7)
+    portfolio.fake.reset()
+    payload = portfolio.samples.json("block_actions_button.json")
+    payload["user"]["id"] = MEMBER
+    payload["channel"]["id"] = CHANNEL
+    payload["container"].update(channel_id=CHANNEL, message_ts="1700000000.000001")
+    payload["actions"] = [{**export, "block_id": "log", "action_ts": "1.3"}]
+    assert portfolio.interaction(payload).status_code == 200
+    portfolio.fake.wait_for("files.completeUploadExternal")
+    drain(portfolio)
+    done, rows = _csv(portfolio)
+    assert done.params["channel_id"] == "D" + MEMBER[1:]
+    assert [(r["panel"], r["window_days"]) for r in rows] == [("health", "7")] * 3
+    assert "to your DMs" in _said(portfolio)[0]

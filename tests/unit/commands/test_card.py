@@ -158,7 +158,7 @@ def test_facts_reasons_actions_then_the_context_line() -> None:
     blocks = _card().blocks(chart_file_id="F1")
     kinds = [str(b.get("block_id", "")).split(".")[0] for b in blocks]
     assert kinds == ["header", "headline", "controls", "panels", "facts", "chart", "reasons",
-                     "actions", "context"]  # fmt: skip
+                     "actions", "log", "context"]  # fmt: skip
     facts = _block(blocks, BlockId.FACTS)["fields"]
     assert [f["text"] for f in facts] == ["*ARR*\n$120k", "*Seats*\n10"]
     assert _block(blocks, BlockId.REASONS)["text"]["text"].startswith("*What moved*\n")
