@@ -14,6 +14,7 @@ _EXAMPLES = (
     ("/cs rev acme family 6w private", "revenue over six weeks, shown only to you"),
     ("/cs list critical", "every group in the Critical band"),
     ("/cs log meeting Acme", "log a meeting (or `ticket`) in a form"),
+    ("/cs export health Acme", "the panel's numbers as CSV, in your DMs (`export list`: leads)"),
 )
 
 
@@ -49,14 +50,15 @@ def help_blocks(reason: str | None = None) -> list[bk.Block]:
         bk.section(f"*Try*\n{examples}"),
         bk.section(
             "*Grammar*\n`/cs [panel] <group> [window] [private]`\n"
-            "`/cs list [band] [window]`   `/cs log ticket|meeting [group]`   `/cs help`"
+            "`/cs list [band] [window]`   `/cs log ticket|meeting [group]`   `/cs help`\n"
+            "`/cs export [panel] <group> [window]`   `/cs export list [band] [window]`"
         ),
         bk.section(
             f"*Panels* (the first word; `overview` when it is not a panel)\n{_panel_lines()}"
         ),
         bk.section(
             "*Group*: any part of its name, any case, accents optional; several words are fine. "
-            "Quote it when it starts with a panel word, `list`, `log` or `help`: "
+            "Quote it when it starts with a panel word, `list`, `log`, `export` or `help`: "
             '`/cs "Revenue Partners"`.\n'
             "*Window*: `7d`, `30d` (default), `90d`, or any `Nd` / `Nw` "
             f"up to {MAX_WINDOW_DAYS} days.\n"
