@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState, when_line
 from csbot.commands.grammar import Panel
-from csbot.commands.home_model import AlertLine, HomeBlock, Portfolio
-from csbot.commands.ids import ActionId, BlockId, action_id
+from csbot.commands.home_model import AlertLine, Portfolio
+from csbot.commands.ids import ActionId, BlockId, HomeBlock, action_id
 from csbot.commands.listing import ListState, ranked
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money

@@ -7,30 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore
 
-__all__ = ["AlertLine", "HomeBlock", "MeetingLine", "OnboardingLine", "Portfolio"]
-
-
-class HomeBlock(StrEnum):
-    """Block ids of App Home's own sections (families take ".<id>")."""
-
-    ALERTS = "home_alerts"
-    ALERT = "home_alert"  # family: home_alert.<alert id>
-    MEETINGS = "home_meetings"
-    ONBOARDING = "home_onboarding"
-    BAND = "home_band"  # family: home_band.<list word>
-    ROW = "home_row"  # family: home_row.<group id>
-    MORE = "home_more"  # family: home_more.<list word>
-    EMPTY = "home_empty"
-    FOOTER = "home_footer"
+__all__ = ["AlertLine", "MeetingLine", "OnboardingLine", "Portfolio"]
 
 
 @dataclass(frozen=True)
 class AlertLine:
+    """A crossing nobody has acknowledged yet."""
+
     id: int
     group_id: int
     group: str
@@ -41,6 +28,8 @@ class AlertLine:
 
 @dataclass(frozen=True)
 class MeetingLine:
+    """A meeting booked with one of the groups in the coming week."""
+
     group_id: int
     group: str
     title: str
@@ -50,6 +39,8 @@ class MeetingLine:
 
 @dataclass(frozen=True)
 class OnboardingLine:
+    """A group in onboarding: its phase and tasks done of all."""
+
     group_id: int
     group: str
     phase: str

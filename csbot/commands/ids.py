@@ -15,6 +15,7 @@ __all__ = [
     "ActionId",
     "BlockId",
     "CallbackId",
+    "HomeBlock",
     "ModalBlock",
     "action_id",
     "action_pattern",
@@ -71,6 +72,20 @@ class CallbackId(StrEnum):
     LOG_TICKET = "log_ticket"  # modal
     LOG_MEETING = "log_meeting"  # modal
     LOG_NOTE = "log_note"  # modal
+
+
+class HomeBlock(StrEnum):
+    """App Home's own sections; families take ".<id>" (header, buttons and charts use BlockId)."""
+
+    ALERTS = "home_alerts"
+    ALERT = "home_alert"  # family: home_alert.<alert id>
+    MEETINGS = "home_meetings"
+    ONBOARDING = "home_onboarding"
+    BAND = "home_band"  # family: home_band.<list word>
+    ROW = "home_row"  # family: home_row.<group id>
+    MORE = "home_more"  # family: home_more.<list word>
+    EMPTY = "home_empty"
+    FOOTER = "home_footer"
 
 
 class ModalBlock(StrEnum):
