@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.alerts.crossing import Kind
@@ -153,7 +154,11 @@ def _deliver_one(
         alert = claim_alert(session, alert_id)
         if alert is None or alert.group_id in waiting:
             return None
-        facts = AlertFacts.model_validate(alert.payload)
+        try:
+            facts = AlertFacts.model_validate(alert.payload)
+        except ValidationError:
+            mark_failed(session, alert.id, error="unreadable payload: written by another version?")
+            return False
         target = alert_targets(session, group_ids=[alert.group_id]).get(alert.group_id)
         channel = channel_for(target, services.settings) if target else None
         outcome: _Posted | str = NO_CHANNEL

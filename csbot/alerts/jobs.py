@@ -202,7 +202,7 @@ def due_day(services: Services) -> date:
     return local if now.time() >= services.settings.daily_time else local - timedelta(days=1)
 
 
-def catch_up(services: Services) -> DailyRun | None:
+def catch_up(services: Services, *, deliver: bool = True) -> DailyRun | None:
     """At start: run the daily job once if its last run is older than the day it was due."""
     day = due_day(services)
     with transaction(services.sessions) as session:
@@ -210,7 +210,7 @@ def catch_up(services: Services) -> DailyRun | None:
     if last is not None and last >= day:
         return None
     log.info("catching up the daily run", extra={"last": str(last), "day": day.isoformat()})
-    return run_daily(services, day=day)
+    return run_daily(services, day=day, deliver=deliver)
 
 
 def daily_job(services: Services) -> None:

@@ -112,9 +112,6 @@ def write_alerts(
     given = {a.key: a for a in alerts}
     if not given:
         return {}, 0
-    known = set(
-        session.scalars(select(Alert.idempotency_key).where(Alert.idempotency_key.in_(given)))
-    )
     rows = [
         {
             "group_id": a.group_id,
@@ -129,15 +126,13 @@ def write_alerts(
             "created_at": created_at,
         }
         for key, a in given.items()
-        if key not in known
     ]
-    if rows:
-        stmt = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
-        session.execute(stmt, rows)
+    stmt = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    added = session.execute(stmt.returning(Alert.id), rows).all()
     found = session.execute(
         select(Alert.idempotency_key, Alert.id).where(Alert.idempotency_key.in_(given))
     )
-    return {key: alert_id for key, alert_id in found}, len(rows)
+    return {key: alert_id for key, alert_id in found}, len(added)
 
 
 def pending_alert_ids(session: Session) -> list[int]:

@@ -1,0 +1,86 @@
+"""Alert tests' shared setup: demo groups, services over a database, a clock set per day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from slack_sdk import WebClient
+
+from csbot.commands.render import InlineRenderer
+from csbot.commands.workqueue import WorkQueue
+from csbot.config import Settings, load_settings
+from csbot.services import Services
+from csbot.store.db import SessionFactory, make_engine, session_factory, transaction
+from csbot.store.demo import Archetype, demo_groups_by_archetype, load_demo
+from csbot.webclient import make_web_client
+
+AS_OF = date(2026, 3, 31)
+START = AS_OF - timedelta(days=29)  # 30 replayed days: 2 March .. 31 March
+DEFAULT_CHANNEL = "C0DEFAULT1"
+BOT_TOKEN = "xoxb-alerts-test"
+
+
+@dataclass
+class Clock:
+    """The services' clock; tests move it day by day."""
+
+    now: datetime = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def morning(self, day: date, at: time = time(6, 0)) -> None:
+        self.now = datetime.combine(day, at, tzinfo=UTC)
+
+
+def days(start: date, end: date) -> Iterator[date]:
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def alert_settings(
+    database_url: str, api_url: str = "http://127.0.0.1:9/api/", **env: str
+) -> Settings:
+    values = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "CSBOT_SLACK_API_URL": api_url,
+        "CSBOT_DATABASE_URL": database_url,
+        "CSBOT_DEFAULT_CHANNEL": DEFAULT_CHANNEL,
+    }
+    return load_settings(_env_file=None, **(values | env))
+
+
+def make_services(settings: Settings, sessions: SessionFactory, clock: Clock) -> Services:
+    """Services as the app builds them, with waits that do not wait and charts drawn inline."""
+    client: WebClient = make_web_client(settings, sleep=lambda _seconds: None)
+    return Services(
+        settings=settings,
+        sessions=sessions,
+        client=client,
+        clock=clock,
+        renderer=InlineRenderer(),
+        work=WorkQueue(workers=1, capacity=8),
+    )
+
+
+def load_demo_groups(sessions: SessionFactory, groups: int = 7) -> dict[Archetype, list[int]]:
+    with transaction(sessions) as session:
+        load_demo(session, groups=groups, days=120, seed=7, as_of=AS_OF)
+        return demo_groups_by_archetype(session)
+
+
+@contextmanager
+def own_services(settings: Settings, clock: Clock) -> Iterator[Services]:
+    """Services on an engine of their own: another replica, in a thread."""
+    engine = make_engine(settings.database_url)
+    services = make_services(settings, session_factory(engine), clock)
+    try:
+        yield services
+    finally:
+        services.close()
+        engine.dispose()

@@ -1,0 +1,317 @@
+"""Alerts over the store, on SQLite and PostgreSQL: detected with the snapshots, written once,
+caught up once after downtime, and one per crossing however many schedulers run."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.alerts.actions import snooze_alert
+from csbot.alerts.delivery import deliver_pending
+from csbot.alerts.jobs import DailyRun, catch_up, run_daily, run_days
+from csbot.scoring.types import Band
+from csbot.services import Services
+from csbot.store import models as m
+from csbot.store.alert_state import StateRow, alert_states
+from csbot.store.demo import Archetype
+from csbot.store.locks import job_lock
+from csbot.store.outbox import NewAlert, write_alerts
+from tests.e2e.fakeslack import FakeSlack
+from tests.integration.alert_support import (
+    AS_OF,
+    START,
+    Clock,
+    alert_settings,
+    days,
+    load_demo_groups,
+    make_services,
+    own_services,
+)
+
+NA, CR, GOOD = Band.NEEDS_ATTENTION.value, Band.CRITICAL.value, Band.GOOD.value
+T = TypeVar("T")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def services(
+    database_url: str, sessions: sessionmaker[Session], clock: Clock
+) -> Iterator[Services]:
+    built = make_services(alert_settings(database_url), sessions, clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def groups(sessions: sessionmaker[Session]) -> dict[Archetype, list[int]]:
+    return load_demo_groups(sessions)
+
+
+def _outbox(sessions: sessionmaker[Session]) -> list[tuple[int, str, str | None, str, date]]:
+    a = m.Alert
+    with sessions() as session:
+        rows = session.execute(
+            select(a.group_id, a.kind, a.from_band, a.to_band, a.day).order_by(a.id)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def _states(sessions: sessionmaker[Session]) -> dict[int, StateRow]:
+    with sessions() as session:
+        return alert_states(session)
+
+
+def _of(rows: list[tuple[int, str, str | None, str, date]], gid: int) -> list[tuple[str, str]]:
+    return [(kind, to) for g, kind, _, to, _ in rows if g == gid]
+
+
+def _replay(services: Services, clock: Clock, start: date, end: date) -> list[DailyRun]:
+    runs = []
+    for day in days(start, end):
+        clock.morning(day)
+        runs.append(run_daily(services, deliver=False))
+    return runs
+
+
+def test_the_outbox_writes_each_crossing_once(
+    sessions: sessionmaker[Session], groups: dict[Archetype, list[int]]
+) -> None:
+    gid = groups[Archetype.DECLINING][0]
+    alert = NewAlert(gid, "crossing", GOOD, NA, AS_OF, {"group": "Acme"})
+    now = datetime(2026, 3, 31, 6, tzinfo=UTC)
+    with sessions.begin() as session:
+        first, added = write_alerts(session, [alert, alert], created_at=now)
+    with sessions.begin() as session:
+        again, added_again = write_alerts(session, [alert], created_at=now)
+    assert (added, added_again) == (1, 0)
+    assert first == again == {f"{gid}:crossing:{NA}:2026-03-31": first[alert.key]}
+    assert len(_outbox(sessions)) == 1
+
+
+def test_a_month_replayed_alerts_once_per_crossing_and_reruns_post_nothing(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    runs = _replay(services, clock, START, AS_OF)
+    rows = _outbox(sessions)
+    acme, collapsing = groups[Archetype.DECLINING][0], groups[Archetype.COLLAPSING][0]
+    assert _of(rows, acme) == [("crossing", NA)]
+    assert _of(rows, collapsing) == [("crossing", NA), ("crossing", CR)]
+    for quiet in (Archetype.THRIVING, Archetype.STEADY, Archetype.SUPPORT_HEAVY):
+        assert _of(rows, groups[quiet][0]) == []
+    assert sum(r.alerts for r in runs) == len(rows)
+    acme_day = next(d for g, _, _, _, d in rows if g == acme)
+    assert START < acme_day < AS_OF  # the slide crossed 58 (60 minus the margin) mid-month
+    states = _states(sessions)
+    assert states[acme].band is Band.NEEDS_ATTENTION and states[acme].since == acme_day
+    assert states[collapsing].band is Band.CRITICAL
+
+    # re-running any day, the whole month, or today again writes nothing new
+    _, new = run_days(services, start=START, end=AS_OF)
+    assert new == 0
+    _, new = run_days(services, start=acme_day, end=acme_day)
+    assert new == 0
+    assert run_daily(services, deliver=False).alerts == 0
+    assert _outbox(sessions) == rows
+
+
+def test_a_three_day_outage_is_caught_up_with_one_alert_for_the_latest_state(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    acme = groups[Archetype.DECLINING][0]
+    _replay(services, clock, START, date(2026, 3, 18))
+    before = _outbox(sessions)
+    assert _of(before, acme) == []  # still Good (or within the margin) on the 18th
+
+    clock.now = datetime(2026, 3, 22, 7, 30, tzinfo=UTC)  # down 19th-21st, back after 06:00
+    run = catch_up(services, deliver=False)
+    assert run is not None
+    assert run.days == (date(2026, 3, 19), date(2026, 3, 20), date(2026, 3, 21), date(2026, 3, 22))
+    new = _outbox(sessions)[len(before) :]
+    assert [(kind, to, day) for g, kind, _, to, day in new if g == acme] == [
+        ("crossing", NA, date(2026, 3, 22))
+    ]
+    assert len({g for g, *_ in new}) == len(new)  # one alert per group, for where it is now
+    assert {day for *_, day in new} == {date(2026, 3, 22)}
+    assert catch_up(services) is None  # caught up: nothing to do until the next morning
+
+
+def test_a_long_outage_alerts_where_the_group_is_now_not_each_band_it_passed(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    collapsing = groups[Archetype.COLLAPSING][0]
+    _replay(services, clock, START, date(2026, 3, 3))
+    clock.now = datetime(2026, 3, 20, 5, 0, tzinfo=UTC)  # before 06:00: the 19th was due
+    run = catch_up(services, deliver=False)
+    assert run is not None and run.days[0] == date(2026, 3, 4) and run.day == date(2026, 3, 19)
+    rows = _outbox(sessions)
+    assert [(kind, frm, to) for g, kind, frm, to, _ in rows if g == collapsing] == [
+        ("crossing", GOOD, CR)
+    ]
+
+
+def test_a_snoozed_group_is_not_alerted_until_the_snooze_ends(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    collapsing = groups[Archetype.COLLAPSING][0]
+    _replay(services, clock, START, date(2026, 3, 8))
+    with sessions() as session:
+        (alert_id,) = session.scalars(select(m.Alert.id).where(m.Alert.group_id == collapsing))
+    snooze_alert(services, alert_id, days=30, user_id="U0000000001")  # no Slack ts: no redraw
+    _replay(services, clock, date(2026, 3, 9), AS_OF)
+    assert _of(_outbox(sessions), collapsing) == [("crossing", NA)]
+    state = _states(sessions)[collapsing]
+    assert state.snoozed_until == date(2026, 4, 7) and state.snoozed_by == "U0000000001"
+    assert state.band is Band.NEEDS_ATTENTION  # Critical is told when the snooze ends
+
+
+def test_an_older_day_recomputed_by_hand_only_refreshes_snapshots(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    clock.morning(AS_OF)
+    run_daily(services, deliver=False)
+    rows = _outbox(sessions)
+    _, new = run_days(services, start=START, end=START + timedelta(days=3))
+    assert new == 0
+    assert _outbox(sessions) == rows
+
+
+# PostgreSQL: replicas ------------------------------------------------------------------------
+
+
+def _together(count: int, work: Callable[[int], T]) -> list[T]:
+    """Run `work(i)` in `count` threads released at the same instant; their results in order."""
+    barrier = threading.Barrier(count)
+    results: list[T | BaseException] = [RuntimeError("did not finish")] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
+
+
+@pytest.fixture
+def postgres_url(database_url: str) -> str:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("replicas share a PostgreSQL database")
+    return database_url
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+def test_two_schedulers_at_once_post_one_alert_per_crossing(
+    postgres_url: str,
+    sessions: sessionmaker[Session],
+    groups: dict[Archetype, list[int]],
+    fake_slack: FakeSlack,
+) -> None:
+    settings = alert_settings(postgres_url, fake_slack.api_url)
+    clock = Clock(datetime.combine(AS_OF, time(6), tzinfo=UTC))
+
+    def replica(_: int) -> DailyRun:
+        with own_services(settings, clock) as services:
+            return run_daily(services)
+
+    runs = _together(2, replica)
+    rows = _outbox(sessions)
+    assert rows, "the demo's declining and collapsing groups cross on the first run"
+    assert sum(r.alerts for r in runs) == len(rows)
+    assert sum(r.delivered.sent for r in runs if r.delivered) == len(rows)
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert len(posts) == len(rows)
+    with sessions() as session:
+        assert set(session.scalars(select(m.Alert.state))) == {"sent"}
+
+
+def test_a_replica_skips_the_job_while_another_holds_its_lock(
+    postgres_url: str,
+    services: Services,
+    sessions: sessionmaker[Session],
+    groups: dict[Archetype, list[int]],
+) -> None:
+    settings = alert_settings(postgres_url)
+    clock = Clock(datetime.combine(AS_OF, time(6), tzinfo=UTC))
+    with job_lock(services.sessions, "daily") as mine:
+        assert mine
+        with own_services(settings, clock) as other:
+            run = run_daily(other, deliver=False)
+    assert not run.ran
+    assert _outbox(sessions) == []
+
+
+def test_overlapping_writers_and_deliverers_still_post_each_alert_once(
+    postgres_url: str,
+    services: Services,
+    sessions: sessionmaker[Session],
+    groups: dict[Archetype, list[int]],
+    fake_slack: FakeSlack,
+) -> None:
+    """Without the job lock: the outbox key and SKIP LOCKED alone keep it to one post."""
+    settings = alert_settings(postgres_url, fake_slack.api_url)
+    steady = groups[Archetype.STEADY][0]
+    facts = {"group_id": steady, "group": "Steady", "kind": "crossing", "from_band": GOOD,
+             "to_band": NA, "day": AS_OF.isoformat(), "window_days": 30, "score": "57.0",
+             "change": None}  # fmt: skip
+    alerts = [NewAlert(steady, "crossing", GOOD, NA, AS_OF, facts)]
+    now = datetime(2026, 3, 31, 6, tzinfo=UTC)
+
+    def write(_: int) -> int:
+        with own_services(settings, Clock(now)) as replica, replica.sessions.begin() as session:
+            return write_alerts(session, alerts, created_at=now)[1]
+
+    assert sorted(_together(2, write)) == [0, 1]
+    clock = Clock(datetime.combine(AS_OF, time(6), tzinfo=UTC))
+    clock_services = make_services(settings, sessions, clock)
+    try:
+        run_daily(clock_services, deliver=False)
+    finally:
+        clock_services.close()
+    pending = len(_outbox(sessions))
+
+    def deliver(_: int) -> int:
+        with own_services(settings, clock) as replica:
+            return deliver_pending(replica).sent
+
+    assert sum(_together(3, deliver)) == pending
+    assert len(fake_slack.calls_to("chat.postMessage")) == pending
