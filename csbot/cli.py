@@ -73,7 +73,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.store.recompute import recompute_days
+    from csbot.alerts.commands import recompute_command
 
     if (args.start is None) != (args.end is None):
         raise InputError("--from and --to go together, e.g. --from 2026-01-01 --to 2026-03-31")
@@ -83,7 +83,64 @@ def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
         raise InputError(f"--from {args.start} is after --to {args.end}")
     today = datetime.now(settings.tz).date()
     start, end = (args.start, args.end) if args.start else (args.date or today,) * 2
-    return recompute_days(settings, start=start, end=end, window_days=args.window)
+    return recompute_command(
+        settings, start=start, end=end, window_days=args.window, deliver=not args.no_deliver
+    )
+
+
+def _cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.alerts.commands import deliver_command
+
+    return deliver_command(settings)
+
+
+def _cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.alerts.commands import alerts_command
+
+    return alerts_command(settings, pending=args.pending, limit=args.limit)
+
+
+def _cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.alerts.commands import digest_command
+
+    return digest_command(settings, dry_run=args.dry_run)
+
+
+def _cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.alerts.commands import scheduler_command
+
+    return scheduler_command(settings)
+
+
+def _add_alerts(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`csbot deliver`, `csbot alerts`, `csbot digest`, `csbot scheduler`."""
+    _add(
+        sub, "deliver", _cmd_deliver, "post the alerts still waiting in the outbox", "csbot deliver"
+    )
+    alerts = _add(
+        sub,
+        "alerts",
+        _cmd_alerts,
+        "list the newest alerts and where they went",
+        "csbot alerts --pending",
+    )
+    alerts.add_argument("--pending", action="store_true", help="only those not posted yet")
+    alerts.add_argument("--limit", type=_positive, default=50, help="how many (default 50)")
+    digest = _add(
+        sub,
+        "digest",
+        _cmd_digest,
+        "post this week's onboarding digest now",
+        "csbot digest --dry-run",
+    )
+    digest.add_argument("--dry-run", action="store_true", help="print it instead of posting")
+    _add(
+        sub,
+        "scheduler",
+        _cmd_scheduler,
+        "run only the daily recompute, alerts and digest jobs (when the app runs elsewhere)",
+        "CSBOT_DATABASE_URL=postgresql://... SLACK_BOT_TOKEN=xoxb-... csbot scheduler",
+    )
 
 
 def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
@@ -228,7 +285,8 @@ def build_parser() -> _Parser:
         sub,
         "recompute",
         _cmd_recompute,
-        "compute every group's health and churn risk for a day and store the snapshots",
+        "compute every group's health and churn risk for a day, store the snapshots, and alert "
+        "on the last day's band crossings",
         "csbot recompute --from 2026-01-01 --to 2026-03-31 --window 30",
     )
     recompute.add_argument("--date", type=_date, help="day to compute (default: today)")
@@ -237,6 +295,10 @@ def build_parser() -> _Parser:
     recompute.add_argument(
         "--window", type=_window, default=None, help="window in days, 1-365 (default: config)"
     )
+    recompute.add_argument(
+        "--no-deliver", action="store_true", help="write alerts to the outbox, post nothing"
+    )
+    _add_alerts(sub)
     _add_audit(sub)
     _add_report(sub)
     _add_import(sub)

@@ -77,7 +77,9 @@ def recompute_command(
             echo(deliver_pending(services).text)
         elif deliver:
             with transaction(services.sessions) as session:
-                echo(NO_SLACK.format(n=count_pending(session)))
+                waiting = count_pending(session)
+            if waiting:
+                echo(NO_SLACK.format(n=waiting))
     return 0
 
 
