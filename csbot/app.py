@@ -19,6 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot import webhooks
+from csbot.alerts import listeners as alert_listeners
+from csbot.alerts.scheduler import AlertScheduler
 from csbot.commands import errorhandler, home_listeners, slash
 from csbot.commands.modals import listeners as modals
 from csbot.commands.render import ProcessRenderer, make_renderer
@@ -53,13 +55,19 @@ class Runtime:
     services: Services
     engine: DatabaseEngine
     listener_pool: ThreadPoolExecutor
+    scheduler: AlertScheduler | None = None  # None with CSBOT_SCHEDULER=false
 
     def start(self) -> None:
-        """Start and warm the chart render workers, so the first card is as fast as the rest."""
+        """Start and warm the chart render workers, so the first card is as fast as the rest;
+        then the daily and digest jobs (catching up a daily run missed while down)."""
         if isinstance(self.services.renderer, ProcessRenderer):
             self.services.renderer.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
 
     def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.close()
         self.listener_pool.shutdown(wait=True, cancel_futures=True)
         self.services.close()
         self.engine.dispose()
@@ -101,7 +109,10 @@ def build_runtime(
         services.close()
         raise
     _register_surfaces(app, services)
-    return Runtime(app=app, services=services, engine=engine, listener_pool=pool)
+    scheduler = AlertScheduler(services) if settings.scheduler else None
+    return Runtime(
+        app=app, services=services, engine=engine, listener_pool=pool, scheduler=scheduler
+    )
 
 
 def _bolt_app(settings: Settings, client: WebClient, pool: ThreadPoolExecutor) -> App:
@@ -149,6 +160,7 @@ def _register_surfaces(app: App, services: Services) -> None:
     slash.register(app, services)
     modals.register(app, services)
     home_listeners.register(app, services)
+    alert_listeners.register(app, services)
 
 
 def _register_routes(router: Router, services: Services) -> None:
