@@ -1,4 +1,5 @@
-"""The health panel: the score taken apart into its three parts, and what each move cost.
+"""The health panel: the score taken apart into its three parts, what each move cost, and the
+risk factors that come with it.
 
 Every number here is arithmetic a person can redo: value x weight = points, and the points sum
 to the score. The chart shows the same breakdown.
@@ -58,6 +59,18 @@ def _chart(score: GroupScore) -> ChartSpec:
     )
 
 
+def _risks(score: GroupScore, limit: int = 5) -> str:
+    """The churn-risk factors this health brings with it, most points first, with evidence."""
+    factors = score.churn.factors
+    lines = [
+        f"• *{escape(f.title)}* (+{fmt(f.points, 0)}): {escape(f.evidence)}"
+        for f in factors[:limit]
+    ]
+    if len(factors) > limit:
+        lines.append(f"…and {len(factors) - limit} more: see `/cs churn`")
+    return "\n".join(lines)
+
+
 def _trend(score: GroupScore) -> str:
     """The slope of the daily scores, when there are enough of them; the change is in the
     headline already."""
@@ -72,6 +85,8 @@ def build(data: PanelData, score: GroupScore) -> PanelView:
     """The parts, the moves and their cost, missing data, and the playbook's next steps."""
     health = score.health
     sections = [("What moved and what it cost", _cost_lines(health))]
+    if score.churn.factors:
+        sections.append(("Risk factors", _risks(score)))
     if health.missing:
         sections.append(("Missing data", escape("; ".join(health.missing))))
     if score.notes:
