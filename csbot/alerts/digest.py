@@ -119,9 +119,11 @@ def _summary(groups: Sequence[GroupProgress]) -> str:
     overdue = sum(len(p.metrics.overdue) for p in groups)
     stalled = sum(p.stalled_days is not None for p in groups)
     soon = sum(p.go_live is not None for p in groups)
-    return (f"*{len(groups)} group{'s' * (len(groups) != 1)} onboarding* · {done} tasks completed "
-            f"this week · {overdue} overdue · {stalled} stalled · {soon} go-live(s) in the next "
-            f"{GO_LIVE_DAYS} days")  # fmt: skip
+    return (
+        f"*{_count(len(groups), 'group')} onboarding* · {_count(done, 'task')} completed this "
+        f"week · {overdue} overdue · {stalled} stalled · {_count(soon, 'go-live')} in the next "
+        f"{GO_LIVE_DAYS} days"
+    )
 
 
 def _chart(groups: Sequence[GroupProgress]) -> ChartSpec:
@@ -136,6 +138,16 @@ def _chart(groups: Sequence[GroupProgress]) -> ChartSpec:
         + ", ".join(f"{p.name} {fmt(p.pct_done, 0)}%" for p in groups),
         title="Onboarding progress",
     )
+
+
+def _names(groups: Sequence[GroupProgress], shown: int = 3) -> str:
+    names = ", ".join(p.name for p in groups[:shown])
+    more = len(groups) - shown
+    return f"{_count(len(groups), 'group')} onboarding ({names}{f' and {more} more' * (more > 0)})"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' * (n != 1)}"
 
 
 def digest_card(groups: Sequence[GroupProgress], *, as_of: date) -> Card:
@@ -154,7 +166,7 @@ def digest_card(groups: Sequence[GroupProgress], *, as_of: date) -> Card:
     tail = []
     if len(groups) > len(shown):
         tail.append(bk.context(f"and {len(groups) - len(shown)} more groups: see `/cs list`"))
-    return Card(text=f"{title}: {len(groups)} groups", head=tuple(head), tail=tuple(tail),
+    return Card(text=f"{title}: {_names(groups)}", head=tuple(head), tail=tuple(tail),
                 chart=_chart(shown))  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -55,9 +55,14 @@ def alert_settings(
     return load_settings(_env_file=None, **(values | env))
 
 
-def make_services(settings: Settings, sessions: SessionFactory, clock: Clock) -> Services:
+def make_services(
+    settings: Settings,
+    sessions: SessionFactory,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], None] = lambda _seconds: None,
+) -> Services:
     """Services as the app builds them, with waits that do not wait and charts drawn inline."""
-    client: WebClient = make_web_client(settings, sleep=lambda _seconds: None)
+    client: WebClient = make_web_client(settings, sleep=sleep)
     return Services(
         settings=settings,
         sessions=sessions,
