@@ -162,6 +162,10 @@ def test_429s_and_500s_on_a_third_of_the_calls_still_deliver_each_alert_once(
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    assert main(["alerts", "--pending"]) == 0
+    (listed,) = capsys.readouterr().out.splitlines()
+    assert f"#{pending.id} 2026-03-22 pending crossing  Acme Family Medicine: Good -> " in listed
+    assert "slack: " in listed  # why it is still waiting
     assert main(["deliver"]) == 0
     assert capsys.readouterr().out.strip() == "1 alert posted"
     (late,) = _posted(fake_slack)
