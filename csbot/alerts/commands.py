@@ -15,14 +15,16 @@ from slack_sdk import WebClient
 
 from csbot.alerts.delivery import deliver_pending
 from csbot.alerts.digest import run_digest
-from csbot.alerts.jobs import run_days
+from csbot.alerts.jobs import DAILY_JOB, run_days
 from csbot.alerts.scheduler import AlertScheduler
 from csbot.commands.render import InlineRenderer
 from csbot.config import Settings
+from csbot.errors import CsbotError
 from csbot.lifecycle import Terminated, exit_on_sigterm
 from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
+from csbot.store.locks import job_lock
 from csbot.store.outbox import count_pending, list_alerts
 from csbot.webclient import make_web_client
 
@@ -70,7 +72,10 @@ def recompute_command(
     """`csbot recompute`: each day's snapshots, the last day's crossings, then delivery."""
     slack = deliver and settings.slack_bot_token is not None
     with services_for(settings, slack=slack) as services:
-        _, new = run_days(services, start=start, end=end, window_days=window_days, echo=echo)
+        with job_lock(services.sessions, DAILY_JOB) as mine:
+            if not mine:
+                raise CsbotError("the daily job is running right now; try again in a minute")
+            _, new = run_days(services, start=start, end=end, window_days=window_days, echo=echo)
         if new:
             echo(f"{new} new alert(s) in the outbox")
         if slack:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from csbot.alerts.actions import snooze_alert
 from csbot.alerts.delivery import deliver_pending
 from csbot.alerts.jobs import DailyRun, catch_up, run_daily, run_days
+from csbot.cli import main
 from csbot.scoring.types import Band
 from csbot.services import Services
 from csbot.store import models as m
@@ -315,3 +316,16 @@ def test_overlapping_writers_and_deliverers_still_post_each_alert_once(
 
     assert sum(_together(3, deliver)) == pending
     assert len(fake_slack.calls_to("chat.postMessage")) == pending
+
+
+def test_a_recompute_by_hand_waits_for_the_running_daily_job(
+    postgres_url: str,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CSBOT_DATABASE_URL", postgres_url)
+    with job_lock(services.sessions, "daily"):
+        assert main(["recompute", "--date", "2026-03-31", "--no-deliver"]) == 1
+    assert "the daily job is running right now" in capsys.readouterr().err
+    assert main(["recompute", "--date", "2026-03-31", "--no-deliver"]) == 0
