@@ -10,14 +10,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from csbot.errors import NotFoundError
 from csbot.scoring.types import Band
+from csbot.store.dialect import insert_for
 from csbot.store.models import AlertState, HealthSnapshot
 
 __all__ = ["StateChange", "StateRow", "alert_states", "recent_scores", "save_states", "snooze"]
@@ -45,11 +44,6 @@ class StateChange:
     score: float
     since: date
     last_alert_id: int | None = None
-
-
-def _upsert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(AlertState)
 
 
 def alert_states(
@@ -83,7 +77,7 @@ def save_states(session: Session, changes: Iterable[StateChange], *, updated_at:
     ]
     if not rows:
         return 0
-    stmt = _upsert(session)
+    stmt = insert_for(session, AlertState)
     excluded = stmt.excluded
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id"],

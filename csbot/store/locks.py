@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from csbot.store.db import SessionFactory
+from csbot.store.dialect import insert_for
 from csbot.store.models import JobRun
 
 __all__ = ["job_lock", "last_run", "lock_key", "record_run"]
@@ -68,8 +68,6 @@ def record_run(
     detail: str | None = None,
 ) -> None:
     """Mark the job done for `day` (in the caller's transaction, beside what it wrote)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     row = {
         "job_id": job_id,
         "day": day,
@@ -78,7 +76,7 @@ def record_run(
         "status": "ok",
         "detail": (detail or "")[:500] or None,
     }
-    stmt = insert(JobRun).values(**row)
+    stmt = insert_for(session, JobRun).values(**row)
     stmt = stmt.on_conflict_do_update(
         index_elements=["job_id", "day"],
         set_={k: stmt.excluded[k] for k in ("started_at", "finished_at", "status", "detail")},

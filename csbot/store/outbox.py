@@ -15,10 +15,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from csbot.errors import NotFoundError
+from csbot.store.dialect import insert_for
 from csbot.store.models import Alert, PhysicianGroup
 
 __all__ = [
@@ -99,11 +99,6 @@ def _record(row: Sequence[Any]) -> AlertRecord:
     return AlertRecord(*row)
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Alert)
-
-
 def write_alerts(
     session: Session, alerts: Iterable[NewAlert], *, created_at: datetime
 ) -> tuple[dict[str, int], int]:
@@ -127,7 +122,7 @@ def write_alerts(
         }
         for key, a in given.items()
     ]
-    stmt = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    stmt = insert_for(session, Alert).on_conflict_do_nothing(index_elements=["idempotency_key"])
     added = session.execute(stmt.returning(Alert.id), rows).all()
     found = session.execute(
         select(Alert.idempotency_key, Alert.id).where(Alert.idempotency_key.in_(given))
