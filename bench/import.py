@@ -7,6 +7,10 @@
 Writes a groups file and a usage file (`--groups` groups x consecutive days) into a temp dir,
 imports the groups, then times the usage import: a first import (all inserts) and, with
 --again, the same file a second time (all unchanged). Budget: < 60 s, peak RSS < 300 MB.
+
+Measured on the 2-core dev machine, 1,000,000 rows, 1,000 groups: SQLite 17.8 s (56k rows/s),
+PostgreSQL 19.5 s (51k rows/s), peak RSS 181-184 MB; the same file again (all unchanged)
+12.5 s / 13.6 s, peak 220 MB.
 """
 
 from __future__ import annotations
