@@ -246,3 +246,20 @@ def test_the_cli_help_names_every_kind() -> None:
     from csbot.cli import RECORD_KINDS
 
     assert RECORD_KINDS.split(", ") == list(KINDS)
+
+
+def test_an_empty_file_or_broken_csv_is_reported(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", empty)
+    assert err.value.problems[0].startswith(f"{empty} line 1: is empty; the header of usage is")
+    huge = write_csv(
+        tmp_path / "huge.csv", "group,name,role", ['CVP-001,"' + "x" * 200_000 + '",a']
+    )
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "contacts", huge)
+    assert err.value.problems == [f"{huge} line 2: is not CSV: field larger than field limit "
+                                  "(131072)"]  # fmt: skip

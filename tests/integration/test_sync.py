@@ -286,3 +286,19 @@ def test_the_daily_run_syncs_before_it_recomputes(
         services.close()
     assert run.ran and run.days == (T1.date(),)  # a failed sync does not stop the recompute
     assert _stored(grouped) == (_source(platform) if token == TOKEN else {})
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (httpx.Response(404), "does not exist (404); check CSBOT_SYNC_URL and CSBOT_SYNC_ENDPOINTS"),
+    (httpx.Response(400, text="bad since"), "answered 400: bad since"),
+    (httpx.Response(200, text="<html>"), 'is not JSON with a "data" list'),
+    (httpx.Response(200, json={"items": []}), 'is not JSON with a "data" list'),
+])  # fmt: skip
+def test_answers_that_are_no_pages_are_named(answer: httpx.Response, message: str) -> None:
+    transport = httpx.MockTransport(lambda request: answer)
+    client = PlatformClient("http://platform.test", "t", timeout=1, transport=transport)
+    with client, pytest.raises(SyncError) as err:
+        list(client.pages("/v1/tickets", {}))
+    assert str(err.value).startswith("http://platform.test/v1/tickets") and message in str(
+        err.value
+    )
