@@ -21,7 +21,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
 from csbot.commands import blockkit as bk
-from csbot.commands.card import Card
 from csbot.commands.delivery import Delivered, Delivery, Where
 from csbot.commands.panels.base import ChartSpec
 from csbot.config import Settings
@@ -93,24 +92,6 @@ class OutboxDelivery(Delivery):
     ) -> Delivered:  # fmt: skip
         self.error = f"slack: {text}"
         return Delivered("failed", where.channel)
-
-    # The chart's upload URL is plain HTTP: a failure there raises OSError, not a Slack error.
-    # Before the post it must only cost the chart; after it, it must never make the alert look
-    # unsent (it would be posted twice).
-    def _upload(self, png: bytes | None, card: Card, filename: str) -> str | None:
-        try:
-            return super()._upload(png, card, filename)
-        except OSError as exc:
-            log.warning("chart upload failed; posting without it: %s", exc.__class__.__name__)
-            return None
-
-    def _thread_chart(
-        self, card: Card, png: bytes, *, channel: str, ts: str, filename: str
-    ) -> None:
-        try:
-            super()._thread_chart(card, png, channel=channel, ts=ts, filename=filename)
-        except OSError as exc:
-            log.warning("chart not shared in the thread: %s", exc.__class__.__name__)
 
 
 def render_chart(services: Services, chart: ChartSpec | None) -> bytes | None:

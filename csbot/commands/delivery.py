@@ -170,7 +170,7 @@ class Delivery:
                 title=card.chart.title or filename,
                 alt_txt=bk.truncate(card.chart.alt_text, ALT_TXT_LIMIT),
             )
-        except SlackClientError as exc:
+        except (SlackClientError, OSError) as exc:  # the upload URL is plain HTTP: OSError
             log.warning("chart upload failed; sending the card without it: %s", _describe(exc))
             return None
         return str(uploaded["file"]["id"])
@@ -211,7 +211,7 @@ class Delivery:
                 channel=channel,
                 thread_ts=ts,
             )
-        except SlackClientError as exc:
+        except (SlackClientError, OSError) as exc:  # the card is out: never fail it now
             log.warning("chart could not be shared in the thread either: %s", _describe(exc))
 
     def _via_response_url(

@@ -90,6 +90,17 @@ def test_a_failed_upload_still_posts_the_card(fake: FakeSlack, delivery: Deliver
     assert sent.via == "message" and _images(message) == []
 
 
+def test_an_upload_url_that_fails_over_plain_http_still_posts_the_card(
+    fake: FakeSlack, delivery: Delivery
+) -> None:
+    """The bytes go to a plain HTTP upload URL: its failure is an OSError, not a Slack error."""
+    fake.fail("upload", status=500, times=5)
+    sent = delivery.post(CARD, PNG, _where(fake), filename="c.png")
+    [post] = fake.calls_to("chat.postMessage")
+    assert sent.ts and sent.file_id is None
+    assert all(b["type"] != "image" for b in post.json_param("blocks"))
+
+
 def test_a_redraw_updates_the_message_with_a_fresh_upload(
     fake: FakeSlack, delivery: Delivery
 ) -> None:
