@@ -10,18 +10,16 @@ import gc
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from csbot.config import Settings
-from csbot.scoring.config import ScoringConfig, default_config, load_scoring_config
+from csbot.scoring.config import ScoringConfig, default_config
 from csbot.scoring.group import score_groups
 from csbot.scoring.types import Band, GroupScore
-from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.loading import load_scoring_inputs
 from csbot.store.snapshots import previous_bands, write_snapshots
 
@@ -110,35 +108,3 @@ def recompute(
     context = {"day": as_of.isoformat(), "window_days": days, "groups": len(kept)}
     log.debug("recomputed", extra={**context, "seconds": round(result.seconds, 3)})
     return result
-
-
-def recompute_days(
-    settings: Settings,
-    *,
-    start: date,
-    end: date,
-    window_days: int | None = None,
-    echo: Callable[[str], None] = print,
-) -> int:
-    """`csbot recompute`: upgrade the schema, then recompute each day from `start` to `end`,
-    oldest first (so each day's slope sees the days before), one transaction per day."""
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        config = load_scoring_config(settings.scoring_config)
-        factory = session_factory(engine)
-        day = start
-        while day <= end:
-            with transaction(factory) as session:
-                result = recompute(
-                    session,
-                    as_of=day,
-                    computed_at=datetime.now(UTC),
-                    window_days=window_days,
-                    config=config,
-                )
-            echo(result.text)
-            day += timedelta(days=1)
-    finally:
-        engine.dispose()
-    return 0
