@@ -14,9 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from csbot.store.dialect import insert_for
 from csbot.store.models import ActionItem, Activity, Base, Contact, PhysicianGroup, Ticket
 from csbot.store.records import fold
 
@@ -97,10 +97,8 @@ class Stored:
 
 def _insert_once(session: Session, table: Table, row: dict[str, Any]) -> int | None:
     """Insert unless a row with this submission_key exists; the new id, or None."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    dialect_insert = postgresql.insert if postgres else sqlite.insert
     stmt = (
-        dialect_insert(table)
+        insert_for(session, table)
         .values(row)
         .on_conflict_do_nothing(index_elements=["submission_key"])
         .returning(table.c.id)
