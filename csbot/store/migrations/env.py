@@ -27,6 +27,9 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        # csbot's SQLite engine begins every transaction itself (store.db), DDL included,
+        # so a failed migration rolls back whole on SQLite as on PostgreSQL.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
