@@ -28,10 +28,10 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from csbot.store.dialect import insert_for
 from csbot.store.ingest.base import Row
 from csbot.store.ingest.kinds import Kind
 from csbot.store.models import Base
@@ -92,11 +92,9 @@ class Upserter:
 
     def _build(self, is_new: Any) -> Any:
         kind, table = self._kind, self._table
-        stmt: Any = (
-            postgresql.insert(table).from_select(self._columns, self._unnested())
-            if self._postgres
-            else sqlite.insert(table)
-        )
+        stmt: Any = insert_for(self._session, table)
+        if self._postgres:
+            stmt = stmt.from_select(self._columns, self._unnested())
         updated = [c for c in self._columns if c not in kind.key and c not in kind.insert_only]
         if not updated:
             return stmt.on_conflict_do_nothing(index_elements=list(kind.key)).returning(is_new)
