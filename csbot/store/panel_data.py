@@ -188,7 +188,9 @@ def _activities(session: Session, group_id: int, window: Window) -> tuple[Activi
         .order_by(a.occurred_at, a.id)
     )
     return tuple(
-        ActivityEntry(kind, title, at, subtype, minutes, organizer, tuple(str(p) for p in people or ()), notes)
+        ActivityEntry(
+            kind, title, at, subtype, minutes, organizer, tuple(str(p) for p in people or ()), notes
+        )
         for kind, title, at, subtype, minutes, organizer, people, notes in session.execute(stmt)
     )
 

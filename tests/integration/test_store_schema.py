@@ -41,8 +41,15 @@ def test_datetimes_round_trip_as_aware_utc(sessions: sessionmaker[Session]) -> N
         session.add(group)
         session.flush()
         session.add(
-            Ticket(group_id=group.id, source="slack", subject="Login fails", category="technical",
-                   priority="high", status="open", opened_at=opened)
+            Ticket(
+                group_id=group.id,
+                source="slack",
+                subject="Login fails",
+                category="technical",
+                priority="high",
+                status="open",
+                opened_at=opened,
+            )
         )
     with sessions() as session:
         stored = session.scalars(select(Ticket)).one().opened_at
@@ -56,9 +63,16 @@ def test_usage_is_one_row_per_group_and_day(sessions: sessionmaker[Session]) -> 
         session.add(group)
         session.flush()
         group_id = group.id
-    row = dict(group_id=group_id, day=date(2026, 1, 1), active_users=3, sessions=5,
-               session_minutes=50.0, documents_processed=10, patients_total=8,
-               patients_billable=6)
+    row = dict(
+        group_id=group_id,
+        day=date(2026, 1, 1),
+        active_users=3,
+        sessions=5,
+        session_minutes=50.0,
+        documents_processed=10,
+        patients_total=8,
+        patients_billable=6,
+    )
     with sessions.begin() as session:
         session.add(DailyUsage(**row))
     with pytest.raises(IntegrityError), sessions.begin() as session:
@@ -70,9 +84,18 @@ def test_deleting_a_group_removes_its_rows(sessions: sessionmaker[Session]) -> N
         group = _group()
         session.add(group)
         session.flush()
-        session.add(DailyUsage(group_id=group.id, day=date(2026, 1, 1), active_users=1,
-                               sessions=1, session_minutes=1, documents_processed=1,
-                               patients_total=1, patients_billable=1))
+        session.add(
+            DailyUsage(
+                group_id=group.id,
+                day=date(2026, 1, 1),
+                active_users=1,
+                sessions=1,
+                session_minutes=1,
+                documents_processed=1,
+                patients_total=1,
+                patients_billable=1,
+            )
+        )
     with sessions.begin() as session:
         session.delete(session.scalars(select(PhysicianGroup)).one())
     with sessions() as session:

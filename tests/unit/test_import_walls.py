@@ -11,10 +11,28 @@ PACKAGE = Path(__file__).resolve().parents[2] / "csbot"
 
 # room -> top-level modules it must never import
 FORBIDDEN = {
-    "scoring": {"sqlalchemy", "alembic", "slack_bolt", "slack_sdk", "httpx", "apscheduler",
-                "matplotlib", "csbot.store", "csbot.commands", "csbot.alerts", "csbot.app"},
-    "store": {"slack_bolt", "slack_sdk", "matplotlib", "apscheduler", "csbot.commands",
-              "csbot.alerts", "csbot.app"},
+    "scoring": {
+        "sqlalchemy",
+        "alembic",
+        "slack_bolt",
+        "slack_sdk",
+        "httpx",
+        "apscheduler",
+        "matplotlib",
+        "csbot.store",
+        "csbot.commands",
+        "csbot.alerts",
+        "csbot.app",
+    },
+    "store": {
+        "slack_bolt",
+        "slack_sdk",
+        "matplotlib",
+        "apscheduler",
+        "csbot.commands",
+        "csbot.alerts",
+        "csbot.app",
+    },
     "commands": {"apscheduler", "csbot.alerts", "csbot.app"},
     "alerts": {"csbot.app"},
 }
