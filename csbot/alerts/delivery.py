@@ -22,7 +22,7 @@ from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
 from csbot.commands import blockkit as bk
 from csbot.commands.delivery import Delivered, Delivery, Where
-from csbot.commands.panels.base import ChartSpec
+from csbot.commands.render import render_png
 from csbot.config import Settings
 from csbot.services import Services
 from csbot.store.db import transaction
@@ -43,13 +43,11 @@ __all__ = [
     "OutboxDelivery",
     "channel_for",
     "deliver_pending",
-    "render_chart",
 ]
 
 log = logging.getLogger(__name__)
 
 CHART_DAYS = 30
-RENDER_TIMEOUT = 30.0
 NO_CHANNEL = (
     "no channel to post to: set the group's alert channel, its CSM team's channel in "
     "CSBOT_TEAM_CHANNELS, or CSBOT_DEFAULT_CHANNEL"
@@ -94,17 +92,6 @@ class OutboxDelivery(Delivery):
         return Delivered("failed", where.channel)
 
 
-def render_chart(services: Services, chart: ChartSpec | None) -> bytes | None:
-    """The chart's PNG from the services' renderer; None (post without it) if it fails."""
-    if chart is None:
-        return None
-    try:
-        return services.renderer.render(chart.name, **chart.kwargs).result(RENDER_TIMEOUT)
-    except Exception:
-        log.exception("alert chart failed; posting the alert without it")
-        return None
-
-
 @dataclass(frozen=True)
 class _Posted:
     channel: str
@@ -121,7 +108,7 @@ def _post_crossing(
     chart = health_chart(facts, points, services.scoring.bands)
     card = alert_card(facts, alert_id=alert_id, tz=services.settings.tz, chart=chart)
     delivery.error = None
-    png = render_chart(services, chart)
+    png = render_png(services.renderer, chart)
     sent = delivery.post(card, png, Where(channel, ""), filename=f"csbot-alert-{alert_id}.png")
     if sent.via != "message" or sent.ts is None:
         return delivery.error or "slack: not posted"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from csbot.alerts.delivery import OutboxDelivery, channel_for, render_chart
+from csbot.alerts.delivery import OutboxDelivery, channel_for
 from csbot.alerts.messages import day_label
 from csbot.commands import blockkit as bk
 from csbot.commands.ask import card_as_text
@@ -24,6 +24,7 @@ from csbot.commands.delivery import Where
 from csbot.commands.ids import BlockId
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.pipeline import today
+from csbot.commands.render import render_png
 from csbot.config import Settings
 from csbot.scoring.inputs import GroupInputs, Window
 from csbot.scoring.panel_inputs import PanelData
@@ -225,7 +226,7 @@ def _post(services: Services, cards: dict[str, Card], day: date) -> DigestRun:
     sent: list[str] = []
     failed: list[str] = []
     for channel, card in cards.items():
-        png = render_chart(services, card.chart)
+        png = render_png(services.renderer, card.chart)
         done = delivery.post(card, png, Where(channel, ""), filename=f"csbot-digest-{day}.png")
         (sent if done.via == "message" else failed).append(channel)
         if done.via != "message":

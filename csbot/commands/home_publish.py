@@ -27,6 +27,7 @@ from csbot.commands.home_model import AlertLine, MeetingLine, OnboardingLine, Po
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.permissions import Action, Role, role_of
 from csbot.commands.pipeline import today
+from csbot.commands.render import render_png
 from csbot.commands.slackwords import apology, new_error_id
 from csbot.errors import CsbotError
 from csbot.scoring import score_groups
@@ -46,7 +47,6 @@ __all__ = ["ChartFiles", "load_portfolio", "publish_home"]
 
 log = logging.getLogger(__name__)
 
-RENDER_TIMEOUT = 30.0
 FILE_RETRY_WAITS = (0.25, 0.5, 1.0)
 MEETINGS_AHEAD = timedelta(days=7)
 Sleep = Callable[[float], None]
@@ -166,8 +166,10 @@ def load_portfolio(
 
 def _upload(services: Services, spec: ChartSpec) -> str | None:
     """Render and upload one chart privately (no channel); None when either fails."""
+    png = render_png(services.renderer, spec)
+    if png is None:
+        return None
     try:
-        png = services.renderer.render(spec.name, **spec.kwargs).result(RENDER_TIMEOUT)
         uploaded = services.client.files_upload_v2(
             content=png,
             filename=f"csbot-home-{spec.name}.png",
@@ -178,7 +180,7 @@ def _upload(services: Services, spec: ChartSpec) -> str | None:
         log.warning("home chart upload failed: %s", exc.__class__.__name__)
         return None
     except Exception:
-        log.exception("home chart %s failed to render", spec.name)
+        log.exception("home chart %s failed to upload", spec.name)
         return None
     return str(uploaded["file"]["id"])
 

@@ -7,7 +7,6 @@ reason (CsbotError), or an apology with an error id (anything else, logged with 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,15 +16,15 @@ from csbot.commands.delivery import Delivered, Delivery, Where
 from csbot.commands.grammar import ListRequest, PanelRequest
 from csbot.commands.listing import ListState
 from csbot.commands.pipeline import CardResult, answer, show, show_list, today
+from csbot.commands.render import render_png
 from csbot.commands.slackwords import apology, new_error_id
 from csbot.errors import CsbotError
 from csbot.services import Services
 
-__all__ = ["RENDER_TIMEOUT", "CardJobs"]
+__all__ = ["CardJobs"]
 
 log = logging.getLogger(__name__)
 
-RENDER_TIMEOUT = 30.0
 Job = Callable[[], None]
 
 
@@ -87,24 +86,10 @@ class CardJobs:
         card = result.card
         if result.personal:
             return self.delivery.tell(where, card.text, card.blocks())
-        png = self._render(result)
+        png = render_png(self.services.renderer, card.chart)
         if in_place:
             return self.delivery.redraw(card, png, where, filename=result.filename)
         return self.delivery.post(card, png, where, filename=result.filename)
-
-    def _render(self, result: CardResult) -> bytes | None:
-        """The chart's PNG; None (the card goes without it) if rendering fails."""
-        chart = result.card.chart
-        if chart is None:
-            return None
-        started = time.perf_counter()
-        try:
-            png = self.services.renderer.render(chart.name, **chart.kwargs).result(RENDER_TIMEOUT)
-        except Exception:
-            log.exception("chart %s failed; sending the card without it", chart.name)
-            return None
-        log.debug("chart %s rendered in %.0f ms", chart.name, (time.perf_counter() - started) * 1e3)
-        return png
 
     @contextmanager
     def _guard(self, where: Where, label: str) -> Iterator[None]:

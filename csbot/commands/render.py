@@ -14,24 +14,29 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from csbot.commands.panels.base import ChartSpec
     from csbot.config import Settings
 
 __all__ = [
+    "RENDER_TIMEOUT",
     "ChartName",
     "InlineRenderer",
     "ProcessRenderer",
     "Renderer",
     "make_renderer",
+    "render_png",
 ]
 
 log = logging.getLogger(__name__)
 _CHARTS_MODULE = "csbot.commands.charts"
+RENDER_TIMEOUT = 30.0
 
 
 class ChartName(StrEnum):
@@ -204,6 +209,21 @@ class ProcessRenderer:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def render_png(renderer: Renderer, chart: ChartSpec | None) -> bytes | None:
+    """The chart's PNG; None when there is no chart or it failed (logged), so the message
+    it belongs to goes without it rather than not at all."""
+    if chart is None:
+        return None
+    started = time.perf_counter()
+    try:
+        png = renderer.render(chart.name, **chart.kwargs).result(RENDER_TIMEOUT)
+    except Exception:
+        log.exception("chart %s failed; sending without it", chart.name)
+        return None
+    log.debug("chart %s rendered in %.0f ms", chart.name, (time.perf_counter() - started) * 1e3)
+    return png
 
 
 def make_renderer(settings: Settings) -> ProcessRenderer:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from collections.abc import Iterator
 
 import pytest
 
-from csbot.commands.render import InlineRenderer, ProcessRenderer, make_renderer
+from csbot.commands.panels.base import ChartSpec
+from csbot.commands.render import InlineRenderer, ProcessRenderer, make_renderer, render_png
 from csbot.config import Settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -64,6 +66,19 @@ def test_inline_renderer_has_the_same_interface() -> None:
     failed = renderer.render("churn_factors", names=["a"], points=[])
     assert isinstance(failed.exception(), ValueError)
     renderer.close()
+
+
+def test_a_chart_that_fails_is_logged_and_its_message_goes_without_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    renderer = InlineRenderer()
+    good = ChartSpec("health_distribution", {"band_counts": BANDS}, alt_text="bands")
+    broken = ChartSpec("churn_factors", {"names": ["a"], "points": []}, alt_text="factors")
+    assert (render_png(renderer, good) or b"").startswith(PNG_SIGNATURE)
+    assert render_png(renderer, None) is None
+    with caplog.at_level(logging.ERROR, logger="csbot.commands.render"):
+        assert render_png(renderer, broken) is None
+    assert "chart churn_factors failed" in caplog.text
 
 
 def test_fork_is_never_used() -> None:
