@@ -19,7 +19,7 @@ from csbot.commands.card import Card, CardState
 from csbot.commands.grammar import window_label
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.panels.base import ChartSpec
-from csbot.commands.panels.overview import money, recommended
+from csbot.commands.panels.overview import money, recommended, trend_chart
 from csbot.scoring.config import BandThresholds, FactorId
 from csbot.scoring.types import Band, GroupScore, fmt, signed
 
@@ -229,20 +229,9 @@ def health_chart(
     """The group's daily health up to the alert's day over its band zones; None under 2 days."""
     if len(points) < 2:
         return None
-    thresholds = {
-        Band.EXCELLENT.value: edges.excellent,
-        Band.GOOD.value: edges.good,
-        Band.NEEDS_ATTENTION.value: edges.needs_attention,
-        Band.CRITICAL.value: 0.0,
-    }
-    return ChartSpec(
-        name="health_trend",
-        kwargs={
-            "days": [d for d, _ in points],
-            "scores": [s for _, s in points],
-            "thresholds": thresholds,
-            "title": f"Health, last {len(points)} days",
-        },
+    return trend_chart(
+        points,
+        edges,
+        title=f"Health, last {len(points)} days",
         alt_text=f"Health of {facts.group} over {len(points)} days, now {facts.score}",
-        title="Health trend",
     )

@@ -22,7 +22,7 @@ from csbot.commands.home_model import AlertLine, Portfolio
 from csbot.commands.ids import ActionId, BlockId, HomeBlock, action_id
 from csbot.commands.listing import ListState, ranked
 from csbot.commands.panels.base import ChartSpec
-from csbot.commands.panels.overview import money
+from csbot.commands.panels.overview import money, trend_chart
 from csbot.scoring.types import Band, GroupScore, signed
 
 __all__ = ["LIST_WORD", "MAX_ALERTS", "MAX_HOME_BLOCKS", "MAX_LINES", "home_charts", "home_view"]
@@ -258,22 +258,10 @@ def home_charts(p: Portfolio) -> list[ChartSpec]:
 
 
 def _trend_chart(p: Portfolio, who: str) -> ChartSpec:
-    bands = p.bands
-    thresholds = {
-        "Excellent": bands.excellent,
-        "Good": bands.good,
-        "Needs Attention": bands.needs_attention,
-        "Critical": 0.0,
-    }
     last = p.trend[-1][1]
-    return ChartSpec(
-        name="health_trend",
-        kwargs={
-            "days": [d for d, _ in p.trend],
-            "scores": [s for _, s in p.trend],
-            "thresholds": thresholds,
-            "title": f"Mean health of {who}, last {p.window_days} days",
-        },
+    return trend_chart(
+        p.trend,
+        p.bands,
+        title=f"Mean health of {who}, last {p.window_days} days",
         alt_text=f"Mean health of {who} over {len(p.trend)} days, now {last:.1f}",
-        title="Health trend",
     )

@@ -21,6 +21,7 @@ from csbot.commands.report_page import Summary, summary_page
 from csbot.config import Settings
 from csbot.errors import CsbotError
 from csbot.scoring.config import load_scoring_config
+from csbot.scoring.health import band_floors
 from csbot.scoring.types import Band, GroupScore
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.portfolio import portfolio_trend
@@ -70,7 +71,6 @@ def _summary(
     points = [(t.day, t.mean_score) for t in trend]
     if scored:
         points.append((as_of, sum(s.health.score for s in scored) / len(scored)))
-    bands = sources.scoring.bands
     arr = sum(s.churn.arr for s in scores)
     at_risk = sum(s.churn.arr_at_risk for s in scores)
     local = computed_at.astimezone(sources.settings.tz)
@@ -80,12 +80,7 @@ def _summary(
         f"computed {_day(local.date())} {local:%H:%M} {local.tzname()}",
         band_counts={band.value: sum(s.health.band is band for s in scored) for band in Band},
         trend=points,
-        thresholds={
-            "Excellent": bands.excellent,
-            "Good": bands.good,
-            "Needs Attention": bands.needs_attention,
-            "Critical": 0.0,
-        },
+        thresholds=band_floors(sources.scoring.bands),
         rows=portfolio_rows(scores, None),
     )
 

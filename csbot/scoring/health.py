@@ -51,6 +51,16 @@ def band_for(score: float, thresholds: BandThresholds | Mapping[str, float] | No
     return Band.CRITICAL
 
 
+def band_floors(edges: BandThresholds) -> dict[str, float]:
+    """Each band's lower edge by the name a person reads, Critical from 0: a chart's zones."""
+    return {
+        Band.EXCELLENT.value: edges.excellent,
+        Band.GOOD.value: edges.good,
+        Band.NEEDS_ATTENTION.value: edges.needs_attention,
+        Band.CRITICAL.value: 0.0,
+    }
+
+
 def _next_floor(band: Band, edges: BandThresholds) -> float | None:
     return {
         Band.GOOD: edges.excellent,

@@ -6,15 +6,17 @@ a few days), else the window's active users and sessions, which every group with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from csbot.commands.blockkit import escape
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
-from csbot.scoring.config import default_config
+from csbot.scoring.config import BandThresholds, default_config
+from csbot.scoring.health import band_floors
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import GroupScore, RecommendedAction, fmt
 
-__all__ = ["build", "health_chart", "money", "recommended", "usage_chart"]
+__all__ = ["build", "health_chart", "money", "recommended", "trend_chart", "usage_chart"]
 
 
 def money(amount: float) -> str:
@@ -60,30 +62,38 @@ def recommended(actions: tuple[RecommendedAction, ...]) -> tuple[str, ...]:
     return tuple(f"*{escape(a.strategy)}*: {escape(a.actions[0])}" for a in actions if a.actions)
 
 
-def health_chart(data: PanelData, score: GroupScore) -> ChartSpec | None:
-    """Daily health over the window (snapshots plus today's score), or None under two points."""
-    points = [(s.day, s.score) for s in data.snapshots if s.day < score.as_of]
-    if score.health.has_data:
-        points.append((score.as_of, score.health.score))
-    if len(points) < 2:
-        return None
-    bands = default_config().bands
-    thresholds = {
-        "Excellent": bands.excellent,
-        "Good": bands.good,
-        "Needs Attention": bands.needs_attention,
-        "Critical": 0.0,
-    }
+def trend_chart(
+    points: Sequence[tuple[date, float]], edges: BandThresholds, *, title: str, alt_text: str
+) -> ChartSpec:
+    """Health by day over the band zones: a group's on its card and alerts, a mean on Home."""
     return ChartSpec(
         name="health_trend",
         kwargs={
             "days": [d for d, _ in points],
             "scores": [s for _, s in points],
-            "thresholds": thresholds,
-            "title": f"Health, last {score.window_days} days",
+            "thresholds": band_floors(edges),
+            "title": title,
         },
-        alt_text=f"Health of {score.name} over {len(points)} days, now {score.health.display}",
+        alt_text=alt_text,
         title="Health trend",
+    )
+
+
+def health_chart(data: PanelData, score: GroupScore) -> ChartSpec | None:
+    """Daily health over the window (snapshots plus today's score), or None under two points.
+
+    The zones are the default config's bands: the builder contract passes no config.
+    """
+    points = [(s.day, s.score) for s in data.snapshots if s.day < score.as_of]
+    if score.health.has_data:
+        points.append((score.as_of, score.health.score))
+    if len(points) < 2:
+        return None
+    return trend_chart(
+        points,
+        default_config().bands,
+        title=f"Health, last {score.window_days} days",
+        alt_text=f"Health of {score.name} over {len(points)} days, now {score.health.display}",
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from csbot.scoring import Band, Component, ComponentValues, RiskLevel, band_for, health_score
+from csbot.scoring.config import BandThresholds
+from csbot.scoring.health import band_floors
 
 
 def test_example_from_the_issue() -> None:
@@ -57,6 +59,18 @@ def test_custom_weights_and_bands() -> None:
     assert band_for(62.5, {"excellent": 90, "good": 70, "needs_attention": 50}) is (
         Band.NEEDS_ATTENTION
     )
+
+
+def test_band_floors_name_each_band_with_its_configured_lower_edge() -> None:
+    edges = BandThresholds(excellent=90, good=70, needs_attention=50)
+    assert band_floors(edges) == {
+        "Excellent": 90,
+        "Good": 70,
+        "Needs Attention": 50,
+        "Critical": 0.0,
+    }
+    for name, floor in band_floors(edges).items():
+        assert band_for(floor, edges).value == name
 
 
 @pytest.mark.parametrize(
