@@ -47,7 +47,32 @@ def _retry_after(response: HttpResponse) -> float | None:
     return None
 
 
-class RetryAfterHandler(RetryHandler):
+class _WaitingHandler(RetryHandler):
+    """Waits between attempts through the injected `sleep` (tests record the waits instead)."""
+
+    sleep: Sleep
+
+    def _wait(
+        self, state: RetryState, request: HttpRequest, response: HttpResponse | None
+    ) -> float:
+        """How long to wait before the next attempt."""
+        raise NotImplementedError
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait = self._wait(state, request, response)
+        state.next_attempt_requested = True
+        self.sleep(wait)
+        state.increment_current_attempt()
+
+
+class RetryAfterHandler(_WaitingHandler):
     """Retries a 429 after exactly the Retry-After Slack asked for (1 s if it gave none)."""
 
     def __init__(self, max_retry_count: int, *, max_wait: float, sleep: Sleep) -> None:
@@ -68,23 +93,16 @@ class RetryAfterHandler(RetryHandler):
         wait = _retry_after(response)
         return wait is None or wait <= self.max_wait
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
+    def _wait(
+        self, state: RetryState, request: HttpRequest, response: HttpResponse | None
+    ) -> float:
         wait = _retry_after(response) if response is not None else None
         wait = 1.0 if wait is None else wait
         log.warning("slack rate limited; retrying after %.0f s (url=%s)", wait, request.url)
-        state.next_attempt_requested = True
-        self.sleep(wait)
-        state.increment_current_attempt()
+        return wait
 
 
-class ServerErrorHandler(RetryHandler):
+class ServerErrorHandler(_WaitingHandler):
     """Retries Slack 5xx answers with exponential backoff and jitter."""
 
     def __init__(self, max_retry_count: int, *, sleep: Sleep, backoff: float = 0.5) -> None:
@@ -102,20 +120,13 @@ class ServerErrorHandler(RetryHandler):
     ) -> bool:
         return response is not None and response.status_code in SERVER_ERROR_STATUSES
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        wait = self.backoff * (2**state.current_attempt) * (0.5 + random.random() / 2)
+    def _wait(
+        self, state: RetryState, request: HttpRequest, response: HttpResponse | None
+    ) -> float:
+        wait: float = self.backoff * (2**state.current_attempt) * (0.5 + random.random() / 2)
         status = response.status_code if response is not None else "?"
         log.warning("slack answered %s; retrying in %.2f s (url=%s)", status, wait, request.url)
-        state.next_attempt_requested = True
-        self.sleep(wait)
-        state.increment_current_attempt()
+        return wait
 
 
 def retry_handlers(*, sleep: Sleep = time.sleep) -> list[RetryHandler]:
