@@ -129,10 +129,24 @@ class ServerErrorHandler(_WaitingHandler):
         return wait
 
 
+class ConnectionDropHandler(_WaitingHandler, ConnectionErrorRetryHandler):
+    """slack-sdk's retry of a reset or dropped connection (same errors, same backoff), waiting
+    through the injected `sleep` instead of `time.sleep`."""
+
+    def __init__(self, max_retry_count: int, *, sleep: Sleep) -> None:
+        ConnectionErrorRetryHandler.__init__(self, max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+    def _wait(
+        self, state: RetryState, request: HttpRequest, response: HttpResponse | None
+    ) -> float:
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+
+
 def retry_handlers(*, sleep: Sleep = time.sleep) -> list[RetryHandler]:
     """The bounded retry policy every csbot Web API client uses."""
     return [
-        ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+        ConnectionDropHandler(CONNECTION_RETRIES, sleep=sleep),
         RetryAfterHandler(RATE_LIMIT_RETRIES, max_wait=MAX_RETRY_AFTER, sleep=sleep),
         ServerErrorHandler(SERVER_ERROR_RETRIES, sleep=sleep),
     ]

@@ -2,8 +2,9 @@
 
 Point the app at `fake.api_url` (CSBOT_SLACK_API_URL). Besides `/api/<method>` it serves the file
 upload URLs it hands out (`/upload/v1/<file_id>`) and response URLs (`fake.response_url()`),
-so `files_upload_v2` and Bolt's `respond()` work end to end. `fail(...)` injects 429s, 5xx and
-`ok: false` errors; `wait_for(...)` blocks on a condition until the calls arrive (no sleeping).
+so `files_upload_v2` and Bolt's `respond()` work end to end. `fail(...)` injects 429s, 5xx,
+`ok: false` errors and dropped connections; `wait_for(...)` blocks on a condition until the
+calls arrive (no sleeping).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Call:
 @dataclass
 class Fault:
     """Answer `method` ('*' for any) with `status`/`error` for the next `times` calls, or on
-    every `every`-th call."""
+    every `every`-th call; `drop` closes the connection without answering (recorded as status 0)."""
 
     method: str
     status: int = 200
@@ -56,6 +57,7 @@ class Fault:
     retry_after: int | None = None
     times: int | None = 1
     every: int | None = None
+    drop: bool = False
     seen: int = 0
 
     def fires(self, method: str) -> bool:
@@ -174,13 +176,15 @@ class FakeSlack:
         retry_after: int | None = None,
         times: int | None = 1,
         every: int | None = None,
+        drop: bool = False,
     ) -> None:
         """E.g. `fail("chat.postMessage", status=429, retry_after=0, times=2)`,
-        `fail("chat.postMessage", error="not_in_channel")`, `fail("*", status=500, every=3)`."""
+        `fail("chat.postMessage", error="not_in_channel")`, `fail("*", status=500, every=3)`,
+        `fail("chat.postMessage", drop=True)` (the connection closes with no answer)."""
         if status == 200 and error is None:
             error = "internal_error"
         with self._lock:
-            self._faults.append(Fault(method, status, error, retry_after, times, every))
+            self._faults.append(Fault(method, status, error, retry_after, times, every, drop))
 
     def answer(self, method: str, answer: Answer) -> None:
         """Answer `method` with this body (or this function of the call) instead of the default."""
@@ -192,9 +196,14 @@ class FakeSlack:
             self.state.users[user_id] = {"id": user_id, **fields}
 
     # serving ---------------------------------------------------------------------------------
-    def handle(self, call: Call) -> tuple[int, dict[str, str], bytes]:
+    def handle(self, call: Call) -> tuple[int, dict[str, str], bytes] | None:
+        """The answer to `call`; None: drop the connection without one."""
         with self._lock:
             fault = next((f for f in self._faults if f.fires(call.method)), None)
+            if fault is not None and fault.drop:
+                self._calls.append(_with_status(call, 0))
+                self._lock.notify_all()
+                return None
             if fault is not None:
                 status, headers, body = _fault_answer(fault)
             else:
@@ -251,7 +260,11 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
             method, params = _parse(self.path, headers, body)
-            status, out_headers, out = fake.handle(Call(method, self.path, params, headers, body))
+            answer = fake.handle(Call(method, self.path, params, headers, body))
+            if answer is None:
+                self.close_connection = True
+                return
+            status, out_headers, out = answer
             self.send_response(status)
             for name, value in out_headers.items():
                 self.send_header(name, value)

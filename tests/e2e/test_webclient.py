@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from csbot.config import Settings, load_settings
 from csbot.errors import ConfigError
-from csbot.webclient import RATE_LIMIT_RETRIES, make_web_client
+from csbot.webclient import CONNECTION_RETRIES, RATE_LIMIT_RETRIES, make_web_client
 from tests.e2e.fakeslack import FakeSlack
 
 
@@ -60,6 +60,30 @@ def test_server_errors_back_off_then_succeed(
     assert client.chat_update(channel="C0000000001", ts="1700000000.000001", text="x")["ok"]
     assert len(waits) == 2
     assert waits[0] < waits[1]  # exponential backoff: [0.25, 0.5) then [0.5, 1.0)
+
+
+def test_a_dropped_connection_is_retried_with_waits_recorded_not_slept(
+    client: WebClient, fake_slack: FakeSlack, waits: list[float]
+) -> None:
+    fake_slack.fail("chat.postMessage", drop=True, times=CONNECTION_RETRIES)
+    result = client.chat_postMessage(channel="C0000000001", text="hello")
+    assert result["ok"]
+    assert len(waits) == CONNECTION_RETRIES
+    assert all(w > 0 for w in waits)
+    statuses = [c.status for c in fake_slack.calls_to("chat.postMessage")]
+    assert statuses == [0] * CONNECTION_RETRIES + [200]  # 0: dropped without an answer
+    assert [m["text"] for m in fake_slack.messages("C0000000001")] == ["hello"]
+
+
+def test_connection_retries_are_bounded(
+    client: WebClient, fake_slack: FakeSlack, waits: list[float]
+) -> None:
+    fake_slack.fail("chat.postMessage", drop=True, times=10)
+    with pytest.raises(ConnectionError):
+        client.chat_postMessage(channel="C0000000001", text="hello")
+    assert len(fake_slack.calls_to("chat.postMessage")) == CONNECTION_RETRIES + 1
+    assert len(waits) == CONNECTION_RETRIES
+    assert fake_slack.messages("C0000000001") == []
 
 
 def test_slack_errors_are_not_retried(client: WebClient, fake_slack: FakeSlack) -> None:
