@@ -28,6 +28,19 @@ def _parse_hhmm(value: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def _json_object(value: Any, of_what: str) -> Any:
+    """An env string holding a JSON object, parsed (empty: {}); other values pass to pydantic."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value) if value.strip() else {}
+    except json.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ValueError(f"must be a JSON object of {of_what}")
+    return parsed
+
+
 class Settings(BaseSettings):
     """Everything csbot needs to know about where it runs. Bad values fail at start-up."""
 
@@ -115,17 +128,7 @@ class Settings(BaseSettings):
     @field_validator("team_channels", mode="before")
     @classmethod
     def _team_channels(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        try:
-            parsed = json.loads(value) if value.strip() else {}
-        except json.JSONDecodeError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise ValueError(
-                'must be a JSON object of CSM team to channel id, e.g. {"Team East": "C0123ABCD"}'
-            )
-        return parsed
+        return _json_object(value, 'CSM team to channel id, e.g. {"Team East": "C0123ABCD"}')
 
     @field_validator("sync_url")
     @classmethod
@@ -137,17 +140,7 @@ class Settings(BaseSettings):
     @field_validator("sync_endpoints", mode="before")
     @classmethod
     def _sync_endpoints(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        try:
-            parsed = json.loads(value) if value.strip() else {}
-        except json.JSONDecodeError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise ValueError(
-                'must be a JSON object of record kind to path, e.g. {"tickets": "/v2/tickets"}'
-            )
-        return parsed
+        return _json_object(value, 'record kind to path, e.g. {"tickets": "/v2/tickets"}')
 
     @field_validator("daily_at")
     @classmethod

@@ -22,6 +22,8 @@ def test_defaults_need_no_environment() -> None:
         ("CSBOT_DAILY_AT", "25:00", "CSBOT_DAILY_AT: '25:00' is not a time"),
         ("CSBOT_DIGEST_AT", "someday 09:00", "CSBOT_DIGEST_AT: 'someday 09:00' must start"),
         ("CSBOT_RENDER_WORKERS", "0", "CSBOT_RENDER_WORKERS"),
+        ("CSBOT_TEAM_CHANNELS", "East=C01", "CSBOT_TEAM_CHANNELS: must be a JSON object of CSM"),
+        ("CSBOT_SYNC_ENDPOINTS", '["/t"]', "CSBOT_SYNC_ENDPOINTS: must be a JSON object of record"),
     ],
 )
 def test_bad_value_names_the_variable(
