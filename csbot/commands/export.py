@@ -20,13 +20,9 @@ from typing import Any
 from csbot.commands.card import CardState
 from csbot.commands.grammar import window_label
 from csbot.commands.listing import ListState, ranked
-from csbot.commands.panels import build_panel
 from csbot.commands.panels.base import PanelView
-from csbot.commands.pipeline import Sources
-from csbot.scoring import score_group, score_groups
+from csbot.commands.pipeline import Sources, built_panel, score_portfolio
 from csbot.scoring.types import Band, GroupScore, half_up
-from csbot.store.db import transaction
-from csbot.store.loading import load_panel_data, load_scoring_inputs
 
 __all__ = [
     "PORTFOLIO_COLUMNS",
@@ -133,16 +129,7 @@ def _slug(text: str) -> str:
 
 def group_export(sources: Sources, state: CardState, *, as_of: date) -> Export:
     """One panel of one group as CSV: loaded, scored and built exactly as its card is."""
-    with transaction(sources.sessions) as session:
-        data = load_panel_data(
-            session,
-            group_id=state.group_id,
-            window_days=state.window_days,
-            as_of=as_of,
-            survey_lookback_days=sources.scoring.factors.survey_lookback_days,
-        )
-    score = score_group(data.inputs, sources.scoring)
-    view = build_panel(state.panel, data, score)
+    _, score, view = built_panel(sources, state, as_of=as_of)
     rows = panel_rows(view, group=score.name, state=state, as_of=as_of)
     window = window_label(state.window_days)
     return Export(
@@ -153,15 +140,6 @@ def group_export(sources: Sources, state: CardState, *, as_of: date) -> Export:
         rows=len(view.export_rows),
         group_id=state.group_id,
     )
-
-
-def score_portfolio(sources: Sources, *, window_days: int, as_of: date) -> list[GroupScore]:
-    """Every group scored set-based, as `/cs list` does."""
-    with transaction(sources.sessions) as session:
-        inputs = load_scoring_inputs(
-            session, as_of=as_of, window_days=window_days, rules=sources.scoring.factors
-        )
-    return list(score_groups(inputs, sources.scoring).values())
 
 
 def portfolio_export(sources: Sources, state: ListState, *, as_of: date) -> Export:

@@ -20,14 +20,25 @@ from csbot.commands.grammar import ListRequest, PanelRequest
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.listing import ListState, list_card
 from csbot.commands.matching import Ambiguous, Matched, NoMatch, match_groups
-from csbot.commands.panels import build_panel
+from csbot.commands.panels import PanelView, build_panel
 from csbot.config import Settings
-from csbot.scoring import ScoringConfig, score_group, score_groups
+from csbot.scoring import GroupScore, ScoringConfig, score_group, score_groups
+from csbot.scoring.panel_inputs import PanelData
 from csbot.store.db import SessionFactory, transaction
 from csbot.store.groups import group_names
 from csbot.store.loading import load_panel_data, load_scoring_inputs
 
-__all__ = ["MAX_PICKS", "CardResult", "Sources", "answer", "show", "show_list", "today"]
+__all__ = [
+    "MAX_PICKS",
+    "CardResult",
+    "Sources",
+    "answer",
+    "built_panel",
+    "score_portfolio",
+    "show",
+    "show_list",
+    "today",
+]
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +122,10 @@ def _panel_answer(sources: Sources, request: PanelRequest, *, as_of: date) -> Ca
     return show(sources, state.but(group_id=match.group.id), as_of=as_of)
 
 
-def show(sources: Sources, state: CardState, *, as_of: date) -> CardResult:
-    """One panel of one group's card: load its data, score it, frame the panel."""
+def built_panel(
+    sources: Sources, state: CardState, *, as_of: date
+) -> tuple[PanelData, GroupScore, PanelView]:
+    """One group's panel data, its score and the built panel: what its card and CSV both show."""
     with transaction(sources.sessions) as session:
         data = load_panel_data(
             session,
@@ -122,7 +135,21 @@ def show(sources: Sources, state: CardState, *, as_of: date) -> CardResult:
             survey_lookback_days=sources.scoring.factors.survey_lookback_days,
         )
     score = score_group(data.inputs, sources.scoring)
-    view = build_panel(state.panel, data, score)
+    return data, score, build_panel(state.panel, data, score)
+
+
+def score_portfolio(sources: Sources, *, window_days: int, as_of: date) -> list[GroupScore]:
+    """Every group scored set-based: what `/cs list`, its CSV and the report show."""
+    with transaction(sources.sessions) as session:
+        inputs = load_scoring_inputs(
+            session, as_of=as_of, window_days=window_days, rules=sources.scoring.factors
+        )
+    return list(score_groups(inputs, sources.scoring).values())
+
+
+def show(sources: Sources, state: CardState, *, as_of: date) -> CardResult:
+    """One panel of one group's card: load its data, score it, frame the panel."""
+    data, score, view = built_panel(sources, state, as_of=as_of)
     latest = max((u.day for u in data.usage if u.day <= as_of), default=None)
     card = frame(
         view,
@@ -137,11 +164,7 @@ def show(sources: Sources, state: CardState, *, as_of: date) -> CardResult:
 
 def show_list(sources: Sources, state: ListState, *, as_of: date) -> CardResult:
     """The portfolio list: every group scored set-based, worst first."""
-    with transaction(sources.sessions) as session:
-        inputs = load_scoring_inputs(
-            session, as_of=as_of, window_days=state.window_days, rules=sources.scoring.factors
-        )
-    scores = list(score_groups(inputs, sources.scoring).values())
+    scores = score_portfolio(sources, window_days=state.window_days, as_of=as_of)
     card = list_card(
         scores, state=state, as_of=as_of, computed_at=sources.clock(), tz=sources.settings.tz
     )
