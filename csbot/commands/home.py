@@ -20,10 +20,10 @@ from csbot.commands.card import CardState, when_line
 from csbot.commands.grammar import Panel
 from csbot.commands.home_model import AlertLine, Portfolio
 from csbot.commands.ids import ActionId, BlockId, HomeBlock, action_id
-from csbot.commands.listing import ListState, ranked
+from csbot.commands.listing import ListState, ranked, row_text
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, trend_chart
-from csbot.scoring.types import Band, GroupScore, signed
+from csbot.scoring.types import Band, GroupScore
 
 __all__ = ["LIST_WORD", "MAX_ALERTS", "MAX_HOME_BLOCKS", "MAX_LINES", "home_charts", "home_view"]
 
@@ -175,14 +175,8 @@ def _onboarding(p: Portfolio) -> list[bk.Block]:
 
 
 def _row(score: GroupScore, window_days: int) -> bk.Block:
-    health = score.health
-    change = f" · {signed(health.change)} pts" if health.change is not None else ""
-    text = f"*{bk.escape(score.name)}*  {health.display}{change}"
-    top = score.churn.top[:1]
-    if top:
-        text += f"\n_{bk.escape(top[0].title)}: {bk.escape(top[0].evidence)}_"
     return bk.section(
-        text,
+        row_text(score),
         accessory=_open(score.group_id, window_days),
         block_id=f"{HomeBlock.ROW}.{score.group_id}",
     )

@@ -18,7 +18,7 @@ from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.errors import InputError
 from csbot.scoring.types import Band, GroupScore, signed
 
-__all__ = ["MAX_ROWS", "ListState", "list_card", "ranked"]
+__all__ = ["MAX_ROWS", "ListState", "list_card", "ranked", "row_text"]
 
 MAX_ROWS = 20
 _SEP = "."
@@ -61,13 +61,19 @@ def ranked(scores: Sequence[GroupScore], band: Band | None) -> list[GroupScore]:
     return sorted(kept, key=lambda s: (s.health.score, s.health.change or 0.0, s.name.casefold()))
 
 
-def _row(score: GroupScore, state: ListState) -> bk.Block:
+def row_text(score: GroupScore) -> str:
+    """A group's line in a list (mrkdwn): name, health and its change, then its top risk."""
     health = score.health
     change = f" · {signed(health.change)} pts" if health.change is not None else ""
-    text = f"{health.band.slack_emoji} *{bk.escape(score.name)}*  {health.display}{change}"
+    text = f"*{bk.escape(score.name)}*  {health.display}{change}"
     top = score.churn.top[:1]
     if top:
         text += f"\n_{bk.escape(top[0].title)}: {bk.escape(top[0].evidence)}_"
+    return text
+
+
+def _row(score: GroupScore, state: ListState) -> bk.Block:
+    text = f"{score.health.band.slack_emoji} {row_text(score)}"
     card = CardState(score.group_id, Panel.OVERVIEW, state.window_days, state.private)
     button = bk.button("Open", action_id(ActionId.OPEN_CARD, score.group_id), value=card.encode())
     return bk.section(text, accessory=button, block_id=f"{BlockId.LIST_ROW}{_SEP}{score.group_id}")
