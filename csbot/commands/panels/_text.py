@@ -1,7 +1,9 @@
 """Numbers, dates and lists as a person reads them on a card: $12,345 · 45% · 18 h · 3 Mar.
 
 Every builder formats through these, so the same number looks the same on every panel.
-Text from the data or from people goes through `clip`, which escapes it for mrkdwn.
+Text from the data or from people goes through `clip`, which escapes it for mrkdwn. Cards name
+people but never mention them: a `<@U…>` in a card would notify that person every time anyone
+opens the card in a channel.
 """
 
 from __future__ import annotations
@@ -79,9 +81,10 @@ def clip(text: str, limit: int = 80) -> str:
     return truncate(escape(" ".join(text.split())), limit)
 
 
-def slack_mention(user_id: str) -> str | None:
-    """'<@U012AB3CD>' for what looks like a Slack user id, else None (never a broadcast)."""
-    return f"<@{user_id}>" if _SLACK_USER.fullmatch(user_id) else None
+def slack_user(user_id: str) -> str | None:
+    """'a Slack user (U012AB3CD)' for what looks like a Slack user id, else None: a reference
+    that notifies no one (never a mention, never a broadcast)."""
+    return f"a Slack user ({user_id})" if _SLACK_USER.fullmatch(user_id) else None
 
 
 def names_by_slack_id(contacts: Iterable[ContactEntry]) -> dict[str, str]:
@@ -89,12 +92,13 @@ def names_by_slack_id(contacts: Iterable[ContactEntry]) -> dict[str, str]:
 
 
 def who(value: str, names: Mapping[str, str]) -> str:
-    """A person as stored (a name or a Slack user id) as a person reads it: a contact's name
-    for a known id, a Slack mention for an unknown one, else the name, escaped."""
+    """A person as stored (a name or a Slack user id) as a person reads it, without notifying
+    them: a contact's name for a known id, 'a Slack user (U…)' for an unknown one, else the
+    name, escaped."""
     value = value.strip()
     if value in names:
         return clip(names[value], 40)
-    return slack_mention(value) or clip(value, 40)
+    return slack_user(value) or clip(value, 40)
 
 
 def bullets(lines: Sequence[str], *, limit: int = LIST_LIMIT, empty: str = "None") -> str:

@@ -1,8 +1,9 @@
-"""The contacts panel: the group's people and our team with one-click email, phone and Slack
-links, who was reached lately, and the meetings booked. No chart: a directory is not a number.
+"""The contacts panel: the group's people and our team with one-click email and phone links,
+who was reached lately, and the meetings booked. No chart: a directory is not a number.
 
 Links are built only from values that look like what they claim to be; anything else shows as
-escaped text, so a stored value can never inject a link or a mention.
+escaped text, so a stored value can never inject a link or a mention. People are named, never
+mentioned: a Slack mention would notify them whenever anyone opened the card.
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ def phone_link(phone: str) -> str:
 
 def _links(p: ContactStatus) -> list[str]:
     links = []
-    if p.slack_user_id and (mention := t.slack_mention(p.slack_user_id)):
-        links.append(mention)
     if p.email:
         links.append(email_link(p.email))
     if p.phone:

@@ -7,7 +7,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from csbot.commands.grammar import Panel
 from csbot.commands.panels import contacts
-from csbot.commands.panels._text import slack_mention
+from csbot.commands.panels._text import slack_user
 from csbot.commands.panels.contacts import email_link, phone_link
 from csbot.scoring.panel_inputs import ContactEntry
 
@@ -34,10 +34,17 @@ def test_people_and_team_with_quick_contact_links() -> None:
     assert people[1].endswith("no contact yet, meeting 9 Apr")
     team = section(view, "Our team").splitlines()
     assert team[0] == (
-        "• *Cara Lin* (primary) · Customer Success Manager · <@U0CSM> · "
-        "<mailto:cara@csbot.example.com|email>"
+        "• *Cara Lin* (primary) · Customer Success Manager · <mailto:cara@csbot.example.com|email>"
     )
-    assert team[1] == "• *Eli Moss* · Support Engineer · <@U0SUPPORT>"
+    assert team[1] == "• *Eli Moss* · Support Engineer"
+
+
+def test_people_are_named_never_mentioned() -> None:
+    """A mention would notify the person each time anyone opened the card in a channel."""
+    view = contacts.build(acme(), score(acme()))
+    text = all_text(blocks(Panel.CONTACTS, view, score(acme())))
+    assert "Cara Lin" in text and "Eli Moss" in text
+    assert "<@" not in text
 
 
 def test_communications_booked_meetings_and_who_to_reach() -> None:
@@ -59,8 +66,8 @@ def test_stored_values_cannot_inject_links_or_mentions() -> None:
     assert phone_link("+1 (415) 555-0101") == "<tel:+14155550101|+1 (415) 555-0101>"
     assert phone_link("call <@U1>") == "call &lt;@U1&gt;"
     assert phone_link("12") == "12"
-    assert slack_mention("U0CSM") == "<@U0CSM>"
-    assert slack_mention("here>|<!everyone") is None
+    assert slack_user("U0CSM") == "a Slack user (U0CSM)"
+    assert slack_user("here>|<!everyone") is None
     bad = ContactEntry("Mallory <!here>", "Lead & co", email="m@x.com>", slack_user_id="<!here>")
     view = contacts.build(acme(contacts=(*CONTACTS, bad)), score(acme()))
     text = section(view, "The group's people")

@@ -33,8 +33,10 @@ def test_goals_under_their_plan_with_metric_pace_and_owner() -> None:
     assert section(view, "Overdue action items") == (
         "• Send the billability report · Cara Lin · *11 days overdue* · for Raise billability"
     )
-    # owners stored as Slack ids: a contact's name when we know it, else a mention
-    assert section(view, "Coming up") == "• Book refresher training · <@U0AE42> · due 10 Apr"
+    # owners stored as Slack ids: a contact's name when we know it, else the id, never a mention
+    assert section(view, "Coming up") == (
+        "• Book refresher training · a Slack user (U0AE42) · due 10 Apr"
+    )
     assert view.actions == (
         "Review “Raise billability” with Ana Diaz: 40% of the way, behind pace",
         "Chase “Send the billability report” (Cara Lin, 11 days overdue)",
