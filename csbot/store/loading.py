@@ -1,5 +1,8 @@
 """Set-based loading of scoring inputs: a handful of aggregate queries for all groups at once.
 
+Profiles, usage, revenue and health history are here; support, onboarding and the last CS
+touch are in csbot.store.account_facts (re-exported here).
+
 Each query sums or picks per group over the window (and the previous window, in the same pass,
 with CASE), so 10,000 groups cost the same number of round trips as one. Days are UTC days:
 a datetime belongs to `as_of` when it is before the next UTC midnight.
@@ -9,10 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, Integer, Select, and_, case, cast, func, literal, not_, or_, select
+from sqlalchemy import Date, Integer, cast, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -28,18 +31,29 @@ from csbot.scoring.inputs import (
     Window,
 )
 from csbot.scoring.panel_inputs import PanelData
-from csbot.store.models import (
-    Activity,
-    DailyUsage,
-    HealthSnapshot,
-    OnboardingTask,
-    PhysicianGroup,
-    Revenue,
-    Survey,
-    Ticket,
+from csbot.store._query import day_end, for_groups
+from csbot.store.account_facts import (
+    CLOSED_TICKET_STATUSES,
+    load_last_touch,
+    load_onboarding,
+    load_support,
 )
+from csbot.store.models import DailyUsage, HealthSnapshot, PhysicianGroup, Revenue
 
-CLOSED_TICKET_STATUSES = ("resolved", "closed")
+__all__ = [
+    "CLOSED_TICKET_STATUSES",
+    "day_end",
+    "load_history",
+    "load_last_touch",
+    "load_onboarding",
+    "load_panel_data",
+    "load_profiles",
+    "load_revenue_months",
+    "load_scoring_inputs",
+    "load_support",
+    "load_usage",
+]
+
 _USAGE_FIELDS = (
     DailyUsage.active_users,
     DailyUsage.sessions,
@@ -48,19 +62,6 @@ _USAGE_FIELDS = (
     DailyUsage.patients_total,
     DailyUsage.patients_billable,
 )
-
-
-def day_end(day: date) -> datetime:
-    """The first instant after `day` (UTC): datetimes before it belong to `day` or earlier."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
-
-
-_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
-
-
-def _for_groups(stmt: _S, column: Any, group_ids: Collection[int] | None) -> _S:
-    """Limit a statement to some groups; None means every group."""
-    return stmt if group_ids is None else stmt.where(column.in_(list(group_ids)))
 
 
 def load_profiles(
@@ -78,12 +79,8 @@ def load_profiles(
         g.onboarding_phase,
         g.go_live_date,
     ).order_by(g.id)
-    rows = session.execute(_for_groups(stmt, g.id, group_ids))
+    rows = session.execute(for_groups(stmt, g.id, group_ids))
     return {row.id: GroupProfile(*row) for row in rows}
-
-
-def _sum_if(condition: ColumnElement[bool], column: Any) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
 
 
 def load_usage(
@@ -100,7 +97,7 @@ def load_usage(
     empty = UsageTotals()
     out: dict[int, tuple[UsageTotals, UsageTotals]] = {}
     for gid, is_current, *totals in session.execute(
-        _for_groups(stmt, DailyUsage.group_id, group_ids)
+        for_groups(stmt, DailyUsage.group_id, group_ids)
     ):
         now, before = out.get(gid, (empty, empty))
         out[gid] = (_usage(totals), before) if is_current else (now, _usage(totals))
@@ -126,137 +123,9 @@ def load_revenue_months(
         .order_by(Revenue.group_id, Revenue.month)
     )
     out: dict[int, list[MonthAmount]] = defaultdict(list)
-    for gid, month, amount in session.execute(_for_groups(stmt, Revenue.group_id, group_ids)):
+    for gid, month, amount in session.execute(for_groups(stmt, Revenue.group_id, group_ids)):
         out[gid].append(MonthAmount(month, float(amount or 0)))
     return {gid: tuple(months) for gid, months in out.items()}
-
-
-def _open_at(end: datetime) -> ColumnElement[bool]:
-    """A ticket open at `end`: opened before, not resolved before, not closed without a date."""
-    return and_(
-        Ticket.opened_at < end,
-        or_(Ticket.resolved_at.is_(None), Ticket.resolved_at >= end),
-        not_(and_(Ticket.resolved_at.is_(None), Ticket.status.in_(CLOSED_TICKET_STATUSES))),
-    )
-
-
-def _support(
-    session: Session, window: Window, rules: FactorRules, group_ids: Collection[int] | None
-) -> dict[int, SupportFacts]:
-    end = day_end(window.as_of)
-    opened: dict[int, int] = {}
-    stmt = (
-        select(Ticket.group_id, func.count())
-        .where(_open_at(end), Ticket.priority.in_(rules.high_priorities))
-        .group_by(Ticket.group_id)
-    )
-    opened.update(
-        (gid, n) for gid, n in session.execute(_for_groups(stmt, Ticket.group_id, group_ids))
-    )
-    hours = _first_response_hours(session, window, group_ids)
-    nps = _latest_nps(session, window.as_of, rules.survey_lookback_days, group_ids)
-    csat = _csat(session, window.as_of, rules.survey_lookback_days, group_ids)
-    out = {}
-    for gid in set(opened) | set(hours) | set(nps) | set(csat):
-        score, day = nps.get(gid, (None, None))
-        average, count = csat.get(gid, (None, 0))
-        out[gid] = SupportFacts(
-            opened.get(gid, 0), tuple(hours.get(gid, ())), score, day, average, count
-        )
-    return out
-
-
-def _hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
-    """`end - start` in hours, computed by the database (no datetimes cross the wire)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(end) - func.julianday(start)) * 24.0
-    return func.extract("epoch", end - start) / 3600.0
-
-
-def _first_response_hours(
-    session: Session, window: Window, group_ids: Collection[int] | None
-) -> dict[int, list[float]]:
-    """Hours to first response of the tickets opened in the window and answered by its end."""
-    start, end = day_end(window.start - timedelta(days=1)), day_end(window.as_of)
-    hours = _hours_between(session, Ticket.opened_at, Ticket.first_response_at)
-    stmt = select(Ticket.group_id, hours).where(
-        Ticket.opened_at >= start,
-        Ticket.opened_at < end,
-        Ticket.first_response_at.is_not(None),
-        Ticket.first_response_at < end,
-    )
-    out: dict[int, list[float]] = defaultdict(list)
-    for gid, value in session.execute(_for_groups(stmt, Ticket.group_id, group_ids)):
-        out[gid].append(max(0.0, float(value)))
-    return out
-
-
-def _latest_nps(
-    session: Session, as_of: date, lookback: int, group_ids: Collection[int] | None
-) -> dict[int, tuple[int, date]]:
-    order = (Survey.day.desc(), Survey.id.desc())
-    ranked = select(
-        Survey.group_id,
-        Survey.day,
-        Survey.score,
-        func.row_number().over(partition_by=Survey.group_id, order_by=order).label("rn"),
-    ).where(Survey.kind == "nps", Survey.day.between(as_of - timedelta(days=lookback), as_of))
-    sub = _for_groups(ranked, Survey.group_id, group_ids).subquery()
-    rows = session.execute(select(sub.c.group_id, sub.c.score, sub.c.day).where(sub.c.rn == 1))
-    return {gid: (int(score), day) for gid, score, day in rows}
-
-
-def _csat(
-    session: Session, as_of: date, lookback: int, group_ids: Collection[int] | None
-) -> dict[int, tuple[float, int]]:
-    stmt = (
-        select(Survey.group_id, func.avg(Survey.score), func.count())
-        .where(Survey.kind == "csat", Survey.day.between(as_of - timedelta(days=lookback), as_of))
-        .group_by(Survey.group_id)
-    )
-    rows = session.execute(_for_groups(stmt, Survey.group_id, group_ids))
-    return {gid: (float(avg), int(n)) for gid, avg, n in rows}
-
-
-def _onboarding(
-    session: Session, as_of: date, group_ids: Collection[int] | None
-) -> dict[int, OnboardingFacts]:
-    t = OnboardingTask
-    done = and_(t.done_at.is_not(None), t.done_at < day_end(as_of))
-    stmt = select(
-        t.group_id,
-        func.count(),
-        _sum_if(done, literal(1)),
-        _sum_if(and_(not_(done), t.due < as_of), literal(1)),
-        func.max(case((done, t.done_at), else_=None)),
-    ).group_by(t.group_id)
-    out = {}
-    for gid, total, n_done, overdue, last in session.execute(
-        _for_groups(stmt, t.group_id, group_ids)
-    ):
-        out[gid] = OnboardingFacts(int(total), int(n_done), int(overdue), _as_date(last))
-    return out
-
-
-def _as_date(value: Any) -> date | None:
-    """A MAX() over a UTC datetime column, as its UTC date (SQLite hands back text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _last_touch(
-    session: Session, as_of: date, rules: FactorRules, group_ids: Collection[int] | None
-) -> dict[int, date | None]:
-    stmt = (
-        select(Activity.group_id, func.max(Activity.occurred_at))
-        .where(Activity.kind.in_(rules.touch_kinds), Activity.occurred_at < day_end(as_of))
-        .group_by(Activity.group_id)
-    )
-    rows = session.execute(_for_groups(stmt, Activity.group_id, group_ids))
-    return {gid: _as_date(last) for gid, last in rows}
 
 
 def _day_offset(session: Session, as_of: date) -> ColumnElement[Any]:
@@ -290,7 +159,7 @@ def load_history(
     )
     out = {}
     for gid, n, sx, sy, sxy, sxx in session.execute(
-        _for_groups(stmt, HealthSnapshot.group_id, group_ids)
+        for_groups(stmt, HealthSnapshot.group_id, group_ids)
     ):
         out[gid] = SlopeSums(int(n), float(sx), float(sy), float(sxy), float(sxx))
     return out
@@ -310,9 +179,9 @@ def load_scoring_inputs(
     profiles = load_profiles(session, group_ids=group_ids)
     usage = load_usage(session, window=window, group_ids=group_ids)
     months = load_revenue_months(session, window=window, group_ids=group_ids)
-    support = _support(session, window, rules, group_ids)
-    onboarding = _onboarding(session, as_of, group_ids)
-    touch = _last_touch(session, as_of, rules, group_ids)
+    support = load_support(session, window=window, rules=rules, group_ids=group_ids)
+    onboarding = load_onboarding(session, as_of=as_of, group_ids=group_ids)
+    touch = load_last_touch(session, as_of=as_of, rules=rules, group_ids=group_ids)
     history = load_history(session, window=window, group_ids=group_ids)
     empty = (UsageTotals(), UsageTotals())
     return {
