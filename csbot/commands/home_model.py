@@ -5,13 +5,26 @@ Built by csbot.commands.home_publish.load_portfolio from the store and scoring.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore
 
-__all__ = ["AlertLine", "MeetingLine", "OnboardingLine", "Portfolio"]
+__all__ = ["AlertLine", "MeetingLine", "OnboardingLine", "Portfolio", "mean_health_trend"]
+
+
+def mean_health_trend(
+    before: Iterable[tuple[date, float]], scores: Iterable[GroupScore], as_of: date
+) -> list[tuple[date, float]]:
+    """Mean health by day: the snapshots' means `before` as_of, then the mean of today's scored
+    groups (none when no group has data): Home's and the report's trend line."""
+    points = list(before)
+    scored = [s.health.score for s in scores if s.health.has_data]
+    if scored:
+        points.append((as_of, sum(scored) / len(scored)))
+    return points
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from csbot.commands import blockkit as bk
 from csbot.commands.grammar import DEFAULT_WINDOW_DAYS
 from csbot.commands.home import MAX_ALERTS, MAX_LINES, home_charts, home_view
-from csbot.commands.home_model import AlertLine, MeetingLine, OnboardingLine, Portfolio
+from csbot.commands.home_model import (
+    AlertLine,
+    MeetingLine,
+    OnboardingLine,
+    Portfolio,
+    mean_health_trend,
+)
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.permissions import Action, Role, role_of
 from csbot.commands.pipeline import today
@@ -121,18 +127,9 @@ def load_portfolio(
         meetings, meetings_total = meetings_between(
             session, group_ids=ids, start=now, end=now + MEETINGS_AHEAD, limit=MAX_LINES
         )
-        trend = portfolio_trend(
-            session,
-            group_ids=ids,
-            window_days=window_days,
-            start=as_of - timedelta(days=window_days - 1),
-            end=as_of - timedelta(days=1),
-        )
+        trend = portfolio_trend(session, group_ids=ids, window_days=window_days, as_of=as_of)
     scores = score_groups(inputs, services.scoring)
-    points = [(t.day, t.mean_score) for t in trend]
-    scored = [s.health.score for s in scores.values() if s.health.has_data]
-    if scored:
-        points.append((as_of, sum(scored) / len(scored)))
+    points = mean_health_trend(((t.day, t.mean_score) for t in trend), scores.values(), as_of)
     return Portfolio(
         user_id=user_id,
         scores=tuple(scores.values()),

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
 from csbot.commands.ask import LocalSources
 from csbot.commands.export import PORTFOLIO_COLUMNS, portfolio_rows, score_portfolio, to_csv
 from csbot.commands.grammar import window_label
+from csbot.commands.home_model import mean_health_trend
 from csbot.commands.panels.overview import money
 from csbot.commands.report_page import Summary, summary_page
 from csbot.config import Settings
@@ -61,16 +62,8 @@ def _summary(
 ) -> Summary:
     scored = [s for s in scores if s.health.has_data]
     with transaction(sources.sessions) as session:
-        trend = portfolio_trend(
-            session,
-            group_ids=None,
-            window_days=window_days,
-            start=as_of - timedelta(days=window_days - 1),
-            end=as_of - timedelta(days=1),
-        )
-    points = [(t.day, t.mean_score) for t in trend]
-    if scored:
-        points.append((as_of, sum(s.health.score for s in scored) / len(scored)))
+        trend = portfolio_trend(session, group_ids=None, window_days=window_days, as_of=as_of)
+    points = mean_health_trend(((t.day, t.mean_score) for t in trend), scores, as_of)
     arr = sum(s.churn.arr for s in scores)
     at_risk = sum(s.churn.arr_at_risk for s in scores)
     local = computed_at.astimezone(sources.settings.tz)

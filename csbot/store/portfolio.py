@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -130,10 +130,11 @@ def portfolio_trend(
     *,
     group_ids: Collection[int] | None,
     window_days: int,
-    start: date,
-    end: date,
+    as_of: date,
 ) -> list[TrendPoint]:
-    """Mean daily snapshot health of these groups from `start` to `end`, oldest first."""
+    """Mean daily snapshot health of these groups on the window's days before `as_of`, oldest
+    first (today's mean comes from scoring, not from a snapshot)."""
+    start, end = as_of - timedelta(days=window_days - 1), as_of - timedelta(days=1)
     s = HealthSnapshot
     stmt = (
         select(s.day, func.avg(s.score), func.count())

@@ -147,8 +147,7 @@ def test_portfolio_trend_is_the_mean_of_the_groups_snapshots(
             session,
             group_ids=[a, b],
             window_days=30,
-            start=AS_OF - timedelta(days=29),
-            end=AS_OF - timedelta(days=1),
+            as_of=AS_OF,
         )
     assert [(p.day, p.mean_score, p.groups) for p in points] == [
         (AS_OF - timedelta(days=2), 50.0, 1),

@@ -4,7 +4,7 @@ groups by band worst first with score, change and top risk, and buttons that car
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,13 @@ from syrupy.assertion import SnapshotAssertion
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
 from csbot.commands.home import MAX_HOME_BLOCKS, home_charts, home_view
-from csbot.commands.home_model import AlertLine, MeetingLine, OnboardingLine, Portfolio
+from csbot.commands.home_model import (
+    AlertLine,
+    MeetingLine,
+    OnboardingLine,
+    Portfolio,
+    mean_health_trend,
+)
 from csbot.commands.ids import ActionId
 from csbot.commands.listing import ListState
 from csbot.commands.panels.base import ChartSpec
@@ -244,3 +250,12 @@ def test_home_as_a_person_reads_it(lead: bool, snapshot: SnapshotAssertion) -> N
         _lead() if lead else _portfolio(), tz=NEW_YORK, chart_files=[(chart, "F0000000001")]
     )
     assert view == snapshot
+
+
+def test_mean_health_trend_ends_with_the_mean_of_todays_scored_groups() -> None:
+    before = [(AS_OF - timedelta(days=2), 50.0), (AS_OF - timedelta(days=1), 55.0)]
+    scored = [s for s in CSM_SCORES if s.health.has_data]
+    today = sum(s.health.score for s in scored) / len(scored)
+    assert mean_health_trend(before, CSM_SCORES, AS_OF) == [*before, (AS_OF, today)]
+    # a group without data is no zero in the mean, and no group with data means no point today
+    assert mean_health_trend(before, [_empty(9, "New")], AS_OF) == before
