@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from csbot.store._query import for_groups
 from csbot.store.models import Activity, Alert, HealthSnapshot, PhysicianGroup
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 OPEN_ALERT_STATES = ("pending", "sent")
-_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -62,10 +61,6 @@ class TrendPoint:
     groups: int
 
 
-def _only(stmt: _S, column: Any, group_ids: Collection[int] | None) -> _S:
-    return stmt if group_ids is None else stmt.where(column.in_(list(group_ids)))
-
-
 def owned_group_ids(session: Session, *, owner: str) -> list[int]:
     """Groups whose CSM owner is this Slack user."""
     stmt = select(PhysicianGroup.id).where(PhysicianGroup.csm_owner == owner)
@@ -82,7 +77,7 @@ def open_alerts(
         Alert.state.in_(OPEN_ALERT_STATES),
     )
     count = select(func.count()).select_from(Alert).where(*where)
-    total = int(session.scalar(_only(count, Alert.group_id, group_ids)) or 0)
+    total = int(session.scalar(for_groups(count, Alert.group_id, group_ids)) or 0)
     stmt = (
         select(
             Alert.id, Alert.group_id, PhysicianGroup.name, Alert.from_band, Alert.to_band, Alert.day
@@ -92,7 +87,7 @@ def open_alerts(
         .order_by(Alert.day.desc(), Alert.id.desc())
         .limit(limit)
     )
-    rows = session.execute(_only(stmt, Alert.group_id, group_ids))
+    rows = session.execute(for_groups(stmt, Alert.group_id, group_ids))
     return [OpenAlert(*row) for row in rows], total
 
 
@@ -107,7 +102,7 @@ def meetings_between(
     """Meetings from `start` (inclusive) to `end` (exclusive), soonest first, and how many."""
     where = (Activity.kind == "meeting", Activity.occurred_at >= start, Activity.occurred_at < end)
     count = select(func.count()).select_from(Activity).where(*where)
-    total = int(session.scalar(_only(count, Activity.group_id, group_ids)) or 0)
+    total = int(session.scalar(for_groups(count, Activity.group_id, group_ids)) or 0)
     stmt = (
         select(
             Activity.group_id,
@@ -121,7 +116,7 @@ def meetings_between(
         .order_by(Activity.occurred_at, Activity.id)
         .limit(limit)
     )
-    rows = session.execute(_only(stmt, Activity.group_id, group_ids))
+    rows = session.execute(for_groups(stmt, Activity.group_id, group_ids))
     return [MeetingRow(*row) for row in rows], total
 
 
@@ -142,5 +137,5 @@ def portfolio_trend(
         .group_by(s.day)
         .order_by(s.day)
     )
-    rows = session.execute(_only(stmt, s.group_id, group_ids))
+    rows = session.execute(for_groups(stmt, s.group_id, group_ids))
     return [TrendPoint(day, float(mean), int(n)) for day, mean, n in rows]
