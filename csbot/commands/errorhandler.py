@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
-from csbot.commands.slackwords import apology, new_error_id
+from csbot.commands.slackwords import apology, logged_failure
 
 __all__ = ["describe_request", "register"]
 
@@ -45,15 +45,7 @@ def on_error(
 ) -> BoltResponse | None:
     """Log with an id; answer the request with the apology if it was not acked yet, else say it
     through the response_url."""
-    error_id = new_error_id()
-    context = describe_request(body or {})
-    log.error(
-        "listener failed (error id %s): %s",
-        error_id,
-        error.__class__.__name__,
-        exc_info=error,
-        extra={"error_id": error_id, **context},
-    )
+    error_id = logged_failure(log, "listener", error, **describe_request(body or {}))
     text = apology(error_id)
     if response is not None:
         payload = json.dumps({"response_type": "ephemeral", "text": text})

@@ -25,7 +25,7 @@ from csbot.commands.listing import ListState
 from csbot.commands.matching import Ambiguous, Matched, match_groups
 from csbot.commands.permissions import Action, require
 from csbot.commands.pipeline import MAX_PICKS, today
-from csbot.commands.slackwords import apology, new_error_id, plain_words
+from csbot.commands.slackwords import apology, logged_failure, plain_words
 from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import CsbotError
 from csbot.scoring.types import Band
@@ -161,13 +161,7 @@ class ExportJobs:
             log.warning("export not delivered: %s", exc.response.get("error"))
             self._notify(where, plain_words(exc).replace("the card", "the export"))
         except Exception as exc:
-            error_id = new_error_id()
-            log.error(
-                "export failed (error id %s)",
-                error_id,
-                exc_info=exc,
-                extra={"error_id": error_id, "user": where.user_id},
-            )
+            error_id = logged_failure(log, "export", exc, user=where.user_id)
             self._notify(where, apology(error_id))
 
 

@@ -34,7 +34,7 @@ from csbot.commands.panels.base import ChartSpec
 from csbot.commands.permissions import Action, Role, role_of
 from csbot.commands.pipeline import today
 from csbot.commands.render import render_png
-from csbot.commands.slackwords import apology, new_error_id
+from csbot.commands.slackwords import apology, logged_failure
 from csbot.errors import CsbotError
 from csbot.scoring import score_groups
 from csbot.scoring.inputs import GroupInputs
@@ -267,13 +267,7 @@ def home_job(services: Services, user_id: str, charts: ChartFiles) -> Callable[[
         except SlackClientError as exc:
             log.warning("views.publish failed: %s", exc.__class__.__name__)
         except Exception as exc:
-            error_id = new_error_id()
-            log.error(
-                "home failed (error id %s)",
-                error_id,
-                exc_info=exc,
-                extra={"error_id": error_id, "user": user_id},
-            )
+            error_id = logged_failure(log, "home", exc, user=user_id)
             _publish_error(services, user_id, apology(error_id))
 
     return job

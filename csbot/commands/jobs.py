@@ -17,7 +17,7 @@ from csbot.commands.grammar import ListRequest, PanelRequest
 from csbot.commands.listing import ListState
 from csbot.commands.pipeline import CardResult, answer, show, show_list, today
 from csbot.commands.render import render_png
-from csbot.commands.slackwords import apology, new_error_id
+from csbot.commands.slackwords import apology, logged_failure
 from csbot.errors import CsbotError
 from csbot.services import Services
 
@@ -98,13 +98,6 @@ class CardJobs:
         except CsbotError as exc:
             self.delivery.tell(where, f":warning: {exc.message}")
         except Exception as exc:
-            error_id = new_error_id()
-            log.error(
-                "%s job failed (error id %s): %s",
-                label,
-                error_id,
-                exc.__class__.__name__,
-                exc_info=exc,
-                extra={"error_id": error_id, "user": where.user_id, "channel": where.channel},
-            )
+            context = {"user": where.user_id, "channel": where.channel}
+            error_id = logged_failure(log, f"{label} job", exc, **context)
             self.delivery.tell(where, apology(error_id))

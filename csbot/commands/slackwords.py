@@ -7,11 +7,13 @@ short apology with an error id that also appears in the log line, so support can
 
 from __future__ import annotations
 
+import logging
 import secrets
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-__all__ = ["NOT_IN_CHANNEL", "apology", "new_error_id", "plain_words"]
+__all__ = ["NOT_IN_CHANNEL", "apology", "logged_failure", "new_error_id", "plain_words"]
 
 NOT_IN_CHANNEL = (
     ":information_source: I can't post in this channel, so only you see this card (without "
@@ -45,6 +47,21 @@ _SERVER = "Slack had a problem ({error}) and the card could not be sent. Try aga
 def new_error_id() -> str:
     """A short id for one failure, shown to the person and written to the log."""
     return secrets.token_hex(4)
+
+
+def logged_failure(logger: logging.Logger, what: str, exc: BaseException, **context: Any) -> str:
+    """Log an unexpected failure with its traceback under a new error id; returns the id, for
+    the apology. `context` (user, channel, ...) goes in the record's extra fields."""
+    error_id = new_error_id()
+    logger.error(
+        "%s failed (error id %s): %s",
+        what,
+        error_id,
+        exc.__class__.__name__,
+        exc_info=exc,
+        extra={"error_id": error_id, **context},
+    )
+    return error_id
 
 
 def apology(error_id: str) -> str:
