@@ -92,10 +92,12 @@ def names_by_slack_id(contacts: Iterable[ContactEntry]) -> dict[str, str]:
 
 
 def who(value: str, names: Mapping[str, str]) -> str:
-    """A person as stored (a name or a Slack user id) as a person reads it, without notifying
-    them: a contact's name for a known id, 'a Slack user (U…)' for an unknown one, else the
-    name, escaped."""
+    """A person as stored (a name, a Slack user id or `<@U…>`) as a person reads it, without
+    notifying them: a contact's name for a known id, 'a Slack user (U…)' for an unknown one,
+    else the name, escaped."""
     value = value.strip()
+    if value.startswith("<@") and value.endswith(">"):  # stored as Slack wrote it (modals)
+        value = value[2:-1].split("|", 1)[0]
     if value in names:
         return clip(names[value], 40)
     return slack_user(value) or clip(value, 40)

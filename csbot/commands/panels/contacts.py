@@ -9,6 +9,7 @@ mentioned: a Slack mention would notify them whenever anyone opened the card.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import steps
@@ -65,8 +66,8 @@ def _last(p: ContactStatus) -> str:
     return text + (f", meeting {t.short_day(p.next_meeting)}" if p.next_meeting else "")
 
 
-def _event(e: TimelineEvent) -> str:
-    who = ", ".join(t.clip(a, 40) for a in e.attendees[:4])
+def _event(e: TimelineEvent, names: Mapping[str, str]) -> str:
+    who = ", ".join(t.who(a, names) for a in e.attendees[:4])
     more = f" +{len(e.attendees) - 4}" if len(e.attendees) > 4 else ""
     parts = [t.short_day(e.day), e.kind.capitalize(), t.clip(e.title, 70)]
     return " · ".join(parts + ([who + more] if who else []))
@@ -123,7 +124,7 @@ def _headline(m: ContactMetrics) -> str:
     return text
 
 
-def _sections(m: ContactMetrics) -> tuple[tuple[str, str], ...]:
+def _sections(m: ContactMetrics, names: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     if not m.people and not m.team:
         return (("People", "No contacts on record yet."),)
     people = [_person(p, _last(p)) for p in m.people]
@@ -133,8 +134,11 @@ def _sections(m: ContactMetrics) -> tuple[tuple[str, str], ...]:
         ("What stands out", t.bullets([t.clip(i, 300) for i in m.insights], empty="Nothing.")),
         ("The group's people", t.bullets(people, limit=8, empty="None on record.")),
         ("Our team", t.bullets(team, limit=8, empty="No one assigned.")),
-        ("Recent communications", t.bullets([_event(e) for e in m.recent], empty=quiet)),
-        ("Upcoming meetings", t.bullets([_event(e) for e in m.upcoming], empty="None booked.")),
+        ("Recent communications", t.bullets([_event(e, names) for e in m.recent], empty=quiet)),
+        (
+            "Upcoming meetings",
+            t.bullets([_event(e, names) for e in m.upcoming], empty="None booked."),
+        ),
     )
 
 
@@ -145,7 +149,7 @@ def build(data: PanelData, score: GroupScore) -> PanelView:
         title="Contacts",
         headline=_headline(m),
         facts=_facts(m) if m.people or m.team else (),
-        sections=_sections(m),
+        sections=_sections(m, t.names_by_slack_id(data.contacts)),
         actions=steps(_derived(m)),
         chart=None,
         log_buttons=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from panel_fixtures import CONTACTS, acme, all_text, blocks, brand_new, facts, score, section
 from syrupy.assertion import SnapshotAssertion
 
@@ -97,3 +99,17 @@ def test_a_group_without_a_primary_or_a_team_is_told_so() -> None:
     assert view.actions[0] == "Name a primary contact at the group"
     assert "Assign a CSM to this group" in view.actions
     assert facts(view)["Our CSM"] == "none assigned"
+
+
+def test_attendees_logged_from_slack_show_by_name_without_a_mention() -> None:
+    """The meeting modal stores Slack attendees as `<@U…>`: the card names them, pinging no one."""
+    data = acme()
+    known = next(c for c in data.contacts if c.slack_user_id)
+    meeting = next(a for a in data.activities if a.title == "Monthly check-in")
+    logged = replace(meeting, attendees=(f"<@{known.slack_user_id}>", "<@U0NOBODY1>"))
+    data = replace(data, activities=tuple(logged if a is meeting else a for a in data.activities))
+    view = contacts.build(data, score(data))
+    text = section(view, "Recent communications") + section(view, "Upcoming meetings")
+    assert known.name in text
+    assert "a Slack user (U0NOBODY1)" in text
+    assert "<@" not in text and "&lt;@" not in text
