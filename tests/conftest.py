@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.store.db import make_engine, normalize_url, session_factory, upgrade
+from tests.logcheck import _log_calls_must_work  # noqa: F401  (autouse: broken log calls fail)
 
 POSTGRES_URL = os.environ.get("CSBOT_TEST_POSTGRES_URL")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

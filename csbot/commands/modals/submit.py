@@ -232,7 +232,7 @@ def _trail(
         extra={
             "kind": action.value,
             "id": stored.id,
-            "created": stored.created,
+            "first_time": stored.created,  # `created` is a LogRecord attribute: it would raise
             "group": group.id,
             "user": user_id,
         },
