@@ -11,6 +11,7 @@ from pathlib import Path
 
 from csbot.config import Settings, load_settings
 from csbot.errors import CsbotError, InputError
+from csbot.logs import configure_logging
 
 log = logging.getLogger("csbot")
 
@@ -345,11 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level="DEBUG" if args.verbose else settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        )
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        configure_logging("DEBUG" if args.verbose else settings.log_level)
         return int(args.handler(args, settings))
     except CsbotError as exc:
         print(f"csbot: {exc}", file=sys.stderr)
