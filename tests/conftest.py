@@ -19,7 +19,6 @@ from csbot.store.db import make_engine, normalize_url, session_factory, upgrade
 from tests.logcheck import _log_calls_must_work  # noqa: F401  (autouse: broken log calls fail)
 
 POSTGRES_URL = os.environ.get("CSBOT_TEST_POSTGRES_URL")
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(autouse=True)
@@ -68,10 +67,3 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return session_factory(engine)
-
-
-@pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"the shared folder is not beside the checkout ({SHARED})")
-    return SHARED

@@ -133,5 +133,5 @@ def post_signed(app_server: AppServer) -> Callable[..., httpx.Response]:
 
 
 @pytest.fixture
-def slack_samples(shared_dir: Path) -> Samples:
-    return Samples(shared_dir / "slack-samples")
+def slack_samples() -> Samples:
+    return Samples()

@@ -122,15 +122,14 @@ def click(
     option: dict[str, Any] | None = None,
 ) -> httpx.Response:
     """A block_actions request as Slack sends it for a click on `action` in `message`."""
-    name = "block_actions_static_select.json" if option else "block_actions_button.json"
-    payload = server.samples.json(name)
-    payload["container"].update(message_ts=message.get("ts"), channel_id=channel,
-                                is_ephemeral=ephemeral)  # fmt: skip
-    payload["channel"]["id"] = channel
     if ephemeral:
-        payload.pop("message", None)
+        payload = server.samples.json("block_actions_ephemeral.json")  # Slack sends no message
     else:
+        name = "block_actions_static_select.json" if option else "block_actions_button.json"
+        payload = server.samples.json(name)
         payload["message"] = copy.deepcopy(message)
+    payload["container"].update(message_ts=message.get("ts"), channel_id=channel)
+    payload["channel"]["id"] = channel
     sent = {k: v for k, v in action.items() if k not in ("options", "initial_option")}
     sent.update(block_id=block_id, action_ts="1711893600.000001")
     if option is not None:

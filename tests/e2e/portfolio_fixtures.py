@@ -103,12 +103,10 @@ def home_click(
     server: AppServer, view: dict[str, Any], action: dict[str, Any], block_id: str, user: str
 ) -> httpx.Response:
     """A block_actions request for a click on `action` in a published home `view`."""
-    payload = server.samples.json("block_actions_button.json")
-    for key in ("channel", "message", "response_url"):
-        payload.pop(key, None)
+    payload = server.samples.json("block_actions_home.json")  # no channel, no response_url
     payload["user"]["id"] = user
-    payload["container"] = {"type": "view", "view_id": view["id"]}
-    payload["view"] = view
+    payload["container"]["view_id"] = view["id"]
+    payload["view"].update(view)
     sent = {k: v for k, v in action.items() if k not in ("text", "style")}
     payload["actions"] = [{**sent, "block_id": block_id, "action_ts": "1711893600.000001"}]
     payload["state"] = {"values": {}}

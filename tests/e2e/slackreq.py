@@ -1,7 +1,7 @@
-"""Requests exactly as Slack sends them, signed, built from the samples in ../shared/slack-samples.
+"""Requests exactly as Slack sends them, signed, built from the fixtures in tests/fixtures/slack.
 
-Signing follows the samples README: `v0=` + HMAC-SHA256(secret, "v0:{timestamp}:" + raw body),
-computed over the very bytes that are sent.
+Signing follows Slack's docs (tests/fixtures/slack/README.md): `v0=` + HMAC-SHA256(secret,
+"v0:{timestamp}:" + raw body), computed over the very bytes that are sent.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import pytest
-
-SAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "slack-samples"
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "slack"
+SLASH_COMMAND = "slash_command.txt"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -56,7 +55,8 @@ def event_body(payload: Mapping[str, Any]) -> bytes:
 
 
 class Samples:
-    """The shared Slack samples; each call returns a fresh copy. Skips the test if absent."""
+    """The Slack request fixtures (tests/fixtures/slack, listed in its README); each call returns
+    a fresh copy. A missing fixture is an error, never a skip."""
 
     def __init__(self, directory: Path = SAMPLES_DIR) -> None:
         self.directory = directory
@@ -64,25 +64,27 @@ class Samples:
     def _path(self, name: str) -> Path:
         path = self.directory / name
         if not path.is_file():
-            pytest.skip(f"Slack sample {name} not found in {self.directory}")
+            raise FileNotFoundError(f"no Slack fixture {name} in {self.directory}")
         return path
 
     def json(self, name: str) -> dict[str, Any]:
-        """A sample payload by file name, e.g. `samples.json("block_actions_button.json")`."""
+        """A payload by file name, e.g. `samples.json("block_actions_button.json")`."""
         data: dict[str, Any] = json.loads(self._path(name).read_text(encoding="utf-8"))
         return copy.deepcopy(data)
 
-    def slash_command_bytes(self) -> bytes:
-        return self._path("slash_command.txt").read_bytes()
+    def slash_command_bytes(self, sample: str = SLASH_COMMAND) -> bytes:
+        """A slash command body as Slack sends it: `slash_command.txt` (a public channel),
+        `slash_command_dm.txt` or `slash_command_enterprise.txt`."""
+        return self._path(sample).read_bytes()
 
-    def slash_command(self, text: str, **fields: str) -> bytes:
-        """The sample `/cs` body with `text` and any other field (channel_id, user_id,
+    def slash_command(self, text: str, *, sample: str = SLASH_COMMAND, **fields: str) -> bytes:
+        """A `/cs` body (from `sample`) with `text` and any other field (channel_id, user_id,
         response_url, command, ...) replaced, keeping Slack's field order and encoding."""
-        pairs = parse_qsl(self.slash_command_bytes().decode(), keep_blank_values=True)
+        pairs = parse_qsl(self.slash_command_bytes(sample).decode(), keep_blank_values=True)
         wanted = {"text": text, **fields}
         unknown = set(wanted) - {key for key, _ in pairs}
         if unknown:
-            raise KeyError(f"slash command sample has no field(s) {sorted(unknown)}")
+            raise KeyError(f"{sample} has no field(s) {sorted(unknown)}")
         return form_body([(key, wanted.get(key, value)) for key, value in pairs])
 
 

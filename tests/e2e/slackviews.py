@@ -72,7 +72,7 @@ def state_values(view: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[st
 def submission(
     samples: Samples, view: Mapping[str, Any], answers: Mapping[str, Any], *, user: str
 ) -> dict[str, Any]:
-    """A view_submission payload (the sample's envelope) for `view` as the app posted it and
+    """A view_submission payload (the fixture's envelope) for `view` as the app posted it and
     the fake Slack stored it (with its id and hash)."""
     payload = samples.json("view_submission.json")
     payload["user"]["id"] = user
@@ -92,13 +92,12 @@ def suggestion(
     value: str,
     answers: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A block_suggestion from inside a modal: the sample's fields, a `view` container, the
+    """A block_suggestion from inside a modal: the fixture's fields, a `view` container, the
     view with its state so far (Slack sends it), the typed `value`."""
-    payload = samples.json("block_suggestion.json")
-    for key in ("message", "channel"):
-        payload.pop(key, None)
-    payload["container"] = {"type": "view", "view_id": view["id"]}
+    payload = samples.json("block_suggestion_modal.json")
+    payload["container"]["view_id"] = view["id"]
     sent = copy.deepcopy(dict(view))
     sent["state"] = {"values": state_values(view, answers or {})}
-    payload.update(view=sent, block_id=block_id, action_id=action_id, value=value)
+    payload["view"].update(sent, root_view_id=sent["id"])
+    payload.update(block_id=block_id, action_id=action_id, value=value)
     return payload

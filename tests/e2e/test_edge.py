@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 from tests.e2e.conftest import SIGNING_SECRET, AppServer
 from tests.e2e.fakeslack import FakeSlack
@@ -93,7 +92,3 @@ def test_fake_slack_records_json_and_form_params(fake_slack: FakeSlack) -> None:
     assert call.token == "xoxb-x"
     assert [m["text"] for m in fake_slack.messages("C1")] == ["bye"]
     assert json.loads(fake_slack.calls_to("chat.update")[0].body)["ts"] == posted["ts"]
-
-
-def test_samples_dir_is_the_shared_one(shared_dir: Path) -> None:
-    assert Samples().directory == shared_dir / "slack-samples"

@@ -164,15 +164,10 @@ def test_several_matches_get_export_buttons_that_export_the_chosen_one(
     assert chosen["action_id"].startswith("export:group.")
     assert CardState.decode(chosen["value"]).panel is Panel.OVERVIEW
     portfolio.fake.reset()
-    payload = portfolio.samples.json("block_actions_button.json")
+    payload = portfolio.samples.json("block_actions_ephemeral.json")
     payload["user"]["id"] = MEMBER
-    payload["container"] = {
-        "type": "message",
-        "message_ts": "1.2",
-        "is_ephemeral": True,
-        "channel_id": CHANNEL,
-    }
-    payload.pop("message", None)
+    payload["channel"]["id"] = CHANNEL
+    payload["container"].update(message_ts="1.2", channel_id=CHANNEL)
     payload["actions"] = [{**chosen, "block_id": "pick_group", "action_ts": "1.3"}]
     assert portfolio.interaction(payload).status_code == 200
     portfolio.fake.wait_for("files.completeUploadExternal")

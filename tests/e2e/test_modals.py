@@ -342,7 +342,8 @@ def test_the_message_shortcut_turns_a_message_into_a_cs_note(
     assert cs.interaction(payload).status_code == 200
     view = _opened(cs)
     assert view["callback_id"] == "log_note"
-    assert _block(view, ModalBlock.NOTE)["element"]["initial_value"] == "<@U0000000002> test"
+    note_input = _block(view, ModalBlock.NOTE)["element"]
+    assert note_input["initial_value"] == "Call with <@U0000000002> went well"
     acme = _pick_group(cs, view, "acme", ACME)
     text = "Practice manager mentioned staffing changes"
     assert _submit(cs, view, {"group": acme, "note": text}).status_code == 200

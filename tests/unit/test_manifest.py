@@ -28,8 +28,8 @@ def manifest() -> dict[str, Any]:
     return data
 
 
-def test_validates_against_slacks_schema(manifest: dict[str, Any], shared_dir: Path) -> None:
-    schema_path = shared_dir / "reference" / "slack-manifest.schema.json"
+def test_validates_against_slacks_schema(manifest: dict[str, Any]) -> None:
+    schema_path = ROOT / "tests" / "fixtures" / "slack-manifest.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(schema)
     errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(manifest)]

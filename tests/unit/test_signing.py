@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.e2e.slackreq import Samples, form_body, sign, signed_headers
@@ -24,22 +23,39 @@ def test_docs_known_answer() -> None:
     )
 
 
-def test_samples_known_answer(shared_dir: Path) -> None:
-    body = Samples(shared_dir / "slack-samples").slash_command_bytes()
-    assert len(body) == 432
-    assert (
-        sign("fake-signing-secret", "1700000000", body)
-        == "v0=7478ffa84ea50845418b66d668c607d2fdeef14d0789cd0be38dd54bfc9971d9"
+# `printf 'v0:1700000000:'; cat tests/fixtures/slack/<file>` piped to
+# `openssl dgst -sha256 -hmac fake-signing-secret`: the fixtures' bytes as Slack signs them.
+FIXTURE_VECTORS = {
+    "slash_command.txt": (432, "7478ffa84ea50845418b66d668c607d2fdeef14d0789cd0be38dd54bfc9971d9"),
+    "slash_command_dm.txt": (
+        429,
+        "ea6af031cd19f21ddd7eaf25032b5102df3fc19f129f16cbd6e782477e3b6f17",
+    ),
+    "slash_command_enterprise.txt": (
+        493,
+        "784bfe10d837bdd3a7de3d896b278c4d653ae344457a9c3908d160cf0be62848",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_VECTORS))
+def test_fixture_known_answer(name: str) -> None:
+    body = Samples().slash_command_bytes(name)
+    size, digest = FIXTURE_VECTORS[name]
+    assert len(body) == size
+    assert sign("fake-signing-secret", "1700000000", body) == "v0=" + digest
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_VECTORS))
+def test_rebuilt_fixture_is_byte_identical(name: str) -> None:
+    samples = Samples()
+    assert samples.slash_command("health Acme 30d", sample=name) == samples.slash_command_bytes(
+        name
     )
 
 
-def test_rebuilt_sample_is_byte_identical(shared_dir: Path) -> None:
-    samples = Samples(shared_dir / "slack-samples")
-    assert samples.slash_command("health Acme 30d") == samples.slash_command_bytes()
-
-
-def test_replaced_text_is_encoded_as_slack_does(shared_dir: Path) -> None:
-    body = Samples(shared_dir / "slack-samples").slash_command("log ticket Dr. O'Brien & Co/2")
+def test_replaced_text_is_encoded_as_slack_does() -> None:
+    body = Samples().slash_command("log ticket Dr. O'Brien & Co/2")
     assert b"&text=log+ticket+Dr.+O%27Brien+%26+Co%2F2&" in body
     assert form_body({"t": "a~b-c_d.e"}) == b"t=a~b-c_d.e"
 
