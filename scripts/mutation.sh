@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Mutation testing: would the tests notice a change? mutmut mutates PATH (a file or folder under
+# csbot/, default csbot/scoring) one small change at a time, runs the test suites that cover it
+# and prints per file how many mutants the tests killed and which survived.
+#
+#   scripts/mutation.sh csbot/commands/grammar.py
+#   MUTATION_TESTS="tests/unit/commands" scripts/mutation.sh csbot/commands/card.py
+#   scripts/mutation.sh --survivors csbot/commands/grammar.py   # retest only the last survivors
+#
+# Slow (minutes to an hour per module), so not part of CI. Each PATH gets its own work folder
+# under .mutation/ (mutmut copies the project into its mutants/ there) and each run starts
+# afresh, except with --survivors. MUTATION_JOBS (default 2) caps the parallel test processes;
+# MUTATION_DIFFS=1 prints each survivor's change.
+# PostgreSQL-only tests are skipped: the goal is the code's logic, not the two databases.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SURVIVORS_ONLY=
+if [ "${1:-}" = --survivors ]; then SURVIVORS_ONLY=1; shift; fi
+TARGET="${1:-csbot/scoring}"
+TARGET="${TARGET%/}"
+[ -e "$TARGET" ] || { echo "no such file or folder: $TARGET" >&2; exit 2; }
+
+# The suites that exercise each part (the first matching prefix wins); MUTATION_TESTS overrides.
+tests_for() {
+  case "$1" in
+    csbot/scoring*) echo "tests/unit/scoring tests/unit/commands/panels tests/unit/alerts" ;;
+    csbot/commands/grammar.py) echo "tests/unit/commands/test_grammar.py" ;;
+    csbot/commands/matching.py)
+      echo "tests/unit/commands/test_matching.py tests/integration/test_groups_store.py" ;;
+    csbot/webhooks.py) echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" ;;
+    csbot/store/outbox.py) echo "tests/integration/test_alerts.py tests/unit/alerts" ;;
+    csbot/alerts*) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
+    csbot/commands*) echo "tests/unit/commands" ;;
+    *) echo "tests/unit" ;;
+  esac
+}
+TESTS="${MUTATION_TESTS:-$(tests_for "$TARGET")}"
+
+if [ ! -x .venv/bin/mutmut ]; then
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+fi
+
+WORK=".mutation/$(echo "$TARGET" | tr '/' '-')"
+mkdir -p "$WORK"
+ln -sfn "$ROOT/csbot" "$WORK/csbot"
+ln -sfn "$ROOT/tests" "$WORK/tests"
+{
+  cat pyproject.toml
+  echo
+  echo "[tool.mutmut]"
+  echo 'source_paths = ["csbot"]'
+  if [ -d "$TARGET" ]; then echo "only_mutate = [\"$TARGET/*\"]"; else echo "only_mutate = [\"$TARGET\"]"; fi
+  printf 'pytest_add_cli_args_test_selection = ['
+  printf '"%s", ' $TESTS
+  echo ']'
+  echo 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]'
+} >"$WORK/pyproject.toml"
+
+echo "mutating $TARGET; tests: $TESTS"
+cd "$WORK"
+MUTMUT=("$ROOT/.venv/bin/mutmut")
+report() { "$ROOT/.venv/bin/python" "$ROOT/scripts/mutation_report.py" "$TARGET" "$@"; }
+if [ -n "$SURVIVORS_ONLY" ] && [ -d mutants ]; then
+  mapfile -t AGAIN < <(report --names)
+  [ ${#AGAIN[@]} -gt 0 ] || { report; exit 0; }
+else
+  AGAIN=()
+  rm -rf mutants
+fi
+env -u CSBOT_TEST_POSTGRES_URL "${MUTMUT[@]}" run --max-children "${MUTATION_JOBS:-2}" "${AGAIN[@]}" \
+  >mutmut.log 2>&1 || { tail -n 30 mutmut.log >&2; exit 1; }
+report
+if [ -n "${MUTATION_DIFFS:-}" ]; then
+  for name in $(report --names); do
+    echo "--- $name"
+    "${MUTMUT[@]}" show "$name" 2>/dev/null | grep '^[-+][^-+]' || true
+  done
+fi
