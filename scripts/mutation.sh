@@ -25,7 +25,8 @@ TARGET="${TARGET%/}"
 tests_for() {
   case "$1" in
     csbot/scoring*) echo "tests/unit/scoring tests/unit/commands/panels tests/unit/alerts" ;;
-    csbot/commands/grammar.py) echo "tests/unit/commands/test_grammar.py" ;;
+    csbot/commands/grammar.py)
+      echo "tests/unit/commands/test_grammar.py tests/unit/commands/test_export_csv.py" ;;
     csbot/commands/matching.py)
       echo "tests/unit/commands/test_matching.py tests/integration/test_groups_store.py" ;;
     csbot/webhooks.py) echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" ;;
