@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from csbot import webhooks
+from csbot import slack_http, webhooks
 from csbot.alerts import listeners as alert_listeners
 from csbot.alerts.scheduler import AlertScheduler
 from csbot.commands import errorhandler, home_listeners, slash
@@ -171,7 +170,10 @@ def _register_routes(router: Router, services: Services) -> None:
 def http_router(runtime: Runtime) -> Router:
     """`POST /slack/events` (every Slack request), `GET /healthz`, then `_register_routes`."""
     router = Router()
-    router.mount("POST", SLACK_PATH, SlackRequestHandler(runtime.app, path=SLACK_PATH))
+    secret = runtime.services.settings.slack_signing_secret
+    assert secret is not None  # require_credentials(http=True) checked it
+    slack = slack_http.slack_endpoint(runtime.app, secret=secret.get_secret_value())
+    router.add("POST", SLACK_PATH, slack)
     router.add("GET", "/healthz", health_endpoint(lambda: check_connection(runtime.engine)))
     _register_routes(router, runtime.services)
     return router

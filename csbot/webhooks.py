@@ -5,7 +5,8 @@ Each request is signed with the shared secret CSBOT_WEBHOOK_SECRET:
     X-Csbot-Timestamp: <Unix seconds>
     X-Csbot-Signature: v1=<hex HMAC-SHA256(secret, "v1:" + timestamp + ":" + raw body)>
 
-A missing, stale (more than 5 minutes off) or wrong signature gets 401; records that do not
+A missing, stale (more than 5 minutes off) or wrong signature gets 401, before the body is read;
+a body that is not JSON (or not UTF-8, or nested absurdly deep) gets 400; records that do not
 validate get 422 with every reason; otherwise the records are stored (all or none, by natural
 key, as CSV imports are) and the answer is 200 with what was stored. The body is one record
 (a JSON object) or a list of up to 1,000.
@@ -13,9 +14,6 @@ key, as CSV imports are) and the answer is 200 with what was stored. The body is
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -23,25 +21,22 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from csbot.services import Clock, Services
+from csbot.signing import WEBHOOK
 from csbot.store.db import SessionFactory
 from csbot.store.ingest import IngestError, ingest_records
-from csbot.web import Endpoint, Request, Response, Router
+from csbot.web import Endpoint, MalformedBody, Request, Response, Router, parse_json
 
 log = logging.getLogger(__name__)
 
 PATH = "/webhooks/{kind}"
 KINDS = ("tickets", "surveys", "activities")
-MAX_AGE_SECONDS = 300
 MAX_RECORDS = 1_000
 SOURCE = "webhook"
-TIMESTAMP_HEADER = "x-csbot-timestamp"
-SIGNATURE_HEADER = "x-csbot-signature"
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     """`v1=<hex>`: the HMAC-SHA256 of `v1:{timestamp}:{body}` under the shared secret."""
-    message = b"v1:" + timestamp.encode() + b":" + body
-    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return WEBHOOK.sign(secret, timestamp, body)
 
 
 def signed_headers(secret: str, body: bytes, *, timestamp: int) -> dict[str, str]:
@@ -52,24 +47,13 @@ def signed_headers(secret: str, body: bytes, *, timestamp: int) -> dict[str, str
 
 def refusal(headers: Mapping[str, str], body: bytes, *, secret: str, now: datetime) -> str | None:
     """Why the request is not authentic (for a 401), or None when it is."""
-    stamp, given = headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER)
-    if not stamp or not given:
-        return "unsigned: send X-Csbot-Timestamp and X-Csbot-Signature"
-    if not stamp.isdigit():
-        return "X-Csbot-Timestamp must be Unix seconds"
-    if abs(now.timestamp() - int(stamp)) > MAX_AGE_SECONDS:
-        return "stale: X-Csbot-Timestamp is more than 5 minutes from now; check the clock"
-    if not hmac.compare_digest(given.strip().encode(), signature(secret, stamp, body).encode()):
-        return "the signature does not match the body and timestamp"
-    return None
+    return WEBHOOK.refusal(headers, body, secret=secret, now=now.timestamp())
 
 
 def _records(body: bytes) -> list[Any] | str:
-    """The records in the body, or why there are none (for a 422)."""
-    try:
-        parsed = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return f"the body is not JSON ({exc.__class__.__name__})"
+    """The records in the body, or why there are none (for a 422); MalformedBody (for a 400)
+    when the body is not JSON at all."""
+    parsed = parse_json(body)
     records = [parsed] if isinstance(parsed, dict) else parsed
     if not isinstance(records, list) or not records:
         return "send one record (a JSON object) or a non-empty list of them"
@@ -91,7 +75,11 @@ def webhook_endpoint(
         kind = request.params.get("kind", "")
         if kind not in KINDS:
             return Response.json(404, {"error": f"no webhook for {kind[:40]!r}", "kinds": KINDS})
-        records = _records(request.body)
+        try:
+            records = _records(request.body)
+        except MalformedBody as exc:
+            log.warning("malformed webhook: %s", exc.message, extra={"kind": kind})
+            return Response.json(400, {"error": f"malformed body: {exc.message}"})
         if isinstance(records, str):
             return Response.json(422, {"error": records})
         return _store(sessions, kind, records, now=now, tz=tz)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -150,13 +151,39 @@ def test_invalid_records_get_422_with_every_reason_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize(("body", "reason"), [
-    (b"{not json", "the body is not JSON (JSONDecodeError)"),
     (b"[]", "send one record (a JSON object) or a non-empty list of them"),
     (b'"HD-1"', "send one record (a JSON object) or a non-empty list of them"),
     (json.dumps([_ticket(n) for n in range(1001)]).encode(), "at most 1,000 records per request"),
 ])  # fmt: skip
 def test_a_body_without_records_gets_422(router: Router, body: bytes, reason: str) -> None:
     assert _post(router, "tickets", None, body=body) == (422, {"error": reason})
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (b"{not json", "not JSON (Expecting property name enclosed in double quotes at character 1)"),
+    (b'{"subject": "\xff"}', "the body is not UTF-8"),
+    (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "JSON nested deeper than 64 levels"),
+    (b"[" * 65 + b"]" * 65, "JSON nested deeper than 64 levels"),
+])  # fmt: skip
+def test_a_malformed_body_gets_400_and_one_log_line(
+    router: Router, body: bytes, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert _post(router, "tickets", None, body=body) == (
+        400,
+        {"error": f"malformed body: {reason}"},
+    )
+    [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.exc_info is None and line.getMessage() == f"malformed webhook: {reason}"
+
+
+def test_an_unsigned_malformed_body_is_refused_unread(router: Router) -> None:
+    body = b'{"a":' * 100_000 + b"\xff" + b"}" * 100_000
+    status, answer = _post(router, "tickets", None, body=body, headers={})
+    assert (status, answer["error"]) == (
+        401,
+        "unsigned: send X-Csbot-Timestamp and X-Csbot-Signature",
+    )
 
 
 def test_other_kinds_have_no_webhook(router: Router) -> None:

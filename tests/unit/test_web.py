@@ -7,7 +7,9 @@ import json
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
-from csbot.web import Request, Response, Router, health_endpoint
+import pytest
+
+from csbot.web import MalformedBody, Request, Response, Router, health_endpoint, parse_json
 
 
 def _call(
@@ -67,3 +69,31 @@ def test_health_is_503_without_details_when_the_check_fails() -> None:
     status, _, body = _call(router, "GET", "/healthz")
     assert status == "503 Service Unavailable"
     assert json.loads(body) == {"status": "unavailable"}
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"\xff", "the body is not UTF-8"),
+        (b"{", "not JSON (Expecting property name enclosed in double quotes at character 1)"),
+        (b"[" * 65 + b"]" * 65, "JSON nested deeper than 64 levels"),
+        (b'{"a":' * 64 + b"[]" + b"}" * 64, "JSON nested deeper than 64 levels"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON nested deeper than 64 levels"),
+    ],
+)
+def test_parse_json_says_why_a_body_is_malformed(body: bytes, reason: str) -> None:
+    with pytest.raises(MalformedBody) as caught:
+        parse_json(body)
+    assert caught.value.message == reason
+
+
+def test_parse_json_takes_64_levels() -> None:
+    assert parse_json(b"[" * 64 + b"]" * 64) == _nested(64)
+    assert parse_json('{"a":' * 63 + '"é"' + "}" * 63) is not None
+
+
+def _nested(levels: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
