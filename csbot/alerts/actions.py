@@ -9,6 +9,7 @@ from datetime import timedelta
 from slack_sdk.errors import SlackClientError
 
 from csbot.alerts.messages import AlertFacts, Handled, alert_card, posted_chart
+from csbot.commands import blockkit as bk
 from csbot.commands.pipeline import today
 from csbot.services import Services
 from csbot.store.alert_state import alert_states, snooze
@@ -87,7 +88,7 @@ def redraw_alert(services: Services, alert: AlertRecord) -> bool:
     try:
         blocks = card.blocks(chart_file_id=facts.chart_file_id)
         services.client.chat_update(
-            channel=alert.channel, ts=alert.slack_ts, text=card.text, blocks=blocks
+            channel=alert.channel, ts=alert.slack_ts, **bk.message(card.text, blocks)
         )
     except (SlackClientError, OSError) as exc:
         log.warning("could not redraw alert %s: %s", alert.id, exc.__class__.__name__)

@@ -124,7 +124,7 @@ def _post_recovered(
     text, blocks = recovered_message(facts)
     try:
         posted = services.client.chat_postMessage(
-            channel=where, thread_ts=thread_ts, text=text, blocks=blocks
+            channel=where, thread_ts=thread_ts, **bk.message(text, blocks)
         )
     except SlackApiError as exc:
         return f"slack: {exc.response.get('error', 'unknown_error')}"

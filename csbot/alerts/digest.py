@@ -96,7 +96,7 @@ def progress_of(group: OnboardingGroup, *, as_of: date, stalled_after: int) -> G
 
 def _group_text(p: GroupProgress, as_of: date) -> str:
     m = p.metrics
-    owner = f" · <@{p.csm}>" if p.csm else ""
+    owner = f" · {bk.mention(p.csm)}" if p.csm else ""
     phase = f" · {bk.escape(m.current_phase)}" if m.current_phase else ""
     lines = [f"*{bk.escape(p.name)}*{owner}{phase} · {fmt(p.pct_done, 0)}% done"]
     lines.append(" · ".join(f"{bk.escape(ph.phase)} {fmt(ph.pct_done, 0)}%" for ph in m.phases))

@@ -18,6 +18,7 @@ from csbot.alerts.messages import SNOOZE_DAYS
 from csbot.commands.delivery import Delivery, Where
 from csbot.commands.ids import ActionId, action_pattern, split_action_id
 from csbot.commands.permissions import Action, require
+from csbot.commands.slackwords import notice
 from csbot.errors import CsbotError
 from csbot.services import Services
 
@@ -65,7 +66,7 @@ def _on_click(
                 work(services, int(value), user_id, suffix)
             except CsbotError as exc:
                 log.warning("alert button: %s", exc.message, extra={"alert_id": value})
-                _tell(services, body, f":no_entry: {exc.message}")
+                _tell(services, body, notice(":no_entry:", exc.message))
 
         services.work.submit(job, label=str(action.get("action_id")))
 

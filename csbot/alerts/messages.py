@@ -112,7 +112,7 @@ def _headline(facts: AlertFacts) -> str:
     parts = [f"*{move}*" if move else f"*Now {facts.to_band.value}*", f"Health *{facts.score}*"]
     if facts.change is not None:
         parts.append(f"{signed(facts.change)} pts vs previous {window_label(facts.window_days)}")
-    owner = f"<@{facts.csm}>" if facts.csm else "no CSM owner on record"
+    owner = bk.mention(facts.csm) if facts.csm else "no CSM owner on record"
     return " · ".join(parts) + f"\nOwner: {owner}"
 
 
@@ -121,12 +121,12 @@ def _status(handled: Handled, tz: ZoneInfo) -> list[str]:
     if handled.acknowledged_by and handled.acknowledged_at:
         local = handled.acknowledged_at.astimezone(tz)
         when = f"{day_label(local.date())} at {local:%H:%M} {local.tzname() or tz.key}"
-        lines.append(f":white_check_mark: Acknowledged by <@{handled.acknowledged_by}> on {when}")
+        who = bk.mention(handled.acknowledged_by)
+        lines.append(f":white_check_mark: Acknowledged by {who} on {when}")
     if handled.snoozed_by and handled.snoozed_until:
-        lines.append(
-            f":zzz: Snoozed by <@{handled.snoozed_by}>: no new alerts for this group until "
-            f"{day_label(handled.snoozed_until)}"
-        )
+        who = bk.mention(handled.snoozed_by)
+        until = day_label(handled.snoozed_until)
+        lines.append(f":zzz: Snoozed by {who}: no new alerts for this group until {until}")
     return lines
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from csbot.commands import blockkit as bk
 from csbot.commands.grammar import ExportRequest, HelpRequest, LogRequest, parse_command
 from csbot.commands.help import help_text
 from csbot.commands.pipeline import CardResult, answer, today
@@ -162,7 +163,7 @@ def run_ask(
     chart = _write_chart(result, out_dir)
     if as_json:
         # In Slack the chart is an image block of the uploaded file, after the facts.
-        payload = {"text": result.card.text, "blocks": result.card.blocks()}
+        payload = bk.message(result.card.text, result.card.blocks())
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
     else:
         blocks = result.card.blocks(chart_file_id=CHART_PLACEHOLDER if chart else None)

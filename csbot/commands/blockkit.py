@@ -3,7 +3,24 @@
 Builders take plain strings and return dicts. Text that may be too long (names, notes, reasons)
 is cut with "…" at a word boundary, never mid-entity or mid-link; counts that are too big
 (fields, elements) are a programming error and raise ValueError.
-Use `escape()` on any text a person or the database supplied before putting it into mrkdwn.
+
+Escaping: Slack reads `<…>` in mrkdwn as mentions, broadcasts and links, so text from people,
+imports or the database must never reach it raw. Where each kind of text goes:
+
+- mrkdwn (section text and fields, context elements): the builder writes csbot's own marks
+  (`*bold*`, `:emoji:`) and passes every piece of data through `escape()` (panels: `clip()`).
+  csbot's own `<…>` come only from `mention()` and `slack_time()`.
+- plain_text (headers, buttons, options, placeholders, modal titles and labels), image alt
+  text, file titles and input initial values: raw text, never escaped (people would read
+  `&lt;`).
+- A message's top-level `text` (the notification fallback) and a file's `initial_comment`:
+  plain words with data in raw, escaped once where the payload is assembled: `message()` for
+  every chat.postMessage / chat.update / chat.postEphemeral / response_url, `escape()` for
+  `initial_comment`. Never escape them yourself; hand over a `Mrkdwn` only when the text holds
+  csbot's own `<…>` (a mention), every piece of data in it escaped.
+
+`escape()` returns `Mrkdwn` and leaves `Mrkdwn` as it is, so text is never escaped twice.
+tests/e2e/test_escaping.py drives every surface with hostile data; add new surfaces there.
 """
 
 from __future__ import annotations
@@ -33,6 +50,7 @@ from csbot.commands._blockcheck import (
 
 __all__ = [
     "Block",
+    "Mrkdwn",
     "actions",
     "button",
     "context",
@@ -42,6 +60,8 @@ __all__ = [
     "field_sections",
     "header",
     "image",
+    "mention",
+    "message",
     "mrkdwn",
     "option",
     "plain",
@@ -58,9 +78,42 @@ ELLIPSIS = "…"
 _DANGLING = re.compile(r"(&[a-z#0-9]*|<[^>]*)$")
 
 
-def escape(text: str) -> str:
-    """Make text safe for mrkdwn: Slack needs &, < and > escaped, or it reads links and mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_SLACK_ID = re.compile(r"[UWS][A-Z0-9]{2,20}")
+
+
+class Mrkdwn(str):
+    """Text that is mrkdwn already: its data escaped, its `<…>` csbot's own. `escape()` leaves
+    it as it is. Wrap a string in it only after escaping every piece of data in it."""
+
+    __slots__ = ()
+
+
+def escape(text: str) -> Mrkdwn:
+    """Make text safe for mrkdwn: Slack needs &, < and > escaped, or it reads links and mentions.
+
+    Text that is `Mrkdwn` already comes back unchanged, so nothing is escaped twice."""
+    if isinstance(text, Mrkdwn):
+        return text
+    return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def mention(slack_id: str) -> Mrkdwn:
+    """csbot's own mention of a person (`<@U…>`) or user group (`<!subteam^S…>`) by Slack id;
+    anything that is not an id (a name typed into an import) comes back escaped, never live."""
+    slack_id = slack_id.strip()
+    if not _SLACK_ID.fullmatch(slack_id):
+        return escape(slack_id)
+    return Mrkdwn(f"<!subteam^{slack_id}>" if slack_id[0] == "S" else f"<@{slack_id}>")
+
+
+def message(text: str, blocks: Sequence[Block] | None = None) -> dict[str, Any]:
+    """`text` and `blocks` of a message to send (chat.postMessage, chat.update,
+    chat.postEphemeral, a response_url): `text`, the notification fallback in plain words, is
+    escaped here, once. Blocks go as built (their builders check them)."""
+    payload: dict[str, Any] = {"text": escape(text)}
+    if blocks:
+        payload["blocks"] = list(blocks)
+    return payload
 
 
 def truncate(text: str, limit: int) -> str:

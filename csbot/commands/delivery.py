@@ -103,9 +103,7 @@ class Delivery:
         if not where.response_url:
             log.warning("no response_url to answer on", extra={"channel": where.channel})
             return Delivered("failed", where.channel)
-        body: dict[str, Any] = {"response_type": "ephemeral", "text": text}
-        if blocks:
-            body["blocks"] = list(blocks)
+        body: dict[str, Any] = {"response_type": "ephemeral", **bk.message(text, blocks)}
         if replace:
             body["replace_original"] = True
         try:
@@ -193,10 +191,11 @@ class Delivery:
                 self.sleep(waits.pop(0))
 
     def _write(self, card: Card, blocks: list[bk.Block], channel: str, ts: str | None) -> str:
+        sent = bk.message(card.text, blocks)
         if ts is None:
-            posted = self.client.chat_postMessage(channel=channel, text=card.text, blocks=blocks)
+            posted = self.client.chat_postMessage(channel=channel, **sent)
         else:
-            posted = self.client.chat_update(channel=channel, ts=ts, text=card.text, blocks=blocks)
+            posted = self.client.chat_update(channel=channel, ts=ts, **sent)
         return str(posted["ts"])
 
     def _thread_chart(

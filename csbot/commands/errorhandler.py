@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
+from csbot.commands import blockkit as bk
 from csbot.commands.slackwords import apology, logged_failure
 
 __all__ = ["describe_request", "register"]
@@ -48,13 +49,13 @@ def on_error(
     error_id = logged_failure(log, "listener", error, **describe_request(body or {}))
     text = apology(error_id)
     if response is not None:
-        payload = json.dumps({"response_type": "ephemeral", "text": text})
+        payload = json.dumps({"response_type": "ephemeral", **bk.message(text)})
         return BoltResponse(
             status=200, body=payload, headers={"content-type": "application/json;charset=utf-8"}
         )
     if respond is not None and (body or {}).get("response_url"):
         try:
-            respond(text=text, response_type="ephemeral", replace_original=False)
+            respond(**bk.message(text), response_type="ephemeral", replace_original=False)
         except Exception:  # the apology itself failing must not raise inside Bolt
             log.warning("could not send the apology for error id %s", error_id)
     return None

@@ -25,7 +25,7 @@ from csbot.commands.listing import ListState
 from csbot.commands.matching import Ambiguous, Matched, match_groups
 from csbot.commands.permissions import Action, require
 from csbot.commands.pipeline import MAX_PICKS, today
-from csbot.commands.slackwords import apology, logged_failure, plain_words
+from csbot.commands.slackwords import apology, logged_failure, notice, plain_words
 from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import CsbotError
 from csbot.scoring.types import Band
@@ -117,7 +117,7 @@ class ExportJobs:
             content=export.content,
             filename=export.filename,
             title=export.title,
-            initial_comment=export.comment,
+            initial_comment=bk.escape(export.comment),
         )
         with transaction(self.services.sessions) as session:
             audit.record(
@@ -147,7 +147,7 @@ class ExportJobs:
         try:
             client = self.services.client
             channel = str(client.conversations_open(users=where.user_id)["channel"]["id"])
-            client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+            client.chat_postMessage(channel=channel, **bk.message(text, blocks))
         except SlackClientError as exc:
             log.warning("could not tell about an export: %s", exc.__class__.__name__)
 
@@ -156,7 +156,7 @@ class ExportJobs:
         try:
             yield
         except CsbotError as exc:
-            self._notify(where, f":no_entry: {exc.message}")
+            self._notify(where, notice(":no_entry:", exc.message))
         except SlackApiError as exc:
             log.warning("export not delivered: %s", exc.response.get("error"))
             self._notify(where, plain_words(exc).replace("the card", "the export"))

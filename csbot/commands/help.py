@@ -49,9 +49,11 @@ def help_blocks(reason: str | None = None) -> list[bk.Block]:
     blocks += [
         bk.section(f"*Try*\n{examples}"),
         bk.section(
-            "*Grammar*\n`/cs [panel] <group> [window] [private]`\n"
-            "`/cs list [band] [window]`   `/cs log ticket|meeting [group]`   `/cs help`\n"
-            "`/cs export [panel] <group> [window]`   `/cs export list [band] [window]`"
+            bk.escape(
+                "*Grammar*\n`/cs [panel] <group> [window] [private]`\n"
+                "`/cs list [band] [window]`   `/cs log ticket|meeting [group]`   `/cs help`\n"
+                "`/cs export [panel] <group> [window]`   `/cs export list [band] [window]`"
+            )
         ),
         bk.section(
             f"*Panels* (the first word; `overview` when it is not a panel)\n{_panel_lines()}"

@@ -210,7 +210,7 @@ def _bands(p: Portfolio, budget: int) -> list[bk.Block]:
 
 def _footer(p: Portfolio) -> bk.Block:
     without = sum(not s.health.has_data for s in p.scores)
-    notes = ["`/cs list` ranks every group; `/cs <group>` opens one"]
+    notes: list[str] = [bk.escape("`/cs list` ranks every group; `/cs <group>` opens one")]
     if without:
         notes.append(f"{without} group{'s' if without != 1 else ''} without usage data yet")
     return bk.context(*notes, block_id=HomeBlock.FOOTER.value)

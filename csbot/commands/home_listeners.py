@@ -18,6 +18,7 @@ from csbot.commands.export_jobs import ExportJobs
 from csbot.commands.home_publish import ChartFiles, home_job
 from csbot.commands.ids import ActionId, action_pattern, split_action_id
 from csbot.commands.listing import ListState
+from csbot.commands.slackwords import notice
 from csbot.errors import InputError
 from csbot.services import Services
 
@@ -80,7 +81,7 @@ def _export(services: Services, jobs: ExportJobs) -> Listener:
                 else jobs.group(CardState.decode(value), where)
             )
         except InputError as exc:
-            jobs.delivery.tell(where, f":warning: {exc.message}")
+            jobs.delivery.tell(where, notice(":warning:", exc.message))
             return
         if not services.work.submit(job, label="export"):
             jobs.delivery.tell(where, "csbot is busy; try the export again in a minute.")

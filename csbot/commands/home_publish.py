@@ -34,7 +34,7 @@ from csbot.commands.panels.base import ChartSpec
 from csbot.commands.permissions import Action, Role, role_of
 from csbot.commands.pipeline import today
 from csbot.commands.render import render_png
-from csbot.commands.slackwords import apology, logged_failure
+from csbot.commands.slackwords import apology, logged_failure, notice
 from csbot.errors import CsbotError
 from csbot.scoring import score_groups
 from csbot.scoring.inputs import GroupInputs
@@ -229,7 +229,7 @@ def publish_home(
             services, user_id, home_view(portfolio, tz=services.settings.tz, chart_files=known)
         )
     except CsbotError as exc:
-        _publish_error(services, user_id, f":warning: {exc.message}")
+        _publish_error(services, user_id, notice(":warning:", exc.message))
         return None
     if len(known) < len(specs):
         files = _with_uploads(services, specs, charts)

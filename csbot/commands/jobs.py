@@ -17,7 +17,7 @@ from csbot.commands.grammar import ListRequest, PanelRequest
 from csbot.commands.listing import ListState
 from csbot.commands.pipeline import CardResult, answer, show, show_list, today
 from csbot.commands.render import render_png
-from csbot.commands.slackwords import apology, logged_failure
+from csbot.commands.slackwords import apology, logged_failure, notice
 from csbot.errors import CsbotError
 from csbot.services import Services
 
@@ -96,7 +96,7 @@ class CardJobs:
         try:
             yield
         except CsbotError as exc:
-            self.delivery.tell(where, f":warning: {exc.message}")
+            self.delivery.tell(where, notice(":warning:", exc.message))
         except Exception as exc:
             context = {"user": where.user_id, "channel": where.channel}
             error_id = logged_failure(log, f"{label} job", exc, **context)

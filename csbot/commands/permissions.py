@@ -22,6 +22,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from csbot.commands import blockkit as bk
 from csbot.config import Settings
 from csbot.errors import CsbotError
 
@@ -208,16 +209,17 @@ def require(sources: RoleSources, user_id: str, action: Action) -> Role:
     return role
 
 
-def _mention(slack_id: str) -> str:
-    return f"<!subteam^{slack_id}>" if slack_id.startswith("S") else f"<@{slack_id}>"
-
-
 def _who(ids: Sequence[str]) -> str:
-    return ", ".join(_mention(i) for i in ids[:MAX_NAMED])
+    return ", ".join(bk.mention(i) for i in ids[:MAX_NAMED])
 
 
-def refusal(action: Action, config: RoleConfig) -> str:
-    """'Only leads can snooze alerts: ask <@U…> or an admin.' and its variants."""
+def refusal(action: Action, config: RoleConfig) -> bk.Mrkdwn:
+    """'Only leads can snooze alerts: ask <@U…> or an admin.' and its variants: mrkdwn whose
+    mentions stay live wherever it is shown (slackwords.notice)."""
+    return bk.Mrkdwn(_refusal(action, config))
+
+
+def _refusal(action: Action, config: RoleConfig) -> str:
     needed = action.needs
     what = f"Only {needed.value}s can {action.phrase}"
     holders, admins = config.holders(needed), config.admins

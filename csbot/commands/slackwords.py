@@ -13,7 +13,9 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-__all__ = ["NOT_IN_CHANNEL", "apology", "logged_failure", "new_error_id", "plain_words"]
+from csbot.commands import blockkit as bk
+
+__all__ = ["NOT_IN_CHANNEL", "apology", "logged_failure", "new_error_id", "notice", "plain_words"]
 
 NOT_IN_CHANNEL = (
     ":information_source: I can't post in this channel, so only you see this card (without "
@@ -42,6 +44,12 @@ _WORDS: dict[str, str] = {
     "cant_update_message": "csbot cannot change that message. Run `/cs` again.",
 }
 _SERVER = "Slack had a problem ({error}) and the card could not be sent. Try again in a moment."
+
+
+def notice(emoji: str, message: str) -> bk.Mrkdwn:
+    """':warning: <a CsbotError message>' as mrkdwn: the message escaped (it may quote what
+    a person typed), unless it is mrkdwn already (a refusal naming who can help)."""
+    return bk.Mrkdwn(f"{emoji} {bk.escape(message)}")
 
 
 def new_error_id() -> str:

@@ -30,6 +30,7 @@ from csbot.commands.ids import ActionId, BlockId, action_pattern
 from csbot.commands.jobs import CardJobs
 from csbot.commands.listing import ListState
 from csbot.commands.modals.listeners import open_log_modal
+from csbot.commands.slackwords import notice
 from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import InputError
 from csbot.services import Services
@@ -66,7 +67,7 @@ def register(app: App, services: Services) -> None:
 
 
 def _help(reason: str | None) -> dict[str, Any]:
-    return {"text": help_text(reason), "blocks": help_blocks(reason), "response_type": "ephemeral"}
+    return {**bk.message(help_text(reason), help_blocks(reason)), "response_type": "ephemeral"}
 
 
 def _command(services: Services, jobs: CardJobs) -> Listener:
@@ -141,7 +142,7 @@ def _control(
         try:
             state = decode(_value(action))
         except InputError as exc:
-            _tell(services, _where(body, private=False), f":warning: {exc.message}")
+            _tell(services, _where(body, private=False), notice(":warning:", exc.message))
             return
         where = _where(body, private=state.private)
         if not services.work.submit(make_job(state, where), label=str(action.get("action_id"))):

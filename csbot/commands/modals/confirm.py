@@ -83,7 +83,7 @@ def send_confirmation(client: WebClient, logged: Logged, *, user_id: str) -> str
     channel = logged.meta.channel
     if channel:
         try:
-            client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
+            client.chat_postEphemeral(channel=channel, user=user_id, **bk.message(text, blocks))
             return "ephemeral"
         except SlackApiError as exc:
             log.info("ephemeral confirmation refused (%s); sending a DM", exc.response.get("error"))
@@ -91,7 +91,7 @@ def send_confirmation(client: WebClient, logged: Logged, *, user_id: str) -> str
             log.info("ephemeral confirmation failed (%s); sending a DM", exc.__class__.__name__)
     try:
         dm = client.conversations_open(users=user_id)["channel"]["id"]
-        client.chat_postMessage(channel=dm, text=text, blocks=blocks)
+        client.chat_postMessage(channel=dm, **bk.message(text, blocks))
     except SlackClientError as exc:
         log.warning("could not confirm a logged entry: %s", exc.__class__.__name__)
         return "failed"

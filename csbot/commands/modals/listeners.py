@@ -123,7 +123,7 @@ def _open(
         if meta.channel:
             try:
                 text = CANT_OPEN.format(error=error)
-                client.chat_postEphemeral(channel=meta.channel, user=user_id, text=text)
+                client.chat_postEphemeral(channel=meta.channel, user=user_id, **bk.message(text))
             except SlackClientError:
                 log.info("could not tell the person either")
         return False

@@ -85,7 +85,7 @@ def _dm(client: WebClient, meeting: UpcomingMeeting) -> bool:
     text, blocks = reminder_message(meeting)
     try:
         channel = client.conversations_open(users=meeting.organizer)["channel"]["id"]
-        client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        client.chat_postMessage(channel=channel, **bk.message(text, blocks))
     except SlackClientError as exc:
         log.warning(
             "meeting reminder not sent: %s", exc.__class__.__name__, extra={"activity": meeting.id}

@@ -29,6 +29,38 @@ def test_escape_blocks_mentions_and_links() -> None:
     assert bk.escape("A & B <!channel>") == "A &amp; B &lt;!channel&gt;"
 
 
+def test_escaping_twice_changes_nothing_more() -> None:
+    once = bk.escape("Smith & Jones <@U0HOSTILE>")
+    assert isinstance(once, bk.Mrkdwn)
+    assert bk.escape(once) == once == "Smith &amp; Jones &lt;@U0HOSTILE&gt;"
+    assert bk.escape(bk.Mrkdwn("<@U0CSM0001> & co")) == "<@U0CSM0001> & co"  # csbot's own
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("U0CSM0001", "<@U0CSM0001>"),
+        (" W0ENTERPRISE1 ", "<@W0ENTERPRISE1>"),
+        ("S0LEADS01", "<!subteam^S0LEADS01>"),
+        ("<@U0HOSTILE>", "&lt;@U0HOSTILE&gt;"),
+        ("U0X>|<!channel", "U0X&gt;|&lt;!channel"),
+        ("Dana Reyes", "Dana Reyes"),
+        ("u0lower01", "u0lower01"),
+    ],
+)
+def test_mention_is_live_only_for_a_slack_id(given: str, shown: str) -> None:
+    assert bk.mention(given) == shown
+
+
+def test_message_escapes_the_fallback_once_and_keeps_the_blocks() -> None:
+    blocks = [_section("*Acme &amp; Sons*")]
+    assert bk.message("Acme & Sons <!here>", blocks) == {
+        "text": "Acme &amp; Sons &lt;!here&gt;",
+        "blocks": blocks,
+    }
+    assert bk.message(bk.Mrkdwn("ask <@U0LEAD0001>")) == {"text": "ask <@U0LEAD0001>"}
+
+
 def test_builders_keep_long_text_inside_the_limits() -> None:
     long = "Acme Family Medicine " * 300
     blocks = [

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from csbot.commands import blockkit as bk
 from csbot.commands.permissions import (
     Action,
     PermissionDenied,
@@ -23,6 +24,7 @@ from csbot.commands.permissions import (
     require,
     role_of,
 )
+from csbot.commands.slackwords import notice
 from csbot.config import Settings, load_settings
 from csbot.errors import ConfigError, CsbotError
 
@@ -138,6 +140,14 @@ def test_a_refusal_names_user_groups_as_mentions_and_at_most_three() -> None:
         "Only leads can snooze alerts: ask <!subteam^S0LEADS01>, <@U0000001>, <@U0000002> "
         "or an admin."
     )
+
+
+def test_a_refusal_told_in_slack_keeps_its_mentions_live_and_other_errors_are_escaped() -> None:
+    told = notice(":no_entry:", refusal(Action.SNOOZE, RoleConfig(leads=(LEAD,))))
+    assert told == f":no_entry: Only leads can snooze alerts: ask <@{LEAD}> or an admin."
+    assert bk.message(told)["text"] == told  # not escaped again on the way out
+    typed = notice(":warning:", "“<!channel> & co” is not a band")
+    assert typed == ":warning: “&lt;!channel&gt; &amp; co” is not a band"
 
 
 def test_by_default_everyone_is_a_member_and_the_refusal_says_what_to_set() -> None:
