@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -59,24 +60,32 @@ def load_demo_db(settings: Settings, *, groups: int, days: int) -> list[GroupNam
         engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def cs_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, list[GroupName]]]:
-    fake = FakeSlack().start()
-    settings = cs_settings(fake, tmp_path_factory.mktemp("cs") / "e2e.sqlite3")
-    names = load_demo_db(settings, groups=12, days=120)
+@contextmanager
+def running_app(settings: Settings, fake: FakeSlack) -> Iterator[AppServer]:
+    """csbot served as `csbot run --http` serves it, its clock frozen at NOW, until the block
+    ends; then the app, its server and `fake` are stopped."""
     server, runtime = http_server(settings, host="127.0.0.1", port=0, clock=lambda: NOW)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     client = httpx.Client(timeout=10)
     try:
         url = f"http://127.0.0.1:{server.port}"
-        yield AppServer(url, settings, runtime, fake, client, Samples()), names
+        yield AppServer(url, settings, runtime, fake, client, Samples())
     finally:
         client.close()
         server.stop()
         thread.join(timeout=10)
         runtime.close()
         fake.stop()
+
+
+@pytest.fixture(scope="module")
+def cs_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, list[GroupName]]]:
+    fake = FakeSlack().start()
+    settings = cs_settings(fake, tmp_path_factory.mktemp("cs") / "e2e.sqlite3")
+    names = load_demo_db(settings, groups=12, days=120)
+    with running_app(settings, fake) as app:
+        yield app, names
 
 
 @pytest.fixture(name="cs")

@@ -7,7 +7,6 @@ cs_fixtures; `portfolio` resets the fake Slack before each test and waits for th
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,15 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
-from csbot.app import http_server
 from csbot.config import Settings
 from csbot.store.audit import AuditEntry, list_audit
 from csbot.store.db import make_engine, session_factory, transaction
 from csbot.store.recompute import recompute
 from tests.e2e.conftest import AppServer
-from tests.e2e.cs_fixtures import AS_OF, NOW, cs_settings, load_demo_db
+from tests.e2e.cs_fixtures import AS_OF, NOW, cs_settings, load_demo_db, running_app
 from tests.e2e.fakeslack import FakeSlack
-from tests.e2e.slackreq import Samples
 
 CSM = "U0CSM0003"  # owns Fairview Oncology (onboarding), Redwood Pediatrics, Highland Endocrinology
 CSM_GROUPS = {"Fairview Oncology", "Redwood Pediatrics Physicians", "Highland Endocrinology Group"}
@@ -60,19 +57,8 @@ def portfolio_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServe
     settings = portfolio_settings(fake, tmp_path_factory.mktemp("home") / "e2e.sqlite3")
     load_demo_db(settings, groups=12, days=120)
     _snapshots(settings, days=10)
-    server, runtime = http_server(settings, host="127.0.0.1", port=0, clock=lambda: NOW)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    client = httpx.Client(timeout=10)
-    try:
-        yield AppServer(f"http://127.0.0.1:{server.port}", settings, runtime, fake, client,
-                        Samples())  # fmt: skip
-    finally:
-        client.close()
-        server.stop()
-        thread.join(timeout=10)
-        runtime.close()
-        fake.stop()
+    with running_app(settings, fake) as app:
+        yield app
 
 
 @pytest.fixture(name="portfolio")
