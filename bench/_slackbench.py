@@ -1,8 +1,9 @@
 """Shared by bench/ack.py and bench/answer.py: the real app in a subprocess, a fake Slack here.
 
 `csbot run --http` runs as people start it (its own process, render pool warmed before it
-serves), against the tests' fake Slack Web API in this process, which stamps the moment each
-chat.postMessage arrives. Demo data ends today, so the app's real clock sees full windows.
+serves), against a fake Slack Web API in this process (bench/_fakeslack.py), which stamps the
+moment each chat.postMessage arrives. Needs only csbot's own dependencies (no tests/, no
+pytest). Demo data ends today, so the app's real clock sees full windows.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
+from _fakeslack import FORM, FakeSlack, Params, signed_headers, slash_command
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,11 +29,9 @@ sys.path.insert(0, str(ROOT))
 from csbot.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from csbot.store.demo import load_demo  # noqa: E402
 from csbot.store.groups import group_names  # noqa: E402
-from tests.e2e import fakeslack_methods  # noqa: E402
-from tests.e2e.fakeslack import Call, FakeSlack  # noqa: E402
-from tests.e2e.slackreq import FORM, Samples, signed_headers  # noqa: E402
 
 BOT_TOKEN = "xoxb-bench-token"
+USER = "U0000000001"
 SECRET = "bench-signing-secret"
 
 
@@ -61,12 +60,11 @@ class Bench:
     groups: list[str]
     http: httpx.Client
     posted: dict[str, float] = field(default_factory=dict)
-    samples: Samples = field(default_factory=Samples)
 
     def command(self, text: str, *, channel: str) -> tuple[float, float, httpx.Response]:
         """POST a signed `/cs` (answered in `channel`); (sent at, acked at, response)."""
-        body = self.samples.slash_command(
-            text, channel_id=channel, response_url=self.fake.response_url(channel)
+        body = slash_command(
+            text, channel=channel, response_url=self.fake.response_url(channel), user=USER
         )
         headers = signed_headers(SECRET, body, FORM)
         sent = time.perf_counter()
@@ -83,11 +81,10 @@ class Bench:
 
 
 def _stamp_posts(fake: FakeSlack, posted: dict[str, float]) -> None:
-    def post_message(call: Call) -> dict[str, Any]:
-        posted.setdefault(str(call.params.get("channel")), time.perf_counter())
-        return fakeslack_methods.api(fake.state, call, base_url=fake.url)
+    def post_message(params: Params) -> None:
+        posted.setdefault(str(params.get("channel")), time.perf_counter())
 
-    fake.answer("chat.postMessage", post_message)
+    fake.on("chat.postMessage", post_message)
 
 
 def _load_demo(url: str, groups: int, days: int) -> list[str]:

@@ -24,18 +24,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
+from _fakeslack import JSON, FakeSlack, Params, app_home_opened, signed_headers
 from _slackbench import BOT_TOKEN, SECRET, _load_demo, _wait_ready, summary
 from sqlalchemy import update
 
 from csbot.store.db import make_engine, session_factory, transaction
 from csbot.store.models import PhysicianGroup
 from csbot.store.recompute import recompute
-from tests.e2e import fakeslack_methods
-from tests.e2e.fakeslack import Call, FakeSlack
-from tests.e2e.slackreq import JSON, Samples, signed_headers
 
 CSM = "U0BENCHCSM"
 LEAD = "U0BENCHLEAD"
@@ -46,14 +43,11 @@ class HomeBench:
     url: str
     http: httpx.Client
     published: list[tuple[str, float, bool]] = field(default_factory=list)  # user, at, charts
-    samples: Samples = field(default_factory=Samples)
 
     def open_home(self, user: str, *, publishes: int) -> tuple[float, float]:
         """(seconds to the first views.publish, seconds to the last of `publishes`)."""
         seen = len(self.published)
-        payload = self.samples.json("app_home_opened.json")
-        payload["event"]["user"] = user
-        body = json.dumps(payload).encode()
+        body = app_home_opened(user)
         sent = time.perf_counter()
         response = self.http.post(
             self.url + "/slack/events", content=body, headers=signed_headers(SECRET, body, JSON)
@@ -83,13 +77,13 @@ def _prepare(database_url: str, *, groups: int, days: int, history: int) -> None
 
 
 def _stamp(fake: FakeSlack, published: list[tuple[str, float, bool]]) -> None:
-    def views_publish(call: Call) -> dict[str, Any]:
-        view = call.json_param("view") or {}
+    def views_publish(params: Params) -> None:
+        view = params.get("view") or {}
+        view = json.loads(view) if isinstance(view, str) else view
         charts = any(b.get("type") == "image" for b in view.get("blocks", []))
-        published.append((str(call.params.get("user_id")), time.perf_counter(), charts))
-        return fakeslack_methods.api(fake.state, call, base_url=fake.url)
+        published.append((str(params.get("user_id")), time.perf_counter(), charts))
 
-    fake.answer("views.publish", views_publish)
+    fake.on("views.publish", views_publish)
 
 
 @contextmanager

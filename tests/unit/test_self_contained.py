@@ -3,6 +3,7 @@ workspace's ../shared folder), so a clone anywhere runs every test."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -31,3 +32,21 @@ def test_the_scan_sees_the_code_and_the_tests() -> None:
 
 def test_no_file_reads_beside_the_checkout() -> None:
     assert [hit for path in _files() for hit in _outside(path)] == []
+
+
+def _imported(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_benchmarks_need_neither_the_tests_nor_pytest() -> None:
+    bench = sorted((ROOT / "bench").glob("*.py"))
+    assert len(bench) >= 6
+    assert {p.name: _imported(p) & {"tests", "pytest"} for p in bench} == {
+        p.name: set() for p in bench
+    }
