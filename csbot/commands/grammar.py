@@ -193,7 +193,9 @@ def parse_window(token: str) -> int:
     if not match:
         raise InputError(f"“{_show(token)}” is not a window. {WINDOW_HELP}")
     digits, unit = match.groups()
-    count = int(digits) if len(digits) <= 4 else MAX_WINDOW_DAYS + 1
+    # Five significant digits are out of range anyway, and int() refuses thousands of them.
+    significant = digits.lstrip("0") or "0"
+    count = int(significant) if len(significant) <= 4 else MAX_WINDOW_DAYS + 1
     days = count * (7 if unit[0].lower() == "w" else 1)
     if not 1 <= days <= MAX_WINDOW_DAYS:
         raise InputError(f"“{_show(token)}” is outside 1 to {MAX_WINDOW_DAYS} days. {WINDOW_HELP}")

@@ -276,3 +276,8 @@ def test_no_input_raises_anything_but_csbot_errors(text: str) -> None:
     if isinstance(request, PanelRequest):
         assert request.group_query.strip() == request.group_query
         assert 1 <= request.window_days <= 365
+
+
+def test_zero_padded_windows_read_as_their_number() -> None:
+    assert parse_window("030d") == 30
+    assert parse_window("0000000030d") == 30
