@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from csbot.commands.grammar import (
     DEFAULT_WINDOW_DAYS,
+    ExportRequest,
     HelpRequest,
     ListRequest,
     LogRequest,
@@ -249,7 +250,14 @@ def test_requests_are_frozen_and_round_trip_as_json() -> None:
 
 @pytest.mark.parametrize(
     ("days", "label"),
-    [(1, "1 day"), (7, "7 days"), (30, "30 days"), (28, "4 weeks"), (90, "90 days")],
+    [
+        (1, "1 day"),
+        (7, "7 days"),
+        (14, "2 weeks"),
+        (30, "30 days"),
+        (28, "4 weeks"),
+        (90, "90 days"),
+    ],
 )
 def test_window_label(days: int, label: str) -> None:
     assert window_label(days) == label
@@ -278,6 +286,82 @@ def test_no_input_raises_anything_but_csbot_errors(text: str) -> None:
         assert 1 <= request.window_days <= 365
 
 
+def test_a_quoted_panel_word_names_a_group() -> None:
+    assert panel('"revenue" 7d') == PanelRequest(group_query="revenue", window_days=7)
+    assert parse_command('export "health" 7d') == ExportRequest(group_query="health", window_days=7)
+
+
+def test_a_quoted_window_is_part_of_the_name() -> None:
+    assert panel('health "90d"') == PanelRequest(panel=Panel.HEALTH, group_query="90d")
+
+
+def test_the_command_word_pasted_without_a_slash_is_ignored() -> None:
+    assert panel("cs health Acme") == PanelRequest(panel=Panel.HEALTH, group_query="Acme")
+    assert panel("CS Acme").group_query == "Acme"
+
+
+@pytest.mark.parametrize("text", ["health Acme 30 days", "health Acme 4 w", "health 2 weeks Acme"])
+def test_a_spaced_window_is_one_window_and_the_rest_the_group(text: str) -> None:
+    assert panel(text).group_query == "Acme"
+
+
+def test_one_day_is_the_shortest_window() -> None:
+    assert panel("health Acme 1d").window_days == 1
+
+
 def test_zero_padded_windows_read_as_their_number() -> None:
     assert parse_window("030d") == 30
     assert parse_window("0000000030d") == 30
+
+
+@pytest.mark.parametrize("text", ["health Acme -5", "health Acme +7", "health Acme \u22122"])
+def test_a_signed_number_is_read_as_a_window_and_refused(text: str) -> None:
+    with pytest.raises(InputError, match="is not a window"):
+        parse_command(text)
+
+
+def test_two_windows_are_named_in_the_refusal() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_command("health Acme 7d 90d")
+    assert str(caught.value).startswith("Give one window, not `7d` and `90d`. Windows: `7d`")
+
+
+def test_long_input_is_shortened_in_messages() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_command("list " + "b" * 60)
+    assert str(caught.value) == (
+        f"“{'b' * 39}…” is not a band; use `excellent`, `good`, `attention` or `critical`, "
+        "e.g. `/cs list critical`."
+    )
+    with pytest.raises(InputError) as caught:
+        parse_command("list " + "b" * 40)
+    assert str(caught.value).startswith(f"“{'b' * 40}” is not a band")
+
+
+def test_a_group_query_may_be_up_to_200_characters() -> None:
+    assert panel("a" * 200).group_query == "a" * 200
+    with pytest.raises(InputError) as caught:
+        parse_command("a" * 201)
+    assert str(caught.value) == (
+        "That group name is 201 characters long; type part of it (at most 200), "
+        "e.g. `/cs health Acme`."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("list 7d", ListRequest(window_days=7)),
+        ("list all 90d private", ListRequest(window_days=90, private=True)),
+        ("list private", ListRequest(private=True)),
+        ("list needs_attention", ListRequest(band="Needs Attention")),
+    ],
+)
+def test_list_window_privacy_and_band_spellings(text: str, expected: ListRequest) -> None:
+    assert parse_command(text) == expected
+
+
+def test_log_without_a_kind_says_what_to_type() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_command("log lunch")
+    assert str(caught.value) == "Log what? Use `/cs log ticket Acme` or `/cs log meeting Acme`."
