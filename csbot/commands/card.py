@@ -19,7 +19,15 @@ from csbot.commands.panels.base import ChartSpec, PanelView
 from csbot.errors import InputError
 from csbot.scoring.types import GroupScore, signed
 
-__all__ = ["STANDARD_WINDOWS", "Card", "CardState", "frame", "headline", "when_line"]
+__all__ = [
+    "STANDARD_WINDOWS",
+    "Card",
+    "CardState",
+    "day_label",
+    "frame",
+    "headline",
+    "when_line",
+]
 
 STANDARD_WINDOWS = (7, 30, 90)
 MAX_SECTIONS = 30
@@ -118,15 +126,16 @@ def when_line(
 ) -> tuple[str, str, str]:
     """The context line: window, data as of, computed at (in the configured time zone)."""
     local = computed_at.astimezone(tz)
-    data = f"data as of {_day(data_as_of)}" if data_as_of else "no usage data yet"
+    data = f"data as of {day_label(data_as_of)}" if data_as_of else "no usage data yet"
     return (
-        f"{window_label(window_days)} to {_day(as_of)}",
+        f"{window_label(window_days)} to {day_label(as_of)}",
         data,
         f"computed at {local:%H:%M} {local.tzname() or tz.key}",
     )
 
 
-def _day(day: date) -> str:
+def day_label(day: date) -> str:
+    """'21 Mar 2026': how a day reads on cards, alerts and digests."""
     return f"{day.day} {day:%b %Y}"
 
 

@@ -21,7 +21,8 @@ from csbot.commands.card import CardState
 from csbot.commands.grammar import window_label
 from csbot.commands.listing import ListState, ranked
 from csbot.commands.panels.base import PanelView
-from csbot.commands.pipeline import Sources, built_panel, score_portfolio
+from csbot.commands.pipeline import Sources, built_panel, load_renewals, score_portfolio
+from csbot.commands.renewals import RENEWAL_COLUMNS, RenewalsState, renewal_csv_rows
 from csbot.scoring.types import Band, GroupScore, half_up
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "panel_rows",
     "portfolio_export",
     "portfolio_rows",
+    "renewals_export",
     "score_portfolio",
     "to_csv",
 ]
@@ -154,5 +156,19 @@ def portfolio_export(sources: Sources, state: ListState, *, as_of: date) -> Expo
         title=f"Portfolio · {what} · {window} to {as_of}",
         comment=f"*Portfolio* ({what}): {len(rows)} groups, {window} to {as_of}",
         content=to_csv(rows, PORTFOLIO_COLUMNS),
+        rows=len(rows),
+    )
+
+
+def renewals_export(sources: Sources, state: RenewalsState, *, as_of: date) -> Export:
+    """The groups renewing in the window as CSV, in the renewals card's order, every one of
+    them (the card shows the first MAX_ROWS)."""
+    rows = renewal_csv_rows(load_renewals(sources, days=state.days, as_of=as_of))
+    window = window_label(state.days)
+    return Export(
+        filename=f"csbot-renewals-{state.days}d-{as_of}.csv",
+        title=f"Renewals · next {window} from {as_of}",
+        comment=f"*Renewals* in the next {window}: {len(rows)} groups, from {as_of}",
+        content=to_csv(rows, RENEWAL_COLUMNS),
         rows=len(rows),
     )

@@ -18,13 +18,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.commands.delivery import Delivery, Where
-from csbot.commands.export import Export, group_export, portfolio_export
+from csbot.commands.export import Export, group_export, portfolio_export, renewals_export
 from csbot.commands.grammar import ExportRequest
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.listing import ListState
 from csbot.commands.matching import Ambiguous, Matched, match_groups
 from csbot.commands.permissions import Action, require
 from csbot.commands.pipeline import MAX_PICKS, today
+from csbot.commands.renewals import RenewalsState
 from csbot.commands.slackwords import apology, logged_failure, notice, plain_words
 from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import CsbotError
@@ -66,8 +67,19 @@ class ExportJobs:
 
         return job
 
+    def renewals(self, state: RenewalsState, where: Where) -> Job:
+        """The groups renewing in the window, as the renewals card orders them (leads)."""
+
+        def job() -> None:
+            with self._guard(where):
+                self._send(where, Action.EXPORT_PORTFOLIO, lambda: self._renewals(state))
+
+        return job
+
     def command(self, request: ExportRequest, where: Where) -> Job:
         """`/cs export ...`: find the group first; several matches get a picker."""
+        if request.renewals:
+            return self.renewals(RenewalsState(request.window_days, private=True), where)
         if request.group_query is None:
             band = Band(request.band) if request.band else None
             return self.portfolio(ListState(band, request.window_days, private=True), where)
@@ -87,6 +99,9 @@ class ExportJobs:
 
     def _portfolio(self, state: ListState) -> Export:
         return portfolio_export(self.services, state, as_of=today(self.services))
+
+    def _renewals(self, state: RenewalsState) -> Export:
+        return renewals_export(self.services, state, as_of=today(self.services))
 
     def _match(self, query: str, state: CardState, where: Where) -> CardState | None:
         with transaction(self.services.sessions) as session:

@@ -3,6 +3,7 @@
     /cs [panel] <group> [window] [private]      /cs list [band] [window] [private]
     /cs log ticket|meeting [group]              /cs help
     /cs export [panel] <group> [window]         /cs export list [band] [window]
+    /cs renewals [window] [private]             /cs export renewals [window]
 
 A quoted phrase is always part of the group name, so a group called "Revenue Partners" is
 `/cs "revenue partners"`. `private` may stand anywhere; a window anywhere after the panel.
@@ -22,6 +23,7 @@ from csbot.errors import InputError
 
 __all__ = [
     "BANDS",
+    "DEFAULT_RENEWAL_DAYS",
     "DEFAULT_WINDOW_DAYS",
     "MAX_GROUP_QUERY",
     "MAX_WINDOW_DAYS",
@@ -33,12 +35,14 @@ __all__ = [
     "LogRequest",
     "Panel",
     "PanelRequest",
+    "RenewalsRequest",
     "parse_command",
     "parse_window",
     "window_label",
 ]
 
 DEFAULT_WINDOW_DAYS = 30
+DEFAULT_RENEWAL_DAYS = 120
 MAX_WINDOW_DAYS = 365
 MAX_GROUP_QUERY = 200
 WINDOW_HELP = (
@@ -141,6 +145,13 @@ class ListRequest(_Request):
     private: bool = False
 
 
+class RenewalsRequest(_Request):
+    """Groups renewing in the next `days` days, at-risk ones first."""
+
+    days: int = Field(default=DEFAULT_RENEWAL_DAYS, ge=1, le=MAX_WINDOW_DAYS)
+    private: bool = False
+
+
 class HelpRequest(_Request):
     """Show the help card; `reason` (fit to show) says why when the input was not understood."""
 
@@ -155,18 +166,21 @@ class LogRequest(_Request):
 
 
 class ExportRequest(_Request):
-    """Send a CSV to the person's DMs: one group's panel, or (no group) the portfolio list."""
+    """Send a CSV to the person's DMs: one group's panel, or (no group) the portfolio list, or
+    (`renewals`) the groups renewing within `window_days`."""
 
     panel: Panel = Panel.OVERVIEW
     group_query: str | None = Field(default=None, min_length=1, max_length=MAX_GROUP_QUERY)
     band: str | None = None
     window_days: int = Field(default=DEFAULT_WINDOW_DAYS, ge=1, le=MAX_WINDOW_DAYS)
+    renewals: bool = False
 
 
-CsRequest = PanelRequest | ListRequest | HelpRequest | LogRequest | ExportRequest
+CsRequest = PanelRequest | ListRequest | RenewalsRequest | HelpRequest | LogRequest | ExportRequest
 
 _HELP_WORDS = frozenset({"help", "?", "-h", "--help", "-help"})
 _LIST_WORDS = frozenset({"list", "ls", "all", "portfolio"})
+_RENEWAL_WORDS = frozenset({"renewals", "renewal", "renew", "renewing"})
 _LOG_KINDS: dict[str, Literal["ticket", "meeting"]] = {
     "ticket": "ticket",
     "tickets": "ticket",
@@ -220,6 +234,8 @@ def parse_command(text: str) -> CsRequest:
         return HelpRequest()
     if _is_word(tokens[0], _LIST_WORDS):
         return _list_request(tokens[1:], private)
+    if _is_word(tokens[0], _RENEWAL_WORDS):
+        return RenewalsRequest(days=_renewal_days(tokens[1:]), private=private)
     if _is_word(tokens[0], {"log"}):
         return _log_request(tokens[1:])
     if _is_word(tokens[0], {"export"}):
@@ -317,6 +333,22 @@ def _list_request(tokens: Sequence[Token], private: bool) -> ListRequest:
     return ListRequest(band=band, window_days=window, private=private)
 
 
+def _renewal_days(tokens: Sequence[Token]) -> int:
+    """The horizon after `renewals`: a window, or nothing (DEFAULT_RENEWAL_DAYS)."""
+    if not tokens:
+        return DEFAULT_RENEWAL_DAYS
+    if len(tokens) == 1 and tokens[0].text.isdigit():  # `/cs renewals 90`: days
+        return parse_window(tokens[0].text + "d")
+    days, rest = _take_window(tokens)
+    if rest:
+        raise InputError(
+            f"`/cs renewals` takes only how far ahead to look, e.g. `/cs renewals 90d`, not "
+            f"“{_show(' '.join(t.text for t in rest))}”. For a group whose name starts with "
+            '“renewal”, quote it: `/cs "Renewal Health"`.'
+        )
+    return days
+
+
 def _log_request(tokens: Sequence[Token]) -> LogRequest:
     kind = _LOG_KINDS.get(tokens[0].text.casefold()) if tokens and not tokens[0].quoted else None
     if kind is None:
@@ -324,7 +356,10 @@ def _log_request(tokens: Sequence[Token]) -> LogRequest:
     return LogRequest(kind=kind, group_query=_group_query(tokens[1:]))
 
 
-_EXPORT_HELP = "`/cs export Acme` sends a group's numbers, `/cs export list` every group's, as CSV."
+_EXPORT_HELP = (
+    "`/cs export Acme` sends a group's numbers, `/cs export list` every group's, "
+    "`/cs export renewals` the renewals coming up, as CSV."
+)
 
 
 def _export_request(tokens: Sequence[Token]) -> ExportRequest | HelpRequest:
@@ -333,6 +368,8 @@ def _export_request(tokens: Sequence[Token]) -> ExportRequest | HelpRequest:
     if _is_word(tokens[0], _LIST_WORDS):
         listed = _list_request(tokens[1:], private=True)
         return ExportRequest(band=listed.band, window_days=listed.window_days)
+    if _is_word(tokens[0], _RENEWAL_WORDS):
+        return ExportRequest(renewals=True, window_days=_renewal_days(tokens[1:]))
     panel = None if tokens[0].quoted else Panel.lookup(tokens[0].text)
     request = _panel_request(panel, tokens[1:] if panel else tokens, private=True)
     if not isinstance(request, PanelRequest):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csbot.commands import blockkit as bk
-from csbot.commands.grammar import BANDS, MAX_WINDOW_DAYS, Panel
+from csbot.commands.grammar import BANDS, DEFAULT_RENEWAL_DAYS, MAX_WINDOW_DAYS, Panel
 from csbot.commands.ids import BlockId
 
 __all__ = ["help_blocks", "help_text"]
@@ -13,6 +13,7 @@ _EXAMPLES = (
     ("/cs health Acme 90d", "the health panel over the last 90 days"),
     ("/cs rev acme family 6w private", "revenue over six weeks, shown only to you"),
     ("/cs list critical", "every group in the Critical band"),
+    ("/cs renewals 90d", "groups renewing in the next 90 days, at-risk ones first"),
     ("/cs log meeting Acme", "log a meeting (or `ticket`) in a form"),
     ("/cs export health Acme", "the panel's numbers as CSV, in your DMs (`export list`: leads)"),
 )
@@ -51,8 +52,9 @@ def help_blocks(reason: str | None = None) -> list[bk.Block]:
         bk.section(
             bk.escape(
                 "*Grammar*\n`/cs [panel] <group> [window] [private]`\n"
-                "`/cs list [band] [window]`   `/cs log ticket|meeting [group]`   `/cs help`\n"
-                "`/cs export [panel] <group> [window]`   `/cs export list [band] [window]`"
+                "`/cs list [band] [window]`   `/cs renewals [window]`   `/cs help`\n"
+                "`/cs log ticket|meeting [group]`   `/cs export [panel] <group> [window]`\n"
+                "`/cs export list [band] [window]`   `/cs export renewals [window]`"
             )
         ),
         bk.section(
@@ -60,10 +62,12 @@ def help_blocks(reason: str | None = None) -> list[bk.Block]:
         ),
         bk.section(
             "*Group*: any part of its name, any case, accents optional; several words are fine. "
-            "Quote it when it starts with a panel word, `list`, `log`, `export` or `help`: "
+            "Quote it when it starts with a panel word, `list`, `renewals`, `log`, `export` or "
+            "`help`: "
             '`/cs "Revenue Partners"`.\n'
             "*Window*: `7d`, `30d` (default), `90d`, or any `Nd` / `Nw` "
-            f"up to {MAX_WINDOW_DAYS} days.\n"
+            f"up to {MAX_WINDOW_DAYS} days; for `renewals`, how far ahead "
+            f"({DEFAULT_RENEWAL_DAYS} days by default).\n"
             f"*Bands* for `list`: {_band_words()}.\n"
             "*private*: anywhere in the command; the answer is shown only to you."
         ),
@@ -76,4 +80,5 @@ def help_text(reason: str | None = None) -> str:
     """The plain-text fallback (notifications, `csbot ask`)."""
     head = f"{reason}\n" if reason else ""
     examples = "\n".join(f"  {cmd:<34} {what}" for cmd, what in _EXAMPLES)
-    return f"{head}/cs [panel] <group> [window] [private]; /cs list; /cs log; /cs help\n{examples}"
+    usage = "/cs [panel] <group> [window] [private]; /cs list; /cs renewals; /cs log; /cs help"
+    return f"{head}{usage}\n{examples}"

@@ -1,11 +1,12 @@
 """App Home: a person's book of business at a glance. Pure: a `Portfolio` in, a home view out.
 
 Top to bottom: counts per band and ARR at risk, Refresh / Log / Export buttons, the portfolio
-charts (health distribution and trend), alerts waiting for acknowledgement, this week's
-meetings, onboarding groups and their progress, then every group by band, worst first, with
-score, change and top risk, each with an Open button (the card goes to the person's DM).
-Slack allows 100 blocks in a home view: when the groups do not fit, each band shows its worst
-and says how many more `/cs list <band>` has. Loading and publishing is csbot.commands.home_publish.
+charts (health distribution and trend), alerts waiting for acknowledgement, groups renewing in
+the next 90 days (at-risk ones first), this week's meetings, onboarding groups and their
+progress, then every group by band, worst first, with score, change and top risk, each with an
+Open button (the card goes to the person's DM). Slack allows 100 blocks in a home view: when the
+groups do not fit, each band shows its worst and says how many more `/cs list <band>` has.
+Loading and publishing is csbot.commands.home_publish.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from csbot.commands.ids import ActionId, BlockId, HomeBlock, action_id
 from csbot.commands.listing import ListState, ranked, row_text
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, trend_chart
+from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_line
 from csbot.scoring.types import Band, GroupScore
 
 __all__ = ["LIST_WORD", "MAX_ALERTS", "MAX_HOME_BLOCKS", "MAX_LINES", "home_charts", "home_view"]
@@ -174,6 +176,16 @@ def _onboarding(p: Portfolio) -> list[bk.Block]:
     return _lines("Onboarding", lines, len(p.onboarding), HomeBlock.ONBOARDING.value)
 
 
+def _renewals(p: Portfolio) -> list[bk.Block]:
+    lines = []
+    for r in p.renewals[:MAX_LINES]:
+        health = r.score.health
+        band = f"{health.band.slack_emoji} {health.display}" if health.has_data else "no data yet"
+        lines.append(f"• {renewal_line(r)} · {band}")
+    heading = f"Renewing in the next {HOME_RENEWAL_DAYS} days"
+    return _lines(heading, lines, len(p.renewals), HomeBlock.RENEWALS.value)
+
+
 def _row(score: GroupScore, window_days: int) -> bk.Block:
     return bk.section(
         row_text(score),
@@ -223,7 +235,8 @@ def home_view(
 
     `chart_files` pairs each chart (from `home_charts`) with its uploaded Slack file id.
     """
-    blocks = [*_top(p, tz), *_charts(chart_files), *_alerts(p), *_meetings(p, tz), *_onboarding(p)]
+    blocks = [*_top(p, tz), *_charts(chart_files), *_alerts(p), *_renewals(p), *_meetings(p, tz)]
+    blocks += _onboarding(p)
     blocks += _bands(p, MAX_HOME_BLOCKS - len(blocks) - 1)
     blocks.append(_footer(p))
     view: dict[str, Any] = {"type": "home", "callback_id": "home", "blocks": blocks}

@@ -18,6 +18,7 @@ from csbot.commands.export_jobs import ExportJobs
 from csbot.commands.home_publish import ChartFiles, home_job
 from csbot.commands.ids import ActionId, action_pattern, split_action_id
 from csbot.commands.listing import ListState
+from csbot.commands.renewals import RenewalsState
 from csbot.commands.slackwords import notice
 from csbot.errors import InputError
 from csbot.services import Services
@@ -66,20 +67,15 @@ def _where(body: dict[str, Any]) -> Where:
 
 
 def _export(services: Services, jobs: ExportJobs) -> Listener:
-    """`export:list` carries a list's state; anything else (`export`, `export:group.<id>`)
-    a card's."""
+    """`export:list` carries a list's state, `export:renewals` the renewals card's; anything
+    else (`export`, `export:group.<id>`) a card's."""
 
     def on_export(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         where = _where(body)
         _, suffix = split_action_id(str(action["action_id"]))
         try:
-            value = str(action.get("value") or "")
-            job = (
-                jobs.portfolio(ListState.decode(value), where)
-                if suffix == "list"
-                else jobs.group(CardState.decode(value), where)
-            )
+            job = _export_job(jobs, suffix, str(action.get("value") or ""), where)
         except InputError as exc:
             jobs.delivery.tell(where, notice(":warning:", exc.message))
             return
@@ -87,3 +83,13 @@ def _export(services: Services, jobs: ExportJobs) -> Listener:
             jobs.delivery.tell(where, "csbot is busy; try the export again in a minute.")
 
     return on_export
+
+
+def _export_job(
+    jobs: ExportJobs, suffix: str | None, value: str, where: Where
+) -> Callable[[], None]:
+    if suffix == "list":
+        return jobs.portfolio(ListState.decode(value), where)
+    if suffix == "renewals":
+        return jobs.renewals(RenewalsState.decode(value), where)
+    return jobs.group(CardState.decode(value), where)

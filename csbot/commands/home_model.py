@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from csbot.commands.renewals import RenewalRow
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore
 
@@ -79,5 +80,6 @@ class Portfolio:
     meetings: tuple[MeetingLine, ...] = ()
     meetings_total: int = 0
     onboarding: tuple[OnboardingLine, ...] = ()
+    renewals: tuple[RenewalRow, ...] = ()  # renewing within HOME_RENEWAL_DAYS, at risk first
     trend: tuple[tuple[date, float], ...] = field(default=())  # mean health by day
     bands: BandThresholds = field(default_factory=BandThresholds)  # the chart's band zones

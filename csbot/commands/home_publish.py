@@ -34,6 +34,7 @@ from csbot.commands.panels.base import ChartSpec
 from csbot.commands.permissions import Action, Role, role_of
 from csbot.commands.pipeline import today
 from csbot.commands.render import render_png
+from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_rows
 from csbot.commands.slackwords import apology, logged_failure, notice
 from csbot.errors import CsbotError
 from csbot.scoring import score_groups
@@ -156,6 +157,7 @@ def load_portfolio(
         ),
         meetings_total=meetings_total,
         onboarding=tuple(_onboarding(scores, inputs)),
+        renewals=tuple(renewal_rows(inputs, scores, as_of=as_of, days=HOME_RENEWAL_DAYS)),
         trend=tuple(points),
         bands=services.scoring.bands,
     )

@@ -41,6 +41,7 @@ class ActionId(StrEnum):
     EXPORT = "export"
     REFRESH = "refresh"
     LIST_BAND_SELECT = "list_band_select"
+    RENEWALS_SELECT = "renewals_select"  # the horizon of /cs renewals
     HELP = "help"
 
 
@@ -63,6 +64,9 @@ class BlockId(StrEnum):
     LIST_FILTER = "list_filter"  # band select on /cs list
     LIST_ROW = "list_row"  # family in lists: list_row.<n>
     LOG = "log"  # "Log ticket" / "Log meeting" buttons on a card
+    RENEWALS_FILTER = "renewals_filter"  # horizon select on /cs renewals
+    RENEWAL_ROW = "renewal_row"  # family: renewal_row.<group id>
+    RENEWAL_BUTTONS = "renewal_buttons"  # family: renewal_buttons.<group id>
 
 
 class CallbackId(StrEnum):
@@ -81,6 +85,7 @@ class HomeBlock(StrEnum):
     ALERT = "home_alert"  # family: home_alert.<alert id>
     MEETINGS = "home_meetings"
     ONBOARDING = "home_onboarding"
+    RENEWALS = "home_renewals"
     BAND = "home_band"  # family: home_band.<list word>
     ROW = "home_row"  # family: home_row.<group id>
     MORE = "home_more"  # family: home_more.<list word>

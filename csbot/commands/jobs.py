@@ -13,10 +13,11 @@ from datetime import date
 
 from csbot.commands.card import CardState
 from csbot.commands.delivery import Delivered, Delivery, Where
-from csbot.commands.grammar import ListRequest, PanelRequest
+from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest
 from csbot.commands.listing import ListState
-from csbot.commands.pipeline import CardResult, answer, show, show_list, today
+from csbot.commands.pipeline import CardResult, answer, show, show_list, show_renewals, today
 from csbot.commands.render import render_png
+from csbot.commands.renewals import RenewalsState
 from csbot.commands.slackwords import apology, logged_failure, notice
 from csbot.errors import CsbotError
 from csbot.services import Services
@@ -35,7 +36,7 @@ class CardJobs:
         self.services = services
         self.delivery = delivery or Delivery(services.client)
 
-    def command(self, request: PanelRequest | ListRequest, where: Where) -> Job:
+    def command(self, request: PanelRequest | ListRequest | RenewalsRequest, where: Where) -> Job:
         """A typed `/cs`: a new card where it was typed (pickers only to the person)."""
 
         def job() -> None:
@@ -74,6 +75,16 @@ class CardJobs:
         def job() -> None:
             with self._guard(where, "relist"):
                 result = show_list(self.services, state, as_of=self._today())
+                self._send(result, where, in_place=True)
+
+        return job
+
+    def rerenewals(self, state: RenewalsState, where: Where) -> Job:
+        """The renewals card's horizon select: the card redrawn in place."""
+
+        def job() -> None:
+            with self._guard(where, "renewals"):
+                result = show_renewals(self.services, state, as_of=self._today())
                 self._send(result, where, in_place=True)
 
         return job

@@ -11,22 +11,24 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
 from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, frame
-from csbot.commands.grammar import ListRequest, PanelRequest
+from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.listing import ListState, list_card
 from csbot.commands.matching import Ambiguous, Matched, NoMatch, match_groups
 from csbot.commands.panels import PanelView, build_panel
+from csbot.commands.renewals import RenewalRow, RenewalsState, renewal_rows, renewals_card
 from csbot.config import Settings
 from csbot.scoring import GroupScore, ScoringConfig, score_group, score_groups
 from csbot.scoring.panel_inputs import PanelData
 from csbot.store.db import SessionFactory, transaction
 from csbot.store.groups import group_names
 from csbot.store.loading import load_panel_data, load_scoring_inputs
+from csbot.store.renewals import active_plan_group_ids, renewing_group_ids
 
 __all__ = [
     "MAX_PICKS",
@@ -34,16 +36,18 @@ __all__ = [
     "Sources",
     "answer",
     "built_panel",
+    "load_renewals",
     "score_portfolio",
     "show",
     "show_list",
+    "show_renewals",
     "today",
 ]
 
 log = logging.getLogger(__name__)
 
 MAX_PICKS = 10
-Kind = Literal["card", "list", "pick", "no_match"]
+Kind = Literal["card", "list", "renewals", "pick", "no_match"]
 
 
 class Sources(Protocol):
@@ -70,6 +74,7 @@ class CardResult:
     card: Card
     state: CardState | None = None
     list_state: ListState | None = None
+    renewals_state: RenewalsState | None = None
 
     @property
     def personal(self) -> bool:
@@ -90,12 +95,18 @@ def today(sources: Sources) -> date:
 
 
 def answer(
-    sources: Sources, request: PanelRequest | ListRequest, *, user_id: str, as_of: date
+    sources: Sources,
+    request: PanelRequest | ListRequest | RenewalsRequest,
+    *,
+    user_id: str,
+    as_of: date,
 ) -> CardResult:
     """The answer to a typed `/cs` request (help and log requests never get here)."""
     started = time.perf_counter()
     if isinstance(request, ListRequest):
         result = show_list(sources, ListState.from_request(request), as_of=as_of)
+    elif isinstance(request, RenewalsRequest):
+        result = show_renewals(sources, RenewalsState.from_request(request), as_of=as_of)
     else:
         result = _panel_answer(sources, request, as_of=as_of)
     log.debug(
@@ -169,6 +180,37 @@ def show_list(sources: Sources, state: ListState, *, as_of: date) -> CardResult:
         scores, state=state, as_of=as_of, computed_at=sources.clock(), tz=sources.settings.tz
     )
     return CardResult("list", card, list_state=state)
+
+
+def load_renewals(sources: Sources, *, days: int, as_of: date) -> list[RenewalRow]:
+    """Groups renewing in the next `days` days, scored over the default window: what the
+    renewals card and its CSV show. Only those groups are loaded."""
+    with transaction(sources.sessions) as session:
+        ids = renewing_group_ids(session, start=as_of, end=as_of + timedelta(days=days))
+        inputs = load_scoring_inputs(
+            session,
+            as_of=as_of,
+            window_days=sources.scoring.default_window_days,
+            group_ids=ids,
+            rules=sources.scoring.factors,
+        )
+        plans = active_plan_group_ids(session, as_of=as_of, group_ids=ids)
+    scores = score_groups(inputs, sources.scoring)
+    return renewal_rows(inputs, scores, as_of=as_of, days=days, plans=plans)
+
+
+def show_renewals(sources: Sources, state: RenewalsState, *, as_of: date) -> CardResult:
+    """The renewals card: who renews in the window, at-risk groups first."""
+    rows = load_renewals(sources, days=state.days, as_of=as_of)
+    card = renewals_card(
+        rows,
+        state=state,
+        as_of=as_of,
+        computed_at=sources.clock(),
+        tz=sources.settings.tz,
+        window_days=sources.scoring.default_window_days,
+    )
+    return CardResult("renewals", card, renewals_state=state)
 
 
 def _picker(match: Ambiguous, state: CardState) -> CardResult:

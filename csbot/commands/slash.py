@@ -23,6 +23,7 @@ from csbot.commands.grammar import (
     HelpRequest,
     ListRequest,
     LogRequest,
+    RenewalsRequest,
     parse_command,
 )
 from csbot.commands.help import help_blocks, help_text
@@ -30,6 +31,7 @@ from csbot.commands.ids import ActionId, BlockId, action_pattern
 from csbot.commands.jobs import CardJobs
 from csbot.commands.listing import ListState
 from csbot.commands.modals.listeners import open_log_modal
+from csbot.commands.renewals import RenewalsState
 from csbot.commands.slackwords import notice
 from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import InputError
@@ -37,9 +39,10 @@ from csbot.services import Services
 from csbot.store.db import transaction
 from csbot.store.groups import search_group_options
 
-__all__ = ["WORKING_ON_LIST", "register"]
+__all__ = ["WORKING_ON_LIST", "WORKING_ON_RENEWALS", "register"]
 
 WORKING_ON_LIST = ":hourglass_flowing_sand: Working on the portfolio…"
+WORKING_ON_RENEWALS = ":hourglass_flowing_sand: Working on the renewals…"
 Listener = Callable[..., None]
 
 
@@ -63,6 +66,7 @@ def register(app: App, services: Services) -> None:
         _control(services, CardState.decode, partial(jobs.open, dismiss=True))
     )
     app.action(ActionId.LIST_BAND_SELECT)(_control(services, ListState.decode, jobs.relist))
+    app.action(ActionId.RENEWALS_SELECT)(_control(services, RenewalsState.decode, jobs.rerenewals))
     app.options(ActionId.GROUP_SELECT)(_group_options(services))
 
 
@@ -105,6 +109,8 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
             ack(text=BUSY_MESSAGE, response_type="ephemeral")
         elif isinstance(request, ListRequest):  # every group is scored: may take a moment
             ack(text=WORKING_ON_LIST, response_type="ephemeral")
+        elif isinstance(request, RenewalsRequest):
+            ack(text=WORKING_ON_RENEWALS, response_type="ephemeral")
         else:
             ack()
 

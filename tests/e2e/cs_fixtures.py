@@ -129,8 +129,10 @@ def click(
     channel: str = CHANNEL,
     ephemeral: bool = False,
     option: dict[str, Any] | None = None,
+    user: str | None = None,
 ) -> httpx.Response:
-    """A block_actions request as Slack sends it for a click on `action` in `message`."""
+    """A block_actions request as Slack sends it for a click on `action` in `message` (by the
+    samples' user, or `user`)."""
     if ephemeral:
         payload = server.samples.json("block_actions_ephemeral.json")  # Slack sends no message
     else:
@@ -139,6 +141,8 @@ def click(
         payload["message"] = copy.deepcopy(message)
     payload["container"].update(message_ts=message.get("ts"), channel_id=channel)
     payload["channel"]["id"] = channel
+    if user is not None:
+        payload["user"]["id"] = user
     sent = {k: v for k, v in action.items() if k not in ("options", "initial_option")}
     sent.update(block_id=block_id, action_ts="1711893600.000001")
     if option is not None:

@@ -184,6 +184,7 @@ SURFACES: dict[str, Surface] = {
     "card onboarding, onboarding group": Surface(_command("onboarding cedar"), (CEDAR, "Task")),
     "card redrawn by a button": Surface(_redraw, (ACME, "Ticket subject")),
     "list": Surface(_command("list"), NAMES),
+    "renewals": Surface(_command("renewals 365d"), (ACME,)),
     "pick list": Surface(_command("health hostile"), NAMES),
     "did-you-mean": Surface(_command("health hostlie"), (ACME, CEDAR)),
     "typed query": Surface(_command(f"health {hostile('Typed query')}"), ("Typed query",)),

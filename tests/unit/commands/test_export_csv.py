@@ -180,6 +180,8 @@ def test_portfolio_csv_of_one_band() -> None:
         ),
         ("/cs export list", ExportRequest()),
         ("export list critical 7d private", ExportRequest(band="Critical", window_days=7)),
+        ("export renewals", ExportRequest(renewals=True, window_days=120)),
+        ("export renewals 90d", ExportRequest(renewals=True, window_days=90)),
     ],
 )
 def test_cs_export_grammar(text: str, expected: ExportRequest) -> None:

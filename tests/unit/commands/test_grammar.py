@@ -14,6 +14,7 @@ from csbot.commands.grammar import (
     LogRequest,
     Panel,
     PanelRequest,
+    RenewalsRequest,
     parse_command,
     parse_window,
     window_label,
@@ -249,6 +250,38 @@ def test_requests_are_frozen_and_round_trip_as_json() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("renewals", RenewalsRequest(days=120)),
+        ("/cs renewals 90d", RenewalsRequest(days=90)),
+        ("Renewals 6w private", RenewalsRequest(days=42, private=True)),
+        ("renewal 30 days", RenewalsRequest(days=30)),
+        ("renew 60", RenewalsRequest(days=60)),
+        ("private renewing 365d", RenewalsRequest(days=365, private=True)),
+    ],
+)
+def test_renewals_with_how_far_ahead(text: str, expected: RenewalsRequest) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("renewals acme", "takes only how far ahead"),
+        ("renewals 400d", "outside 1 to 365 days"),
+        ("renewals 30d 60d", "Give one window"),
+    ],
+)
+def test_renewals_with_anything_else_says_what_works(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_command(text)
+
+
+def test_a_quoted_renewal_word_is_a_group_name() -> None:
+    assert panel('"Renewal Health" 7d') == PanelRequest(group_query="Renewal Health", window_days=7)
+
+
+@pytest.mark.parametrize(
     ("days", "label"),
     [
         (1, "1 day"),
@@ -268,6 +301,7 @@ _ALPHABET = st.sampled_from(
         *"abcAZ019 -_'\"\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\t\n\u00a0\u200bdwDW?!/.,:;",
         *"\u00fc\u00dc\u00df\u0301+-\u2212",
         *["health", "list", "log", "ticket", "private", "7d", "400d", "help", "needs attention"],
+        *["renewals", "renew", "90"],
     ]
 )
 
@@ -280,7 +314,9 @@ def test_no_input_raises_anything_but_csbot_errors(text: str) -> None:
     except CsbotError as exc:
         assert str(exc).strip()
         return
-    assert isinstance(request, PanelRequest | ListRequest | HelpRequest | LogRequest)
+    assert isinstance(
+        request, PanelRequest | ListRequest | RenewalsRequest | HelpRequest | LogRequest
+    )
     if isinstance(request, PanelRequest):
         assert request.group_query.strip() == request.group_query
         assert 1 <= request.window_days <= 365

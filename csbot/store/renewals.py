@@ -1,0 +1,35 @@
+"""What the renewals card, its CSV and App Home read beyond scoring inputs: which groups renew
+in a date range, and which of them have a success plan running. One set-based query each."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from csbot.store._query import for_groups
+from csbot.store.models import PhysicianGroup, SuccessPlan
+
+__all__ = ["active_plan_group_ids", "renewing_group_ids"]
+
+
+def renewing_group_ids(
+    session: Session, *, start: date, end: date, group_ids: Collection[int] | None = None
+) -> list[int]:
+    """Groups (of `group_ids`, None: all) whose renewal date is from `start` to `end`."""
+    g = PhysicianGroup
+    stmt = select(g.id).where(g.renewal_date >= start, g.renewal_date <= end)
+    return list(session.scalars(for_groups(stmt, g.id, group_ids).order_by(g.id)))
+
+
+def active_plan_group_ids(
+    session: Session, *, as_of: date, group_ids: Collection[int] | None = None
+) -> set[int]:
+    """Groups with an active success plan running on `as_of` (started, not ended)."""
+    p = SuccessPlan
+    stmt = select(p.group_id).where(
+        p.status == "active", p.start <= as_of, or_(p.end.is_(None), p.end >= as_of)
+    )
+    return set(session.scalars(for_groups(stmt, p.group_id, group_ids).distinct()))
