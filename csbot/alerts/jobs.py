@@ -27,7 +27,7 @@ from csbot.store.alert_state import StateChange, alert_states, recent_scores, sa
 from csbot.store.db import DbSession, transaction
 from csbot.store.locks import job_lock, last_run, record_run
 from csbot.store.outbox import NewAlert, alert_targets, write_alerts
-from csbot.store.recompute import RecomputeResult, recompute
+from csbot.store.recompute import RecomputeResult, explain, recompute
 from csbot.store.sync import sync_before_recompute
 
 __all__ = [
@@ -93,12 +93,13 @@ def detect(
     session: DbSession, services: Services, result: RecomputeResult, *, now: datetime
 ) -> int:
     """Write the day's crossings to the outbox and the changed alert states; returns how many
-    outbox rows are new. Runs in the caller's transaction, after the day's snapshots."""
+    outbox rows are new. Runs in the caller's transaction, after the day's snapshots. Only
+    the groups that cross are scored in full (reasons, evidence, playbook) for their alert."""
     policy = policy_for(services.settings)
     recent = recent_scores(
         session, end=result.day, days=policy.consecutive_days, window_days=result.window_days
     )
-    recent = {gid: scores for gid, scores in recent.items() if gid in result.scores}
+    recent = {gid: scores for gid, scores in recent.items() if gid in result.scored}
     decisions = decide_all(
         recent,
         day=result.day,
@@ -108,19 +109,22 @@ def detect(
         policy=policy,
     )
     crossing = [d for d in decisions if d.crossing is not None]
-    targets = alert_targets(session, group_ids=[d.group_id for d in crossing])
+    ids = [d.group_id for d in crossing]
+    targets = alert_targets(session, group_ids=ids)
+    explained = explain(session, day=result.day, window_days=result.window_days, group_ids=ids,
+                        config=services.scoring)  # fmt: skip
     alerts = {
-        d.group_id: _new_alert(d, result.scores[d.group_id], targets[d.group_id].csm_owner)
+        d.group_id: _new_alert(d, explained[d.group_id], targets[d.group_id].csm_owner)
         for d in crossing
     }
-    ids, new = write_alerts(session, alerts.values(), created_at=now)
+    written, new = write_alerts(session, alerts.values(), created_at=now)
     changes = [
         StateChange(
             d.group_id,
             d.new_band,
-            result.scores[d.group_id].health.score,
+            result.scored.score_of(d.group_id),
             result.day,
-            ids.get(alerts[d.group_id].key) if d.group_id in alerts else None,
+            written.get(alerts[d.group_id].key) if d.group_id in alerts else None,
         )
         for d in decisions
         if d.new_band is not None

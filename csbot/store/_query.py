@@ -1,4 +1,5 @@
-"""What the set-based loaders share: UTC day ends and the optional filter to some groups."""
+"""What the set-based loaders share: UTC day ends, day and hour differences worked out by the
+database, and the optional filter to some groups."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Date, Float, Integer, Select, cast, func, literal
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["day_end", "for_groups"]
+__all__ = ["day_end", "days_from", "for_groups", "hours_between"]
 
 
 def day_end(day: date) -> datetime:
@@ -22,3 +25,18 @@ _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
 def for_groups(stmt: _S, column: Any, group_ids: Collection[int] | None) -> _S:
     """Limit a statement to some groups; None means every group."""
     return stmt if group_ids is None else stmt.where(column.in_(list(group_ids)))
+
+
+def days_from(session: Session, column: Any, as_of: date) -> ColumnElement[Any]:
+    """Whole days from `as_of` to a DATE column's day, or a UTC timestamp's (negative before)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(func.date(column)) - func.julianday(as_of.isoformat())
+    day = column if isinstance(column.type, Date) else cast(func.timezone("UTC", column), Date)
+    return cast(day - cast(literal(as_of), Date), Integer)
+
+
+def hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
+    """`end - start` in hours, computed by the database (no datetimes cross the wire)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return cast(func.extract("epoch", end - start) / 3600.0, Float)

@@ -17,10 +17,16 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from csbot.scoring.config import FactorRules
 from csbot.scoring.inputs import OnboardingFacts, SupportFacts, Window
-from csbot.store._query import day_end, for_groups
+from csbot.store._query import day_end, for_groups, hours_between
 from csbot.store.models import Activity, OnboardingTask, Survey, Ticket
 
-__all__ = ["CLOSED_TICKET_STATUSES", "load_last_touch", "load_onboarding", "load_support"]
+__all__ = [
+    "CLOSED_TICKET_STATUSES",
+    "load_last_touch",
+    "load_onboarding",
+    "load_support",
+    "open_at",
+]
 
 CLOSED_TICKET_STATUSES = ("resolved", "closed")
 
@@ -29,7 +35,7 @@ def _sum_if(condition: ColumnElement[bool], column: Any) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
 
 
-def _open_at(end: datetime) -> ColumnElement[bool]:
+def open_at(end: datetime) -> ColumnElement[bool]:
     """A ticket open at `end`: opened before, not resolved before, not closed without a date."""
     return and_(
         Ticket.opened_at < end,
@@ -50,7 +56,7 @@ def load_support(
     opened: dict[int, int] = {}
     stmt = (
         select(Ticket.group_id, func.count())
-        .where(_open_at(end), Ticket.priority.in_(rules.high_priorities))
+        .where(open_at(end), Ticket.priority.in_(rules.high_priorities))
         .group_by(Ticket.group_id)
     )
     opened.update(
@@ -69,19 +75,12 @@ def load_support(
     return out
 
 
-def _hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
-    """`end - start` in hours, computed by the database (no datetimes cross the wire)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(end) - func.julianday(start)) * 24.0
-    return func.extract("epoch", end - start) / 3600.0
-
-
 def _first_response_hours(
     session: Session, window: Window, group_ids: Collection[int] | None
 ) -> dict[int, list[float]]:
     """Hours to first response of the tickets opened in the window and answered by its end."""
     start, end = day_end(window.start - timedelta(days=1)), day_end(window.as_of)
-    hours = _hours_between(session, Ticket.opened_at, Ticket.first_response_at)
+    hours = hours_between(session, Ticket.opened_at, Ticket.first_response_at)
     stmt = select(Ticket.group_id, hours).where(
         Ticket.opened_at >= start,
         Ticket.opened_at < end,

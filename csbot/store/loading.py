@@ -15,9 +15,8 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, cast, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from csbot.scoring.config import FactorRules
 from csbot.scoring.inputs import (
@@ -31,7 +30,7 @@ from csbot.scoring.inputs import (
     Window,
 )
 from csbot.scoring.panel_inputs import PanelData
-from csbot.store._query import day_end, for_groups
+from csbot.store._query import day_end, days_from, for_groups
 from csbot.store.account_facts import (
     CLOSED_TICKET_STATUSES,
     load_last_touch,
@@ -128,18 +127,11 @@ def load_revenue_months(
     return {gid: tuple(months) for gid, months in out.items()}
 
 
-def _day_offset(session: Session, as_of: date) -> ColumnElement[Any]:
-    """Days from `as_of` to the snapshot's day (negative before it), in this dialect."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(HealthSnapshot.day) - func.julianday(as_of.isoformat())
-    return cast(HealthSnapshot.day - cast(literal(as_of), Date), Integer)
-
-
 def load_history(
     session: Session, *, window: Window, group_ids: Collection[int] | None = None
 ) -> dict[int, SlopeSums]:
     """Least-squares sums of this window length's snapshots, in the window, before as_of."""
-    x = _day_offset(session, window.as_of)
+    x = days_from(session, HealthSnapshot.day, window.as_of)
     y = HealthSnapshot.score
     stmt = (
         select(

@@ -120,7 +120,10 @@ class Ticket(Base):
 
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index(None, "group_id", "opened_at"),
+        # Panels read a group's tickets by when they were opened; the daily recompute reads
+        # first responses and open high-priority tickets from these indexes alone.
+        Index(None, "group_id", "opened_at", "first_response_at"),
+        Index(None, "group_id", "priority", "resolved_at", "opened_at", "status"),
     )
 
 
@@ -137,7 +140,7 @@ class Survey(Base):
 
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index(None, "group_id", "day"),
+        Index(None, "group_id", "day", "kind", "score"),  # covers the recompute's NPS and CSAT
     )
 
 
@@ -165,7 +168,10 @@ class OnboardingTask(Base):
     done_at: Mapped[datetime | None]
     owner: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("group_id", "phase", "name"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "phase", "name"),
+        Index(None, "group_id", "done_at", "due"),  # the recompute's onboarding facts
+    )
 
 
 class Activity(Base):
@@ -189,6 +195,7 @@ class Activity(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index(None, "group_id", "occurred_at"),
+        Index(None, "group_id", "kind", "occurred_at"),  # the recompute's last CS touch
     )
 
 

@@ -1,29 +1,78 @@
-"""Recompute: load every group's inputs set-based, score each (pure), store the snapshots.
+"""Recompute: every group's scores for a day, loaded and scored over columns, in chunks.
 
-The caller owns the transaction, so the alerts can write their outbox rows in the same one,
-comparing `RecomputeResult.previous_bands` with the new bands.
+Each chunk of groups is loaded in a few set-based queries (csbot.store.batch_loading), scored
+at once (csbot.scoring.batch) and written in bulk, so memory stays bounded however many groups
+there are. The caller owns the transaction, so the alerts can write their outbox rows in the
+same one, comparing `RecomputeResult.previous_bands` with the new bands; `explain` gives the
+full `score_group` result (reasons, evidence, playbook) for the few groups an alert shows.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from csbot.scoring.batch import BANDS, score_batch
+from csbot.scoring.batch.inputs import Floats
 from csbot.scoring.config import ScoringConfig, default_config
 from csbot.scoring.group import score_groups
 from csbot.scoring.types import Band, GroupScore
+from csbot.store.batch_loading import Chunk, load_batch
 from csbot.store.loading import load_scoring_inputs
-from csbot.store.snapshots import previous_bands, write_snapshots
+from csbot.store.models import PhysicianGroup
+from csbot.store.snapshot_write import clear_snapshots, write_batch
+from csbot.store.snapshots import previous_bands
+
+__all__ = ["CHUNK_GROUPS", "DayScores", "RecomputeResult", "chunks", "explain", "recompute"]
 
 log = logging.getLogger(__name__)
+
+CHUNK_GROUPS = 20_000
+"""Groups loaded and scored at once: bounds memory (about 100 MB a chunk at the peak)."""
+
+
+@dataclass(frozen=True)
+class DayScores:
+    """The health and band of each group scored on a day, by ascending group id."""
+
+    group_ids: np.ndarray
+    score: Floats
+    band: np.ndarray  # index into csbot.scoring.batch.BANDS
+
+    def _index(self, group_id: int) -> int | None:
+        i = int(np.searchsorted(self.group_ids, group_id))
+        return i if i < len(self.group_ids) and self.group_ids[i] == group_id else None
+
+    def __contains__(self, group_id: object) -> bool:
+        return isinstance(group_id, int) and self._index(group_id) is not None
+
+    def __len__(self) -> int:
+        return len(self.group_ids)
+
+    def score_of(self, group_id: int) -> float:
+        i = self._index(group_id)
+        if i is None:
+            raise KeyError(group_id)
+        return float(self.score[i])
+
+    def band_of(self, group_id: int) -> Band:
+        i = self._index(group_id)
+        if i is None:
+            raise KeyError(group_id)
+        return BANDS[int(self.band[i])]
+
+    @property
+    def scores(self) -> dict[int, float]:
+        return dict(zip(self.group_ids.tolist(), self.score.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -32,41 +81,42 @@ class RecomputeResult:
 
     day: date
     window_days: int
-    scores: dict[int, GroupScore]  # groups with data, now stored as snapshots
+    scored: DayScores  # groups with data, now stored as snapshots
     skipped: tuple[int, ...] = ()  # groups with no data at all yet: nothing to store
     previous_bands: dict[int, Band] = field(default_factory=dict)  # latest earlier snapshot
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds loading, scoring, writing
 
     @property
     def band_counts(self) -> dict[Band, int]:
-        counts = Counter(s.health.band for s in self.scores.values())
-        return {band: counts.get(band, 0) for band in Band}
+        counts = Counter(self.scored.band.tolist())
+        return {band: counts.get(i, 0) for i, band in enumerate(BANDS)}
 
     @property
     def text(self) -> str:
         """One line for the CLI and logs."""
         bands = ", ".join(f"{n:,} {band.value}" for band, n in self.band_counts.items())
-        line = f"{self.day.isoformat()} ({self.window_days}d): {len(self.scores):,} groups scored"
-        line += f" ({bands})" if self.scores else ""
+        scored = len(self.scored)
+        line = f"{self.day.isoformat()} ({self.window_days}d): {scored:,} groups scored"
+        line += f" ({bands})" if scored else ""
         if self.skipped:
             line += f"; {len(self.skipped):,} without data yet"
         return f"{line}; {self.seconds:.2f} s"
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while building ~30 objects per group.
-
-    With 10,000 groups alive at once, each automatic collection walks millions of objects;
-    pausing it cut the recompute by a third. Nothing made here forms cycles worth collecting.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def chunks(session: Session, group_ids: Collection[int] | None, size: int = CHUNK_GROUPS
+           ) -> Iterator[Chunk]:  # fmt: skip
+    """Every group (or `group_ids`) in chunks of `size` ids, ascending; one chunk of every
+    group (no filter at all) when they fit."""
+    if group_ids is None:
+        wanted = list(session.scalars(select(PhysicianGroup.id).order_by(PhysicianGroup.id)))
+        if len(wanted) <= size:
+            yield Chunk()
+            return
+    else:
+        wanted = sorted(set(group_ids))
+    for start in range(0, len(wanted), size):
+        yield Chunk(ids=tuple(wanted[start : start + size]))
 
 
 def recompute(
@@ -82,29 +132,72 @@ def recompute(
     started = time.perf_counter()
     config = config or default_config()
     days = window_days or config.default_window_days
-    with _gc_paused():
-        before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
-        inputs = load_scoring_inputs(
-            session, as_of=as_of, window_days=days, group_ids=group_ids, rules=config.factors
-        )
-        scored = score_groups(inputs, config)
-        kept = {gid: s for gid, s in scored.items() if s.health.has_data}
-        write_snapshots(
-            session,
-            kept.values(),
-            day=as_of,
-            window_days=days,
-            computed_at=computed_at,
-            group_ids=group_ids,
-        )
+    before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
+    clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)
+    kept: list[tuple[np.ndarray, Floats, np.ndarray]] = []
+    skipped: list[int] = []
+    clock = _PhaseClock()
+    for chunk in chunks(session, group_ids):
+        with clock("load"):
+            ids, inputs = load_batch(session, as_of=as_of, window_days=days, chunk=chunk,
+                                     rules=config.factors)  # fmt: skip
+        with clock("score"):
+            scores = score_batch(inputs, config)
+        with clock("write"):
+            write_batch(session, ids, scores, days=[as_of] * len(ids), window_days=days,
+                        computed_at=computed_at)  # fmt: skip
+        has = scores.has_data
+        kept.append((ids[has], scores.score[has], scores.band[has]))
+        skipped += ids[~has].tolist()
     result = RecomputeResult(
         day=as_of,
         window_days=days,
-        scores=kept,
-        skipped=tuple(sorted(set(scored) - set(kept))),
+        scored=_joined(kept),
+        skipped=tuple(skipped),
         previous_bands=before,
         seconds=time.perf_counter() - started,
+        phases=clock.seconds,
     )
-    context = {"day": as_of.isoformat(), "window_days": days, "groups": len(kept)}
-    log.debug("recomputed", extra={**context, "seconds": round(result.seconds, 3)})
+    context = {"day": as_of.isoformat(), "window_days": days, "groups": len(result.scored)}
+    timing = {f"{name}_seconds": round(s, 3) for name, s in clock.seconds.items()}
+    log.debug("recomputed", extra={**context, "seconds": round(result.seconds, 3), **timing})
     return result
+
+
+class _PhaseClock:
+    """Adds up the seconds spent in each phase over all chunks."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {"load": 0.0, "score": 0.0, "write": 0.0}
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] += time.perf_counter() - started
+
+
+def _joined(parts: list[tuple[np.ndarray, Floats, np.ndarray]]) -> DayScores:
+    if not parts:
+        return DayScores(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int8))
+    ids, scores, bands = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return DayScores(ids, scores, bands)
+
+
+def explain(
+    session: Session,
+    *,
+    day: date,
+    window_days: int,
+    group_ids: Collection[int],
+    config: ScoringConfig,
+) -> Mapping[int, GroupScore]:
+    """`score_group` for a few groups on `day`: the reasons, evidence and playbook an alert or
+    card shows, from the same numbers the recompute stored."""
+    if not group_ids:
+        return {}
+    inputs = load_scoring_inputs(session, as_of=day, window_days=window_days,
+                                 group_ids=group_ids, rules=config.factors)  # fmt: skip
+    return score_groups(inputs, config)

@@ -1,65 +1,17 @@
-"""health_snapshot rows: written set-based (replace the day's rows), read as series and bands."""
+"""health_snapshot rows read back: series for charts and the latest bands (written in bulk by
+csbot.store.snapshot_write)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from csbot.scoring.types import Band, GroupScore
-from csbot.store.models import Base, HealthSnapshot
-
-
-def snapshot_row(score: GroupScore, *, computed_at: datetime) -> dict[str, Any]:
-    """The health_snapshot row for a group's score (the factors as JSON, most points first)."""
-    health, churn = score.health, score.churn
-    return {
-        "group_id": score.group_id,
-        "day": score.as_of,
-        "window_days": score.window_days,
-        "score": health.score,
-        "billability": health.billability.value,
-        "engagement": health.engagement.value,
-        "revenue": health.revenue.value,
-        "band": health.band.value,
-        "churn_risk": churn.score,
-        "churn_level": churn.level.value,
-        "arr_at_risk": churn.arr_at_risk,
-        "factors": [
-            {"id": f.id, "title": f.title, "evidence": f.evidence, "points": f.points}
-            for f in churn.factors
-        ],
-        "computed_at": computed_at,
-    }
-
-
-def write_snapshots(
-    session: Session,
-    scores: Iterable[GroupScore],
-    *,
-    day: date,
-    window_days: int,
-    computed_at: datetime,
-    group_ids: Collection[int] | None = None,
-) -> int:
-    """Replace the snapshots of `day` and `window_days` (of `group_ids`, or of every group).
-
-    Delete then insert in the caller's transaction: running twice never duplicates.
-    """
-    rows = [snapshot_row(s, computed_at=computed_at) for s in scores]
-    stale = delete(HealthSnapshot).where(
-        HealthSnapshot.day == day, HealthSnapshot.window_days == window_days
-    )
-    if group_ids is not None:
-        stale = stale.where(HealthSnapshot.group_id.in_(list(group_ids)))
-    session.execute(stale)
-    if rows:  # Core insert of plain rows: several times faster than the ORM's bulk path
-        session.execute(insert(Base.metadata.tables["health_snapshot"]), rows)
-    return len(rows)
+from csbot.scoring.types import Band
+from csbot.store.models import HealthSnapshot
 
 
 def previous_bands(

@@ -20,6 +20,7 @@ from csbot.scoring.config import FactorId
 from csbot.store.db import transaction
 from csbot.store.demo import load_demo
 from csbot.store.groups import group_names
+from csbot.store.models import HealthSnapshot
 from csbot.store.recompute import recompute
 from tests.e2e.slackviews import state_values
 
@@ -58,9 +59,12 @@ def _log_urgent_ticket(sources: LocalSources, group_id: int) -> Logged:
 
 
 def _factors(sources: LocalSources, group_id: int) -> set[str]:
+    """The factors the recompute stores in the group's snapshot for the day."""
     with transaction(sources.sessions) as session:
-        result = recompute(session, as_of=AS_OF, computed_at=NOW, group_ids=[group_id])
-    return {f.id for f in result.scores[group_id].churn.factors}
+        recompute(session, as_of=AS_OF, computed_at=NOW, group_ids=[group_id])
+        stored = session.get(HealthSnapshot, (group_id, AS_OF, 30))
+        assert stored is not None
+        return {f["id"] for f in stored.factors}
 
 
 def _support_card(sources: LocalSources) -> str:

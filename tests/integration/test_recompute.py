@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
-from recompute_seed import AS_OF, seed
+from recompute_seed import AS_OF, at, seed, ticket
+from snapshot_checks import assert_stored
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.cli import main
-from csbot.scoring import Band, FactorId, RiskLevel, score_group
+from csbot.scoring import Band, FactorId, GroupScore, RiskLevel, default_config, score_group
+from csbot.scoring.batch import BatchInputs
 from csbot.scoring.inputs import MonthAmount, OnboardingFacts, UsageTotals
+from csbot.store.batch_loading import Chunk, load_batch
 from csbot.store.loading import load_scoring_inputs
 from csbot.store.models import HealthSnapshot
-from csbot.store.recompute import recompute
+from csbot.store.recompute import explain, recompute
 from csbot.store.snapshots import previous_bands, snapshot_series
 
 NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
+LATER = NOW + timedelta(hours=1)
+CONFIG = default_config()
 
 
 @pytest.fixture
@@ -67,15 +73,56 @@ def test_loader_can_limit_to_some_groups(
     assert inputs[ids["gamma"]].usage.days == 7
 
 
+def _batch(sessions: sessionmaker[Session]) -> tuple[list[int], BatchInputs]:
+    with sessions() as session:
+        ids, inputs = load_batch(session, as_of=AS_OF, window_days=30, chunk=Chunk(),
+                                 rules=CONFIG.factors)  # fmt: skip
+    return ids.tolist(), inputs
+
+
+def test_batch_loader_reads_what_the_group_loader_reads(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    got_ids, got = _batch(sessions)
+    with sessions() as session:
+        alone = load_scoring_inputs(session, as_of=AS_OF, window_days=30)
+    expected = BatchInputs.of([alone[gid] for gid in got_ids])
+    assert got_ids == sorted(ids.values())
+    for name in ("as_of", "seats", "arr", "onboarding_open", "onboarding_overdue",
+                 "onboarding_last_done_ago", "contract_start_ago", "renewal_in",
+                 "last_touch_ago"):  # fmt: skip
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), name)
+    for part in ("usage", "previous_usage", "support"):
+        for name, column in vars(getattr(got, part)).items():
+            np.testing.assert_array_equal(column, getattr(getattr(expected, part), name), name)
+    assert got.plans == expected.plans
+    assert got.support.first_response_median[0] == pytest.approx(2.0)  # hours 30, 1 and 2
+
+
+def test_the_median_first_response_of_an_even_count_is_the_mean_of_the_middle_two(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    answered = at(date(2026, 3, 25), 21)  # 12 hours after it was opened
+    with sessions.begin() as session:
+        session.add(ticket(ids["alpha"], date(2026, 3, 25), "low", first_response_at=answered))
+    _, inputs = _batch(sessions)
+    assert inputs.support.first_response_median[0] == pytest.approx((2.0 + 12.0) / 2)
+
+
+def _explained(sessions: sessionmaker[Session], gid: int) -> GroupScore:
+    with sessions() as session:
+        return explain(session, day=AS_OF, window_days=30, group_ids=[gid], config=CONFIG)[gid]
+
+
 def test_recompute_stores_what_scoring_each_group_alone_gives(
     sessions: sessionmaker[Session], ids: dict[str, int]
 ) -> None:
     with sessions.begin() as session:
         result = recompute(session, as_of=AS_OF, computed_at=NOW)
     assert result.skipped == (ids["beta"],)
-    alpha = result.scores[ids["alpha"]]
-    assert alpha.health.score == pytest.approx(74.0)
-    assert alpha.health.band is Band.GOOD
+    assert result.scored.score_of(ids["alpha"]) == pytest.approx(74.0)
+    assert result.scored.band_of(ids["alpha"]) is Band.GOOD
+    alpha = _explained(sessions, ids["alpha"])
     assert [f.id for f in alpha.churn.factors] == [
         FactorId.OPEN_HIGH_PRIORITY,
         FactorId.NPS_DETRACTOR,
@@ -83,10 +130,11 @@ def test_recompute_stores_what_scoring_each_group_alone_gives(
     ]
     assert alpha.churn.level is RiskLevel.MEDIUM
     with sessions() as session:
+        rows = {r.group_id: r for r in session.scalars(select(HealthSnapshot))}
         for gid in (ids["alpha"], ids["gamma"]):
             alone = load_scoring_inputs(session, as_of=AS_OF, window_days=30, group_ids=[gid])
-            assert score_group(alone[gid]) == result.scores[gid]
-        rows = {r.group_id: r for r in session.scalars(select(HealthSnapshot))}
+            assert_stored(rows[gid], score_group(alone[gid]))
+            assert result.scored.score_of(gid) == rows[gid].score
     assert set(rows) == {ids["alpha"], ids["gamma"]}
     stored = rows[ids["alpha"]]
     assert (stored.day, stored.window_days, stored.band) == (AS_OF, 30, "Good")
@@ -97,11 +145,25 @@ def test_recompute_stores_what_scoring_each_group_alone_gives(
     assert stored.factors[0] == {
         "id": "open_high_priority_tickets",
         "title": "Open high-priority tickets",
-        "evidence": "2 open high/urgent tickets",
         "points": 10,
     }
     assert stored.computed_at == NOW
     assert rows[ids["gamma"]].revenue is None
+
+
+def test_recompute_of_some_groups_leaves_the_others_alone(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    with sessions.begin() as session:
+        recompute(session, as_of=AS_OF, computed_at=NOW)
+    with sessions.begin() as session:
+        result = recompute(session, as_of=AS_OF, computed_at=LATER, group_ids=[ids["gamma"]])
+    assert list(result.scored.group_ids) == [ids["gamma"]]
+    assert ids["alpha"] not in result.scored
+    with sessions() as session:
+        rows = session.execute(select(HealthSnapshot.group_id, HealthSnapshot.computed_at))
+        stamps = {gid: at for gid, at in rows}
+    assert stamps == {ids["alpha"]: NOW, ids["gamma"]: LATER}
 
 
 def test_recompute_twice_replaces_never_duplicates(
@@ -133,10 +195,10 @@ def test_history_gives_the_slope_and_the_previous_band(
     for offset in range(6):
         with sessions.begin() as session:
             result = recompute(session, as_of=start + timedelta(days=offset), computed_at=NOW)
-    alpha = result.scores[ids["alpha"]]
+    alpha = _explained(sessions, ids["alpha"])
     assert alpha.trend.snapshots == 6
     assert alpha.trend.slope_per_day == pytest.approx(0.0, abs=1e-9)
-    gamma = result.scores[ids["gamma"]]
+    gamma = _explained(sessions, ids["gamma"])
     assert gamma.trend.snapshots == 6
     assert result.previous_bands[ids["alpha"]] is Band.GOOD
     with sessions() as session:
@@ -173,8 +235,8 @@ def test_slope_comes_from_earlier_snapshots_and_today(
             )
         )
     with sessions.begin() as session:
-        result = recompute(session, as_of=AS_OF, computed_at=NOW)
-    trend = result.scores[ids["alpha"]].trend
+        recompute(session, as_of=AS_OF, computed_at=NOW)
+    trend = _explained(sessions, ids["alpha"]).trend
     assert trend.snapshots == 4  # three in the window before today, and today; not day -40
     assert trend.slope_per_day == pytest.approx(-2.0)
     assert trend.direction == "falling"

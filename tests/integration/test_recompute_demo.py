@@ -1,8 +1,8 @@
 """Recompute over demo data gives what scoring each group alone, from a naive loader, gives.
 
 The naive loader reads each group's rows as ORM objects and sums them in Python, so the
-set-based SQL (CASE-free grouping, dialect date maths, window functions) is checked against
-plain code, on SQLite and PostgreSQL.
+set-based SQL (grouping, dialect date maths, window functions), the batch scoring over columns
+and the bulk snapshot writes are checked against plain code, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from snapshot_checks import assert_stored
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.scoring import Band, GroupScore, default_config, score_group
+from csbot.scoring.batch import BatchInputs, score_batch
 from csbot.scoring.inputs import (
     GroupInputs,
     GroupProfile,
@@ -27,7 +29,8 @@ from csbot.scoring.inputs import (
 )
 from csbot.store import models as m
 from csbot.store.demo import Archetype, demo_groups_by_archetype, load_demo
-from csbot.store.recompute import recompute
+from csbot.store.recompute import explain, recompute
+from tests.unit.scoring.batch_checks import assert_same
 
 AS_OF = date(2026, 3, 31)
 RULES = default_config().factors
@@ -148,24 +151,40 @@ def demo(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 
 
 def test_recompute_equals_scoring_each_group_alone(demo: sessionmaker[Session]) -> None:
+    """What the recompute stores (loaded and scored over columns) is what score_group says of
+    each group loaded alone by the naive loader; the cards' loader agrees with both."""
     with demo.begin() as session:
         result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF))
-    assert len(result.scores) == 14
+    assert len(result.scored) == 14
     window = Window(AS_OF, 30)
     with demo() as session:
-        for group in session.scalars(select(m.PhysicianGroup)):
-            _same(result.scores[group.id], score_group(naive_inputs(session, group, window)))
+        rows = {r.group_id: r for r in session.scalars(select(m.HealthSnapshot))}
+        explained = explain(session, day=AS_OF, window_days=30, group_ids=list(rows),
+                            config=default_config())  # fmt: skip
+        groups = list(session.scalars(select(m.PhysicianGroup).order_by(m.PhysicianGroup.id)))
+        naive = [naive_inputs(session, group, window) for group in groups]
+    batch = score_batch(BatchInputs.of(naive))
+    for i, (group, inputs) in enumerate(zip(groups, naive, strict=True)):
+        expected = score_group(inputs)
+        assert_stored(rows[group.id], expected)
+        assert_same(batch, i, expected)
+        _same(explained[group.id], expected)
 
 
 def test_demo_archetypes_land_in_their_bands(demo: sessionmaker[Session]) -> None:
     with demo.begin() as session:
         result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF))
         kinds = demo_groups_by_archetype(session)
-    bands = {kind: {result.scores[gid].health.band for gid in ids} for kind, ids in kinds.items()}
+        acme_id = session.scalar(
+            select(m.PhysicianGroup.id).where(m.PhysicianGroup.name == "Acme Family Medicine")
+        )
+        assert acme_id is not None
+        acme = explain(session, day=AS_OF, window_days=30, group_ids=[acme_id],
+                       config=default_config())[acme_id]  # fmt: skip
+    bands = {kind: {result.scored.band_of(gid) for gid in ids} for kind, ids in kinds.items()}
     assert bands[Archetype.THRIVING] == {Band.EXCELLENT}
     assert bands[Archetype.STEADY] == {Band.GOOD}
     assert bands[Archetype.DECLINING] == {Band.NEEDS_ATTENTION}
     assert bands[Archetype.COLLAPSING] == {Band.CRITICAL}
-    acme = next(s for s in result.scores.values() if s.name == "Acme Family Medicine")
     assert acme.health.summary.startswith("Health fell ")
     assert acme.churn.level.value in ("high", "very high")
