@@ -22,6 +22,15 @@ from csbot.errors import StoreError
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x6373626F74  # "csbot": the advisory lock key that serialises migrations
+_UNIT_OF_WORK = (
+    "csbot_unit_of_work"  # execution option: a session's transaction (see _sqlite_begin)
+)
+SQLITE_BUSY_SECONDS = 10
+SQLITE_BUSY = (
+    "the SQLite database at {where} stayed busy for {seconds} s: another csbot process is "
+    "writing to it. SQLite serves one process at a time; try again when it is done, or use "
+    "PostgreSQL (CSBOT_DATABASE_URL) to run several"
+)
 
 
 def normalize_url(url: str) -> str:
@@ -45,18 +54,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
 
 
 def _sqlite_begin(conn: Any) -> None:
-    """BEGIN for every transaction, DDL included.
+    """BEGIN for every transaction, DDL included; BEGIN IMMEDIATE for a session's.
 
     Python's sqlite3 module begins a transaction only before DML, so a failed migration or
     import would leave the tables it had already created: SQLAlchemy's documented recipe
     ("Serializable isolation / Savepoints / Transactional DDL") makes them roll back too.
+
+    A session's unit of work takes SQLite's write lock when it begins. In WAL mode a
+    transaction that has read and then writes after another connection committed fails at once
+    with "database is locked" (no busy wait can help), and two of them may both act on what
+    they read: two `csbot deliver` posted one alert twice. Taking the lock first, the second
+    waits (busy_timeout) until the first commits, then reads what the first wrote.
     """
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get(_UNIT_OF_WORK, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -81,14 +97,25 @@ DbSession: TypeAlias = Session
 
 
 def session_factory(engine: Engine) -> SessionFactory:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions whose transactions are units of work (on SQLite: one writer at a time)."""
+    return sessionmaker(engine.execution_options(**{_UNIT_OF_WORK: True}), expire_on_commit=False)
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with factory() as session, session.begin():
-        yield session
+    """One unit of work: commit on success, roll back on any error.
+
+    On SQLite a unit of work waits for another process's to finish; if that takes longer than
+    the busy timeout, a StoreError says so (nothing was changed).
+    """
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except OperationalError as exc:
+        if "database is locked" not in str(exc.orig):
+            raise
+        where = describe_url(str(factory.kw["bind"].url))
+        raise StoreError(SQLITE_BUSY.format(where=where, seconds=SQLITE_BUSY_SECONDS)) from None
 
 
 def _alembic_config() -> Config:

@@ -3,8 +3,9 @@
 Each row has an idempotency key (group, kind, band, day) with a unique constraint, and is
 inserted with `ON CONFLICT DO NOTHING`, so two runs of the same day (two replicas, a rerun,
 a catch-up) write it once. Delivery claims one pending row at a time with
-`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite is one process), posts it, and marks
-it sent with the Slack channel and ts in the same transaction: a row is posted once.
+`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (on SQLite the transaction holds the database's
+write lock from its start, see csbot.store.db), posts it, and marks it sent with the Slack channel
+and ts in the same transaction: a row is posted once.
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ def pending_alert_ids(session: Session) -> list[int]:
 
 def claim_alert(session: Session, alert_id: int) -> AlertRecord | None:
     """Lock a pending alert for posting; None when it is sent already or another replica is
-    posting it right now (PostgreSQL skips rows locked by others; SQLite ignores the lock)."""
+    posting it right now (PostgreSQL skips rows locked by others; on SQLite the transaction
+    waited for theirs to commit, so it reads the row as sent)."""
     stmt = (
         select(*_COLUMNS)
         .where(Alert.id == alert_id, Alert.state == PENDING)
