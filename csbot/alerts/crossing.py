@@ -149,10 +149,7 @@ def decide(
     alerted = state.band if state is not None else Band.GOOD
     worse = worse_band(max(window), alerted, edges, policy.margin)
     if worse is not None:
-        snoozed = (
-            state is not None and state.snoozed_until is not None and day < state.snoozed_until
-        )
-        if snoozed:
+        if _snoozed(state, day):
             return Decision(group_id)
         was = alerted if state is not None else _last_known(previous_band, worse)
         return Decision(group_id, Crossing(group_id, Kind.CROSSING, was, worse, day, today), worse)
