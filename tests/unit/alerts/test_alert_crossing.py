@@ -159,10 +159,49 @@ def test_decide_all_keeps_only_changes() -> None:
 
 
 def test_a_policy_refuses_nonsense() -> None:
-    with pytest.raises(ValueError, match="margin"):
+    message = r"^an alert policy needs margin >= 0 and consecutive_days >= 1$"
+    with pytest.raises(ValueError, match=message):
         AlertPolicy(margin=-1)
-    with pytest.raises(ValueError, match="consecutive_days"):
+    with pytest.raises(ValueError, match=message):
         AlertPolicy(consecutive_days=0)
+
+
+def test_too_little_history_decides_nothing_for_that_group() -> None:
+    assert _decide([30.0, 30.0], days=3) == Decision(7)
+
+
+def test_a_further_slide_starts_from_the_band_last_alerted() -> None:
+    # Alerted Needs Attention; yesterday's snapshot read Good (inside the margin, no recovery).
+    decision = _decide([30.0], State(NA), previous=G)
+    assert decision.crossing is not None
+    assert (decision.crossing.from_band, decision.crossing.to_band) == (NA, CR)
+    assert _decide([30.0], State(NA)).crossing == decision.crossing
+
+
+def test_a_recovery_names_its_band_by_the_configured_edges() -> None:
+    edges = BandThresholds(excellent=70, good=55, needs_attention=35)
+    decision = decide(
+        7, day=DAY, recent=[75.0], state=State(CR), previous_band=None, edges=edges,
+        policy=AlertPolicy(),
+    )  # fmt: skip
+    assert decision.crossing is not None
+    assert decision.crossing.to_band is EX  # Good under the default edges
+    assert decision.new_band is EX
+
+
+def test_decide_all_reads_each_groups_previous_band_and_keeps_state_only_changes() -> None:
+    decisions = decide_all(
+        {1: [30.0], 2: [30.0], 3: [45.0]},
+        day=DAY,
+        states={3: State(CR)},
+        previous_bands={1: EX},
+        edges=EDGES,
+        policy=AlertPolicy(),
+    )
+    assert [(d.group_id, d.new_band) for d in decisions] == [(1, CR), (2, CR), (3, NA)]
+    crossings = [d.crossing for d in decisions]
+    assert [(c.from_band, c.to_band) for c in crossings if c is not None] == [(EX, CR), (G, CR)]
+    assert crossings[2] is None  # Critical -> Needs Attention only lowers the state
 
 
 @given(
