@@ -30,8 +30,11 @@ tests_for() {
     csbot/commands/matching.py)
       echo "tests/unit/commands/test_matching.py tests/integration/test_groups_store.py" ;;
     csbot/webhooks.py) echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" ;;
-    csbot/store/outbox.py) echo "tests/integration/test_alerts.py tests/unit/alerts" ;;
-    csbot/alerts*) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
+    csbot/alerts/crossing.py) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
+    csbot/store/outbox.py | csbot/alerts*)
+      echo "tests/unit/alerts tests/integration/test_alerts.py tests/integration/test_alert_scheduler.py" \
+        "tests/integration/test_audit.py tests/e2e/test_alerts_delivery.py" \
+        "tests/e2e/test_alert_buttons.py tests/e2e/test_alert_roles.py" ;;
     csbot/commands*) echo "tests/unit/commands" ;;
     *) echo "tests/unit" ;;
   esac
