@@ -11,7 +11,8 @@
 # under .mutation/ (mutmut copies the project into its mutants/ there) and each run starts
 # afresh, except with --survivors. MUTATION_JOBS (default 2) caps the parallel test processes;
 # MUTATION_DIFFS=1 prints each survivor's change.
-# PostgreSQL-only tests are skipped: the goal is the code's logic, not the two databases.
+# With CSBOT_TEST_POSTGRES_URL set the store tests run on PostgreSQL too (SKIP LOCKED, ON
+# CONFLICT, row order), as in scripts/test.sh; that doubles their time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -32,7 +33,8 @@ tests_for() {
     csbot/webhooks.py) echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" ;;
     csbot/alerts/crossing.py) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
     csbot/store/outbox.py | csbot/alerts*)
-      echo "tests/unit/alerts tests/integration/test_alerts.py tests/integration/test_alert_scheduler.py" \
+      echo "tests/integration/test_outbox.py tests/unit/alerts tests/integration/test_alerts.py" \
+        "tests/integration/test_alert_scheduler.py" \
         "tests/integration/test_audit.py tests/e2e/test_alerts_delivery.py" \
         "tests/e2e/test_alert_buttons.py tests/e2e/test_alert_roles.py" ;;
     csbot/commands*) echo "tests/unit/commands" ;;
@@ -73,7 +75,7 @@ else
   AGAIN=()
   rm -rf mutants
 fi
-env -u CSBOT_TEST_POSTGRES_URL "${MUTMUT[@]}" run --max-children "${MUTATION_JOBS:-2}" "${AGAIN[@]}" \
+"${MUTMUT[@]}" run --max-children "${MUTATION_JOBS:-2}" "${AGAIN[@]}" \
   >mutmut.log 2>&1 || { tail -n 30 mutmut.log >&2; exit 1; }
 report
 if [ -n "${MUTATION_DIFFS:-}" ]; then
