@@ -1,0 +1,239 @@
+"""The alert outbox on SQLite and PostgreSQL: rows written once with their ids, claimed only
+while pending, attempts counted, recovered notes threaded under the latest posted crossing, and
+the listings `csbot alerts` and `csbot recompute --deliver` print."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.errors import NotFoundError
+from csbot.store.db import transaction
+from csbot.store.models import PhysicianGroup
+from csbot.store.outbox import (
+    GroupTarget,
+    NewAlert,
+    acknowledge,
+    alert_targets,
+    claim_alert,
+    count_pending,
+    get_alert,
+    list_alerts,
+    mark_failed,
+    mark_sent,
+    pending_alert_ids,
+    thread_of,
+    write_alerts,
+)
+
+T0 = datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
+DAY = date(2026, 3, 30)
+
+
+def _group(session: Session, name: str, **routing: str) -> int:
+    group = PhysicianGroup(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        aliases=[],
+        specialty="Family medicine",
+        region="East",
+        plan="growth",
+        seats=10,
+        contract_start=date(2025, 1, 1),
+        renewal_date=date(2027, 1, 1),
+        arr=120_000.0,
+        created_at=T0,
+        **routing,
+    )
+    session.add(group)
+    session.flush()
+    return group.id
+
+
+@pytest.fixture
+def groups(sessions: sessionmaker[Session]) -> tuple[int, int]:
+    with transaction(sessions) as session:
+        acme = _group(
+            session, "Acme Family Medicine", csm_owner="U0CSM", csm_team="East", alert_channel="C1"
+        )
+        return acme, _group(session, "Birch Pediatrics")
+
+
+def _crossing(group_id: int, to_band: str = "Critical", day: date = DAY) -> NewAlert:
+    return NewAlert(group_id, "crossing", "Good", to_band, day, {"score": 31.5})
+
+
+def _write(sessions: sessionmaker[Session], *alerts: NewAlert) -> list[int]:
+    with transaction(sessions) as session:
+        ids, _ = write_alerts(session, alerts, created_at=T0)
+    return [ids[a.key] for a in alerts]
+
+
+def _send(sessions: sessionmaker[Session], alert_id: int, ts: str) -> None:
+    with transaction(sessions) as session:
+        mark_sent(session, alert_id, channel="C1", ts=ts, thread_ts=None, sent_at=T0)
+
+
+def test_a_new_alert_is_pending_with_no_attempts_and_its_id_returned(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    alert = _crossing(groups[0])
+    [alert_id] = _write(sessions, alert)
+    with transaction(sessions) as session:
+        stored = get_alert(session, alert_id)
+        again, added = write_alerts(session, [alert], created_at=T0 + timedelta(hours=1))
+    assert (stored.state, stored.attempts, stored.payload) == ("pending", 0, {"score": 31.5})
+    assert (stored.group_id, stored.to_band, stored.created_at.replace(tzinfo=UTC)) == (
+        groups[0],
+        "Critical",
+        T0,
+    )
+    assert (again, added) == ({alert.key: alert_id}, 0)
+
+
+def test_an_unknown_alert_is_a_clear_not_found(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as session, pytest.raises(NotFoundError) as caught:
+        get_alert(session, 999)
+    assert str(caught.value) == "there is no alert with id 999"
+
+
+def test_only_the_asked_pending_alert_is_claimed(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    first, second = _write(sessions, _crossing(groups[0]), _crossing(groups[1]))
+    with transaction(sessions) as session:
+        claimed = claim_alert(session, second)
+    assert claimed is not None and (claimed.id, claimed.group_id) == (second, groups[1])
+    _send(sessions, second, "1.1")
+    with transaction(sessions) as session:
+        assert claim_alert(session, second) is None  # posted already
+        assert claim_alert(session, 999) is None
+        assert pending_alert_ids(session) == [first]
+
+
+def test_attempts_count_failures_and_the_post(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    [alert_id] = _write(sessions, _crossing(groups[0]))
+    with transaction(sessions) as session:
+        mark_failed(session, alert_id, error="ratelimited " + "x" * 600)
+        mark_failed(session, alert_id, error="ratelimited")
+        failed = get_alert(session, alert_id)
+    assert (failed.state, failed.attempts, failed.last_error) == ("pending", 2, "ratelimited")
+    _send(sessions, alert_id, "1.1")
+    with transaction(sessions) as session:
+        sent = get_alert(session, alert_id)
+    assert (sent.state, sent.attempts, sent.last_error) == ("sent", 3, None)
+    assert (sent.channel, sent.slack_ts) == ("C1", "1.1")
+
+
+def test_pending_alerts_come_oldest_first_even_after_failed_attempts(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    ids = _write(sessions, *(_crossing(groups[0], day=DAY + timedelta(d)) for d in range(3)))
+    with transaction(sessions) as session:
+        mark_failed(session, ids[0], error="timeout")  # the row is rewritten
+        mark_failed(session, ids[1], error="timeout")
+        assert pending_alert_ids(session) == ids
+        assert count_pending(session) == 3
+    _send(sessions, ids[1], "1.1")
+    with transaction(sessions) as session:
+        assert pending_alert_ids(session) == [ids[0], ids[2]]
+        assert count_pending(session) == 2
+
+
+def test_no_pending_alerts_counts_zero(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    with transaction(sessions) as session:
+        assert count_pending(session) == 0
+    [alert_id] = _write(sessions, _crossing(groups[0]))
+    _send(sessions, alert_id, "1.1")
+    with transaction(sessions) as session:
+        assert count_pending(session) == 0
+
+
+def test_the_first_acknowledgement_stands_and_touches_only_that_alert(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    first, second = _write(sessions, _crossing(groups[0]), _crossing(groups[1]))
+    with transaction(sessions) as session:
+        acked = acknowledge(session, first, user_id="U1", at=T0)
+        again = acknowledge(session, first, user_id="U2", at=T0 + timedelta(hours=1))
+        other = get_alert(session, second)
+    assert (acked.acknowledged_by, again.acknowledged_by) == ("U1", "U1")
+    assert again.acknowledged_at is not None and again.acknowledged_at.replace(tzinfo=UTC) == T0
+    assert (other.acknowledged_by, other.acknowledged_at) == (None, None)
+
+
+def test_a_recovery_threads_under_the_latest_posted_crossing_before_it(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    acme = groups[0]
+    old, note, latest, unsent = _write(
+        sessions,
+        _crossing(acme, "Needs Attention", DAY),
+        NewAlert(acme, "recovered", "Needs Attention", "Good", DAY + timedelta(1)),
+        _crossing(acme, "Critical", DAY + timedelta(2)),
+        _crossing(acme, "Needs Attention", DAY + timedelta(3)),
+    )
+    [recovery, later] = _write(
+        sessions,
+        NewAlert(acme, "recovered", "Critical", "Good", DAY + timedelta(4)),
+        _crossing(acme, "Critical", DAY + timedelta(5)),
+    )
+    for alert_id, ts in ((old, "1.1"), (note, "1.2"), (latest, "1.3"), (later, "1.5")):
+        _send(sessions, alert_id, ts)
+    with transaction(sessions) as session:
+        assert thread_of(session, group_id=acme, before_id=recovery) == ("C1", "1.3")
+        assert thread_of(session, group_id=acme, before_id=latest) == ("C1", "1.1")
+        assert thread_of(session, group_id=acme, before_id=old) is None
+        assert thread_of(session, group_id=groups[1], before_id=recovery) is None
+    assert unsent  # pending: never a thread
+
+
+def test_alerts_are_listed_newest_first_with_the_group_name(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    ids = _write(sessions, *(_crossing(groups[d % 2], day=DAY + timedelta(d)) for d in range(52)))
+    _send(sessions, ids[-1], "1.1")
+    with transaction(sessions) as session:
+        listed = list_alerts(session)
+        pending = list_alerts(session, pending_only=True, limit=2)
+    assert [a.id for a, _ in listed] == ids[::-1][:50]
+    assert listed[0][0].state == "sent" and listed[0][1] == "Birch Pediatrics"
+    assert listed[1][1] == "Acme Family Medicine"
+    assert [a.id for a, _ in pending] == [ids[-2], ids[-3]]
+
+
+def test_routing_facts_of_the_asked_groups(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    acme, birch = groups
+    with transaction(sessions) as session:
+        targets = alert_targets(session, group_ids=[acme, birch])
+        only_birch = alert_targets(session, group_ids=iter([birch]))
+    assert targets == {
+        acme: GroupTarget(acme, "Acme Family Medicine", "U0CSM", "East", "C1"),
+        birch: GroupTarget(birch, "Birch Pediatrics", None, None, None),
+    }
+    assert list(only_birch) == [birch]
+
+
+def test_a_row_another_replica_is_posting_is_skipped_not_waited_for(
+    database_url: str, sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite is one process; row locks are PostgreSQL's")
+    first, second = _write(sessions, _crossing(groups[0]), _crossing(groups[1]))
+    with sessions() as posting, sessions() as other:
+        assert claim_alert(posting, first) is not None  # holds the row lock
+        other.execute(text("SET LOCAL lock_timeout = '5s'"))
+        assert claim_alert(other, first) is None
+        claimed = claim_alert(other, second)
+        assert claimed is not None and claimed.id == second
+        posting.rollback()
+        other.rollback()
