@@ -30,7 +30,12 @@ tests_for() {
       echo "tests/unit/commands/test_grammar.py tests/unit/commands/test_export_csv.py" ;;
     csbot/commands/matching.py)
       echo "tests/unit/commands/test_matching.py tests/integration/test_groups_store.py" ;;
-    csbot/webhooks.py) echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" ;;
+    csbot/webhooks.py)
+      echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" \
+        "tests/unit/test_request_signing.py" ;;
+    csbot/signing.py | csbot/slack_http.py)
+      echo "tests/unit/test_request_signing.py tests/unit/test_signing.py tests/e2e/test_edge.py" \
+        "tests/e2e/test_malformed.py tests/integration/test_webhooks.py" ;;
     csbot/alerts/crossing.py) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
     csbot/store/outbox.py | csbot/alerts*)
       echo "tests/integration/test_outbox.py tests/unit/alerts tests/integration/test_alerts.py" \
