@@ -1,7 +1,8 @@
 """Shared fixtures: a migrated database on SQLite always, and on PostgreSQL when one is given.
 
 Set CSBOT_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/csbot_test) to run every
-`database_url` test on PostgreSQL too; each test gets its own schema there.
+`database_url` test on PostgreSQL too; each test gets its own schema there. Without it those
+tests skip, saying why; with CSBOT_TEST_REQUIRE_POSTGRES=1 (as .ci/run sets) they fail instead.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from csbot.store.db import make_engine, normalize_url, session_factory, upgrade
 from tests.logcheck import _log_calls_must_work  # noqa: F401  (autouse: broken log calls fail)
 
 POSTGRES_URL = os.environ.get("CSBOT_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("CSBOT_TEST_REQUIRE_POSTGRES") == "1"
+NO_POSTGRES = "PostgreSQL not configured: set CSBOT_TEST_POSTGRES_URL to run this on it"
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +54,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'csbot.sqlite3'}"
         return
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL not configured: set CSBOT_TEST_POSTGRES_URL to run this on it")
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"CSBOT_TEST_REQUIRE_POSTGRES=1 but {NO_POSTGRES}", pytrace=False)
+        pytest.skip(NO_POSTGRES)
     yield from _postgres_schema_url(POSTGRES_URL)
 
 
