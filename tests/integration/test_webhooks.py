@@ -28,6 +28,8 @@ from csbot.store.csv_import import import_csv
 from csbot.web import HttpServer, Router
 from csbot.webhooks import PATH, register, signed_headers, webhook_endpoint
 from tests.integration.ingest_support import EXAMPLES, NOW, dump
+from tests.unit.test_webhook_signing import SECRET as EXAMPLE_SECRET
+from tests.unit.test_webhook_signing import TICKET, VECTORS
 
 SECRET = "webhook-secret-do-not-log"
 STAMP = int(NOW.timestamp())
@@ -126,6 +128,19 @@ def test_unsigned_stale_or_forged_requests_get_401_and_change_nothing(
     status, answer = _post(router, "tickets", _ticket(), headers=headers, stamp=stamp)
     assert status == 401 and answer["error"].startswith(reason)
     assert dump(engine) == before
+
+
+def test_a_sender_signing_as_the_readme_shows_is_stored(sessions: sessionmaker[Session]) -> None:
+    """The README's vector, signed by openssl, not by csbot: the route takes it at that time."""
+    import_csv(sessions, kind="groups", path=EXAMPLES / "groups.csv", now=NOW)
+    endpoint = webhook_endpoint(sessions=sessions, secret=EXAMPLE_SECRET, clock=lambda: NOW)
+    router = Router()
+    router.add("POST", PATH, endpoint)
+    headers = {"X-Csbot-Timestamp": str(STAMP), "X-Csbot-Signature": "v1=" + VECTORS[0][1]}
+    status, answer = _post(router, "tickets", None, headers=headers, body=TICKET)
+    assert (status, answer["inserted"], answer["keys"]) == (
+        200, 1, [{"source": "zendesk", "external_id": "HD-7"}]
+    )  # fmt: skip
 
 
 def test_a_body_changed_after_signing_is_refused(router: Router) -> None:
