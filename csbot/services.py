@@ -16,7 +16,7 @@ from csbot.commands.permissions import UsergroupCache
 from csbot.commands.render import InlineRenderer, Renderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
-from csbot.scoring.config import ScoringConfig, default_config
+from csbot.scoring.config import ScoringConfig
 from csbot.store.db import SessionFactory
 
 Clock = Callable[[], datetime]
@@ -36,16 +36,17 @@ class Services:
     `client` is the same retrying Web API client Bolt injects into listeners, `clock` is the one
     place listeners read the time from. `work` is where listeners hand heavy work after
     `ack()`; `renderer` draws charts (a process pool in the app, inline in tests and
-    `csbot ask`); `scoring` is the scoring config, read once at start.
+    `csbot ask`); `scoring` is the scoring config, read once at start (required: every score,
+    band zone and churn figure any surface shows comes from it).
     """
 
     settings: Settings
     sessions: SessionFactory
     client: WebClient
+    scoring: ScoringConfig
     clock: Clock = utc_now
     work: WorkQueue = field(default_factory=lambda: WorkQueue(workers=2, capacity=16))
     renderer: Renderer = field(default_factory=InlineRenderer)
-    scoring: ScoringConfig = field(default_factory=default_config)
     usergroups: UsergroupCache = field(default_factory=UsergroupCache)  # for role checks
 
     def close(self) -> None:

@@ -82,7 +82,7 @@ def progress_of(group: OnboardingGroup, *, as_of: date, stalled_after: int) -> G
     profile = group.profile
     window = Window(as_of, WEEK)
     data = PanelData(profile, window, GroupInputs(profile, window), tasks=group.tasks)
-    metrics = onboarding_metrics(data)
+    metrics = onboarding_metrics(data, stalled_days=stalled_after)
     start, end = _end_of(as_of - timedelta(days=WEEK)), _end_of(as_of)
     week = sum(1 for t in group.tasks if t.done_at is not None and start <= t.done_at < end)
     since = metrics.last_done or profile.contract_start

@@ -71,6 +71,7 @@ class Portfolio:
     scores: tuple[GroupScore, ...]
     as_of: date
     computed_at: datetime
+    bands: BandThresholds  # the running config's: the trend chart's zones
     window_days: int = 30
     everyone: bool = False
     can_export: bool = False
@@ -82,4 +83,3 @@ class Portfolio:
     onboarding: tuple[OnboardingLine, ...] = ()
     renewals: tuple[RenewalRow, ...] = ()  # renewing within HOME_RENEWAL_DAYS, at risk first
     trend: tuple[tuple[date, float], ...] = field(default=())  # mean health by day
-    bands: BandThresholds = field(default_factory=BandThresholds)  # the chart's band zones

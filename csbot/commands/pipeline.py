@@ -143,7 +143,7 @@ def built_panel(
             group_id=state.group_id,
             window_days=state.window_days,
             as_of=as_of,
-            survey_lookback_days=sources.scoring.factors.survey_lookback_days,
+            rules=sources.scoring.factors,
         )
     score = score_group(data.inputs, sources.scoring)
     return data, score, build_panel(state.panel, data, score)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from csbot.scoring import components
 from csbot.scoring.components import RevenueFigures
-from csbot.scoring.config import ScoringConfig, default_config
+from csbot.scoring.config import ScoringConfig
 from csbot.scoring.health import health_score
 from csbot.scoring.inputs import GroupInputs, UsageTotals, Window
 from csbot.scoring.risk import RiskContext, churn_risk, risk_factors
@@ -51,9 +51,9 @@ def window_parts(
     return WindowParts(values, notes, figures)
 
 
-def score_group(inputs: GroupInputs, config: ScoringConfig | None = None) -> GroupScore:
-    """Everything scoring says about one group for `inputs.window`."""
-    config = config or default_config()
+def score_group(inputs: GroupInputs, config: ScoringConfig) -> GroupScore:
+    """Everything scoring says about one group for `inputs.window`, under `config` (the running
+    one: `Services.scoring`; tests pass `default_config()`)."""
     window = inputs.window
     now = window_parts(inputs, inputs.usage, window, config)
     before = window_parts(inputs, inputs.previous_usage, window.previous(), config)
@@ -81,12 +81,10 @@ def score_group(inputs: GroupInputs, config: ScoringConfig | None = None) -> Gro
         health=health,
         trend=moving,
         churn=churn_risk(factors, arr=inputs.profile.arr, config=config),
+        config=config,
     )
 
 
-def score_groups(
-    inputs: Mapping[int, GroupInputs], config: ScoringConfig | None = None
-) -> dict[int, GroupScore]:
+def score_groups(inputs: Mapping[int, GroupInputs], config: ScoringConfig) -> dict[int, GroupScore]:
     """`score_group` for many groups (as the recompute loads them), keyed by group id."""
-    config = config or default_config()
     return {group_id: score_group(one, config) for group_id, one in inputs.items()}

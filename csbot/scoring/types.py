@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from csbot.scoring.config import ScoringConfig
+
 MINUS = "\u2212"  # typographic minus, as people write it
 
 
@@ -345,7 +347,12 @@ class ChurnRisk:
 
 @dataclass(frozen=True)
 class GroupScore:
-    """Everything scoring says about one group on one day for one window."""
+    """Everything scoring says about one group on one day for one window.
+
+    `config` is the scoring config it was computed under: whatever shows the score (band
+    zones, a churn what-if, a panel's thresholds) reads its rules from here, so it cannot
+    show rules other than the ones behind the number beside it.
+    """
 
     group_id: int
     name: str
@@ -354,4 +361,5 @@ class GroupScore:
     health: HealthScore
     trend: Trend
     churn: ChurnRisk
+    config: ScoringConfig = field(repr=False)
     notes: tuple[str, ...] = field(default=())

@@ -162,12 +162,12 @@ def load_scoring_inputs(
     *,
     as_of: date,
     window_days: int,
+    rules: FactorRules,
     group_ids: Collection[int] | None = None,
-    rules: FactorRules | None = None,
 ) -> dict[int, GroupInputs]:
-    """Everything `score_group` needs, for every group (or `group_ids`), keyed by group id."""
+    """Everything `score_group` needs, for every group (or `group_ids`), keyed by group id;
+    `rules` (the running config's) say which tickets, surveys and touches count."""
     window = Window(as_of, window_days)
-    rules = rules or FactorRules()
     profiles = load_profiles(session, group_ids=group_ids)
     usage = load_usage(session, window=window, group_ids=group_ids)
     months = load_revenue_months(session, window=window, group_ids=group_ids)
@@ -198,15 +198,9 @@ def load_panel_data(
     group_id: int,
     window_days: int,
     as_of: date,
-    survey_lookback_days: int = 180,
+    rules: FactorRules,
 ) -> PanelData:
     """One group's panel rows (see `csbot.store.panel_data`), including its scoring inputs."""
     from csbot.store.panel_data import load_panel_data as load
 
-    return load(
-        session,
-        group_id=group_id,
-        window_days=window_days,
-        as_of=as_of,
-        survey_lookback_days=survey_lookback_days,
-    )
+    return load(session, group_id=group_id, window_days=window_days, as_of=as_of, rules=rules)

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from csbot.errors import NotFoundError
+from csbot.scoring.config import FactorRules
 from csbot.scoring.inputs import Window
 from csbot.scoring.panel_inputs import (
     ActionEntry,
@@ -211,12 +212,13 @@ def load_panel_data(
     group_id: int,
     window_days: int,
     as_of: date,
-    survey_lookback_days: int = 180,
+    rules: FactorRules,
 ) -> PanelData:
-    """Everything the panels show for one group; NotFoundError if there is no such group."""
+    """Everything the panels show for one group, its scoring inputs loaded under `rules` (the
+    running config's, as the recompute loads them); NotFoundError if there is no such group."""
     window = Window(as_of, window_days)
     inputs = load_scoring_inputs(
-        session, as_of=as_of, window_days=window_days, group_ids=[group_id]
+        session, as_of=as_of, window_days=window_days, group_ids=[group_id], rules=rules
     )
     if group_id not in inputs:
         raise NotFoundError(f"there is no physician group with id {group_id}")
@@ -230,7 +232,7 @@ def load_panel_data(
         usage=_usage(session, group_id, window),
         revenue=_revenue(session, group_id, window),
         tickets=_tickets(session, group_id, window),
-        surveys=_surveys(session, group_id, as_of, survey_lookback_days),
+        surveys=_surveys(session, group_id, as_of, rules.survey_lookback_days),
         features=_features(session, group_id),
         tasks=_tasks(session, group_id),
         goals=_goals(session, group_id),

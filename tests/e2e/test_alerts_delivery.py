@@ -17,6 +17,7 @@ from csbot.alerts.digest import run_digest
 from csbot.alerts.jobs import run_daily
 from csbot.cli import main
 from csbot.config import Settings
+from csbot.scoring.config import default_config
 from csbot.scoring.panels.onboarding import onboarding_metrics
 from csbot.scoring.types import fmt
 from csbot.services import Services, utc_now
@@ -194,11 +195,13 @@ def test_the_digest_shows_each_onboarding_group_as_its_panel_does(
     assert set(run.channels) == set(posts)
     for gid in onboarding:
         with transaction(services.sessions) as session:
-            data = load_panel_data(session, group_id=gid, window_days=7, as_of=MONDAY)
+            data = load_panel_data(
+                session, group_id=gid, window_days=7, as_of=MONDAY, rules=default_config().factors
+            )
             group = session.get(m.PhysicianGroup, gid)
             assert group is not None
             channel = group.alert_channel or DEFAULT_CHANNEL
-        metrics = onboarding_metrics(data)
+        metrics = onboarding_metrics(data, stalled_days=14)
         text = json.dumps(posts[channel].json_param("blocks"), ensure_ascii=False)
         assert f"*{names[gid]}*" in text
         assert f"{fmt(metrics.pct_done or 0, 0)}% done" in text

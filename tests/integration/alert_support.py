@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from csbot.commands.render import InlineRenderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings, load_settings
+from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
 from csbot.store.db import SessionFactory, make_engine, session_factory, transaction
 from csbot.store.demo import Archetype, demo_groups_by_archetype, load_demo
@@ -67,6 +68,7 @@ def make_services(
         settings=settings,
         sessions=sessions,
         client=client,
+        scoring=load_scoring_config(settings.scoring_config),
         clock=clock,
         renderer=InlineRenderer(),
         work=WorkQueue(workers=1, capacity=8),

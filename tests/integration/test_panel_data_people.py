@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from recompute_seed import AS_OF, at, group
 from sqlalchemy.orm import Session, sessionmaker
 
+from csbot.scoring.config import default_config
 from csbot.scoring.panel_inputs import ActivityEntry, ContactEntry
 from csbot.store.loading import load_panel_data
 from csbot.store.models import Activity, Contact
@@ -50,7 +51,9 @@ def test_activities_cover_both_windows_and_the_lookahead_without_notes(
     with sessions.begin() as session:
         gid, _ = _seed(session)
     with sessions() as session:
-        data = load_panel_data(session, group_id=gid, window_days=30, as_of=AS_OF)
+        data = load_panel_data(
+            session, group_id=gid, window_days=30, as_of=AS_OF, rules=default_config().factors
+        )
     assert [a.title for a in data.activities] == [
         "Went live",
         "Previous window call",
@@ -78,8 +81,12 @@ def test_contacts_are_the_groups_people_then_the_team_primary_first(
     with sessions.begin() as session:
         gid, other = _seed(session)
     with sessions() as session:
-        data = load_panel_data(session, group_id=gid, window_days=30, as_of=AS_OF)
-        empty = load_panel_data(session, group_id=other, window_days=7, as_of=AS_OF)
+        data = load_panel_data(
+            session, group_id=gid, window_days=30, as_of=AS_OF, rules=default_config().factors
+        )
+        empty = load_panel_data(
+            session, group_id=other, window_days=7, as_of=AS_OF, rules=default_config().factors
+        )
     assert [(c.name, c.internal, c.primary) for c in data.contacts] == [
         ("Ana Diaz", False, True),
         ("Ben Okafor", False, False),

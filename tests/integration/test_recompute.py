@@ -36,7 +36,9 @@ def test_loader_sums_windows_and_picks_facts_as_of_the_day(
     sessions: sessionmaker[Session], ids: dict[str, int]
 ) -> None:
     with sessions() as session:
-        inputs = load_scoring_inputs(session, as_of=AS_OF, window_days=30)
+        inputs = load_scoring_inputs(
+            session, as_of=AS_OF, window_days=30, rules=default_config().factors
+        )
     alpha = inputs[ids["alpha"]]
     month = UsageTotals(
         days=30,
@@ -68,7 +70,13 @@ def test_loader_can_limit_to_some_groups(
     sessions: sessionmaker[Session], ids: dict[str, int]
 ) -> None:
     with sessions() as session:
-        inputs = load_scoring_inputs(session, as_of=AS_OF, window_days=7, group_ids=[ids["gamma"]])
+        inputs = load_scoring_inputs(
+            session,
+            as_of=AS_OF,
+            window_days=7,
+            group_ids=[ids["gamma"]],
+            rules=default_config().factors,
+        )
     assert list(inputs) == [ids["gamma"]]
     assert inputs[ids["gamma"]].usage.days == 7
 
@@ -85,7 +93,7 @@ def test_batch_loader_reads_what_the_group_loader_reads(
 ) -> None:
     got_ids, got = _batch(sessions)
     with sessions() as session:
-        alone = load_scoring_inputs(session, as_of=AS_OF, window_days=30)
+        alone = load_scoring_inputs(session, as_of=AS_OF, window_days=30, rules=CONFIG.factors)
     expected = BatchInputs.of([alone[gid] for gid in got_ids])
     assert got_ids == sorted(ids.values())
     for name in ("as_of", "seats", "arr", "onboarding_open", "onboarding_overdue",
@@ -132,8 +140,10 @@ def test_recompute_stores_what_scoring_each_group_alone_gives(
     with sessions() as session:
         rows = {r.group_id: r for r in session.scalars(select(HealthSnapshot))}
         for gid in (ids["alpha"], ids["gamma"]):
-            alone = load_scoring_inputs(session, as_of=AS_OF, window_days=30, group_ids=[gid])
-            assert_stored(rows[gid], score_group(alone[gid]))
+            alone = load_scoring_inputs(
+                session, as_of=AS_OF, window_days=30, group_ids=[gid], rules=CONFIG.factors
+            )
+            assert_stored(rows[gid], score_group(alone[gid], CONFIG))
             assert result.scored.score_of(gid) == rows[gid].score
     assert set(rows) == {ids["alpha"], ids["gamma"]}
     stored = rows[ids["alpha"]]

@@ -165,7 +165,7 @@ def test_recompute_equals_scoring_each_group_alone(demo: sessionmaker[Session]) 
         naive = [naive_inputs(session, group, window) for group in groups]
     batch = score_batch(BatchInputs.of(naive))
     for i, (group, inputs) in enumerate(zip(groups, naive, strict=True)):
-        expected = score_group(inputs)
+        expected = score_group(inputs, default_config())
         assert_stored(rows[group.id], expected)
         assert_same(batch, i, expected)
         _same(explained[group.id], expected)

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from csbot.alerts.scheduler import REMINDERS_ID, add_jobs
 from csbot.commands.modals.reminders import meeting_reminders_job
 from csbot.config import load_settings
+from csbot.scoring.config import default_config
 from csbot.services import Services
 from csbot.store.db import make_engine, session_factory
 
@@ -24,7 +25,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def services(tmp_path: Path) -> Iterator[Services]:
     engine = make_engine(f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     settings = load_settings(_env_file=None, CSBOT_TIMEZONE="Europe/Berlin", CSBOT_DAILY_AT="06:30")
-    built = Services(settings=settings, sessions=session_factory(engine), client=WebClient())
+    built = Services(
+        settings=settings,
+        sessions=session_factory(engine),
+        client=WebClient(),
+        scoring=default_config(),
+    )
     yield built
     built.close()
     engine.dispose()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from csbot.cli import main
 from csbot.config import load_settings
 from csbot.errors import ConfigError
+from csbot.scoring.config import default_config
 from csbot.store import models as m
 from csbot.store.csv_import import import_csv
 from csbot.store.ingest import Counts, IngestError
@@ -279,6 +280,7 @@ def test_the_daily_run_syncs_before_it_recomputes(
     settings = load_settings(sync_url=platform.url, sync_token=token, sync_kinds="tickets",
                              sync_before_recompute=True)  # fmt: skip
     services = Services(settings=settings, sessions=grouped, client=WebClient(token="xoxb-x"),
+                        scoring=default_config(),
                         clock=lambda: T1)  # fmt: skip
     try:
         run = run_daily(services, day=T1.date(), deliver=False)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.config import load_settings
+from csbot.scoring.config import default_config
 from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.csv_import import import_csv
@@ -210,6 +211,7 @@ def test_other_kinds_have_no_webhook(router: Router) -> None:
 def services(sessions: sessionmaker[Session]) -> Iterator[Services]:
     settings = load_settings(CSBOT_WEBHOOK_SECRET=SECRET)
     built = Services(settings=settings, sessions=sessions, client=WebClient(token="xoxb-none"),
+                     scoring=default_config(),
                      clock=lambda: datetime.now(UTC))  # fmt: skip
     yield built
     built.close()

@@ -1,9 +1,8 @@
 """The churn-risk panel: the risk score and level, each factor with its evidence and points, the
 ARR that puts at risk, what acting on the top factors would change, and the playbook's plan.
 
-The predicted impact reuses scoring's own churn formula on the factors that would remain, so
-it can never disagree with how the risk was computed (with the default scoring config; the
-builder contract passes no config).
+The predicted impact reuses scoring's own churn formula, under the config the score was computed
+with, on the factors that would remain, so it can never disagree with how the risk was computed.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from typing import Any
 
 from csbot.commands.panels import _text as t
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
-from csbot.scoring.config import default_config
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels._common import plural
 from csbot.scoring.risk import churn_risk
@@ -27,18 +25,19 @@ def _share(churn: ChurnRisk) -> str:
     return t.pct(100 * churn.arr_at_risk / churn.arr) if churn.arr else "no ARR on record"
 
 
-def _after(churn: ChurnRisk) -> ChurnRisk | None:
+def _after(score: GroupScore) -> ChurnRisk | None:
     """The risk once the factors the playbook addresses are gone; None when nothing changes."""
+    churn = score.churn
     acted = {a.factor_id for a in churn.actions}
     left = tuple(f for f in churn.factors if f.id not in acted)
     if not acted or len(left) == len(churn.factors):
         return None
-    return churn_risk(left, arr=churn.arr, config=default_config())
+    return churn_risk(left, arr=churn.arr, config=score.config)
 
 
 def _facts(data: PanelData, score: GroupScore) -> tuple[Fact, ...]:
     churn, health, profile = score.churn, score.health, data.profile
-    after = _after(churn)
+    after = _after(score)
     facts = [
         Fact("Risk score", f"{fmt(churn.score, 0)}/100 · {churn.level.value}"),
         Fact("ARR at risk", f"{t.dollars(churn.arr_at_risk)} ({_share(churn)})"),
@@ -57,10 +56,11 @@ def _factor_line(f: RiskFactor) -> str:
     return f"*{t.clip(f.title, 60)}* (+{fmt(f.points, 0)}): {t.clip(f.evidence, 200)}"
 
 
-def _impact(churn: ChurnRisk) -> str:
+def _impact(score: GroupScore) -> str:
+    churn = score.churn
     if not churn.factors:
         return "Nothing to act on: no risk factors in this window."
-    after = _after(churn)
+    after = _after(score)
     if after is None:
         return "No playbook step applies to these factors."
     factors = plural(len(churn.actions), "factor")
@@ -130,7 +130,7 @@ def build(data: PanelData, score: GroupScore) -> PanelView:
         facts=_facts(data, score),
         sections=(
             ("Risk factors", t.bullets(factors, limit=8, empty="No risk factors in this window.")),
-            ("Predicted impact", _impact(churn)),
+            ("Predicted impact", _impact(score)),
             ("Retention strategies", _strategies(churn)),
         ),
         actions=_plan(churn),

@@ -148,7 +148,7 @@ def _sections(m: OnboardingMetrics, data: PanelData) -> tuple[tuple[str, str], .
 
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """Progress by phase, modules, next steps and what to do about overdue items."""
-    m = onboarding_metrics(data)
+    m = onboarding_metrics(data, stalled_days=score.config.factors.onboarding_stalled_days)
     as_of = data.window.as_of
     return PanelView(
         title="Onboarding",

@@ -11,7 +11,7 @@ from datetime import date
 
 from csbot.commands.blockkit import escape
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
-from csbot.scoring.config import BandThresholds, default_config
+from csbot.scoring.config import BandThresholds
 from csbot.scoring.health import band_floors
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import GroupScore, RecommendedAction, fmt
@@ -80,10 +80,8 @@ def trend_chart(
 
 
 def health_chart(data: PanelData, score: GroupScore) -> ChartSpec | None:
-    """Daily health over the window (snapshots plus today's score), or None under two points.
-
-    The zones are the default config's bands: the builder contract passes no config.
-    """
+    """Daily health over the window (snapshots plus today's score), or None under two points;
+    the zones are the bands of the config the score was computed with."""
     points = [(s.day, s.score) for s in data.snapshots if s.day < score.as_of]
     if score.health.has_data:
         points.append((score.as_of, score.health.score))
@@ -91,7 +89,7 @@ def health_chart(data: PanelData, score: GroupScore) -> ChartSpec | None:
         return None
     return trend_chart(
         points,
-        default_config().bands,
+        score.config.bands,
         title=f"Health, last {score.window_days} days",
         alt_text=f"Health of {score.name} over {len(points)} days, now {score.health.display}",
     )

@@ -127,7 +127,7 @@ def _rows(m: RevenueMetrics) -> tuple[dict[str, Any], ...]:
 
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """Totals and run rates, by service type and by month, opportunities, next steps."""
-    m = revenue_metrics(data)
+    m = revenue_metrics(data, score.config)
     insights = [t.clip(i, 300) for i in m.insights]
     chances = [t.clip(o, 300) for o in m.opportunities]
     return PanelView(

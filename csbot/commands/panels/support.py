@@ -10,7 +10,7 @@ from typing import Any
 from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import playbook, steps
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
-from csbot.scoring.config import FactorId
+from csbot.scoring.config import FactorId, FactorRules
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels import Count, SupportMetrics, support_metrics
 from csbot.scoring.panels._common import plural, week_start
@@ -18,8 +18,6 @@ from csbot.scoring.types import GroupScore, fmt
 
 __all__ = ["build"]
 
-HIGH = ("urgent", "high")
-SLOW_P90_HOURS = 24.0
 _FACTORS = (
     FactorId.OPEN_HIGH_PRIORITY,
     FactorId.SLOW_FIRST_RESPONSE,
@@ -36,12 +34,13 @@ def _counts(counts: tuple[Count, ...]) -> str:
     return " · ".join(f"{_word(c.name)} {c.count}" for c in counts) or "none"
 
 
-def _high_open(m: SupportMetrics) -> int:
-    return sum(c.count for c in m.open_by_priority if c.name in HIGH)
+def _high_open(m: SupportMetrics, rules: FactorRules) -> int:
+    """Open tickets of the priorities the churn factor counts as high."""
+    return sum(c.count for c in m.open_by_priority if c.name in rules.high_priorities)
 
 
-def _open_now(m: SupportMetrics) -> str:
-    high = _high_open(m)
+def _open_now(m: SupportMetrics, rules: FactorRules) -> str:
+    high = _high_open(m, rules)
     return f"{m.open_now} ({high} high priority)" if high else str(m.open_now)
 
 
@@ -51,11 +50,11 @@ def _times(median: float | None, p90: float | None) -> str:
     return f"{t.hours(median)} median · p90 {t.hours(p90)}"
 
 
-def _facts(m: SupportMetrics) -> tuple[Fact, ...]:
+def _facts(m: SupportMetrics, rules: FactorRules) -> tuple[Fact, ...]:
     facts = [
         Fact(f"Opened, {m.window_days} days", t.count(m.opened)),
         Fact("Resolved", t.count(m.resolved)),
-        Fact("Open now", _open_now(m)),
+        Fact("Open now", _open_now(m, rules)),
         Fact("First response", _times(m.first_response_median_h, m.first_response_p90_h)),
         Fact("Resolution", _times(m.resolution_median_h, m.resolution_p90_h)),
         Fact("NPS", _nps(m)),
@@ -97,7 +96,7 @@ def _breakdown(m: SupportMetrics) -> str:
     )
 
 
-def _surveys(m: SupportMetrics) -> str:
+def _surveys(m: SupportMetrics, rules: FactorRules) -> str:
     lines = []
     if m.nps is not None:
         lines.append(
@@ -106,12 +105,13 @@ def _surveys(m: SupportMetrics) -> str:
         )
     if m.csat is not None:
         lines.append(f"CSAT {fmt(m.csat)}/5 from {plural(m.csat_responses, 'response')}")
-    return t.bullets(lines, empty="No survey responses in the last six months.")
+    days = rules.survey_lookback_days
+    return t.bullets(lines, empty=f"No survey responses in the last {days} days.")
 
 
-def _escalation(m: SupportMetrics) -> list[str]:
+def _escalation(m: SupportMetrics, rules: FactorRules) -> list[str]:
     """The oldest urgent ticket by name: more use than the playbook's general step."""
-    urgent = [o for o in m.oldest_open if o.priority in HIGH]
+    urgent = [o for o in m.oldest_open if o.priority in rules.high_priorities]
     if not urgent:
         return []
     o = urgent[0]
@@ -122,9 +122,10 @@ def _escalation(m: SupportMetrics) -> list[str]:
     ]
 
 
-def _derived(m: SupportMetrics) -> list[str]:
+def _derived(m: SupportMetrics, rules: FactorRules) -> list[str]:
     out = []
-    if m.first_response_p90_h is not None and m.first_response_p90_h > SLOW_P90_HOURS:
+    limit = rules.slow_first_response_hours
+    if m.first_response_p90_h is not None and m.first_response_p90_h > limit:
         slow = t.hours(m.first_response_p90_h)
         out.append(f"Ask support why one in ten first responses takes over {slow}")
     if not m.opened and not m.open_now and m.nps is None and m.csat is None:
@@ -133,9 +134,10 @@ def _derived(m: SupportMetrics) -> list[str]:
 
 
 def _actions(m: SupportMetrics, score: GroupScore) -> tuple[str, ...]:
-    named = _escalation(m)
+    rules = score.config.factors
+    named = _escalation(m, rules)
     factors = [f for f in _FACTORS if not (named and f is FactorId.OPEN_HIGH_PRIORITY)]
-    return steps(named, playbook(score, *factors), _derived(m))
+    return steps(named, playbook(score, *factors), _derived(m, rules))
 
 
 def _weeks(data: PanelData) -> list[date]:
@@ -162,10 +164,10 @@ def _chart(m: SupportMetrics, data: PanelData, score: GroupScore) -> ChartSpec |
     )
 
 
-def _headline(m: SupportMetrics) -> str:
+def _headline(m: SupportMetrics, rules: FactorRules) -> str:
     if not m.opened and not m.open_now:
         return f"No tickets in the last {m.window_days} days"
-    text = f"*{plural(m.open_now, 'open ticket')}* ({_high_open(m)} high priority)"
+    text = f"*{plural(m.open_now, 'open ticket')}* ({_high_open(m, rules)} high priority)"
     text += f" · {plural(m.opened, 'ticket')} opened in {m.window_days} days"
     if m.first_response_median_h is not None:
         text += f" · first response {t.hours(m.first_response_median_h)} median"
@@ -180,17 +182,18 @@ def _rows(m: SupportMetrics) -> tuple[dict[str, Any], ...]:
 
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """Ticket counts and times, the open ones, surveys, and what to escalate."""
-    m = support_metrics(data)
+    rules = score.config.factors
+    m = support_metrics(data, rules)
     insights = [t.clip(i, 300) for i in m.insights]
     return PanelView(
         title="Support",
-        headline=_headline(m),
-        facts=_facts(m),
+        headline=_headline(m, rules),
+        facts=_facts(m, rules),
         sections=(
             ("What stands out", t.bullets(insights, empty="No tickets or surveys yet.")),
             ("Open tickets", _open_list(m)),
             ("Breakdown", _breakdown(m)),
-            ("Satisfaction", _surveys(m)),
+            ("Satisfaction", _surveys(m, rules)),
         ),
         actions=_actions(m, score),
         chart=_chart(m, data, score),

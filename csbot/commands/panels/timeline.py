@@ -26,9 +26,6 @@ from csbot.scoring.types import GroupScore
 
 __all__ = ["build"]
 
-QUIET_DAYS = 30
-RENEWAL_DAYS = 90
-
 
 def _kind(e: TimelineEvent) -> str:
     kind = e.kind.capitalize()
@@ -69,10 +66,13 @@ def _facts(m: TimelineMetrics, as_of: date) -> tuple[Fact, ...]:
     )
 
 
-def _derived(m: TimelineMetrics, data: PanelData, as_of: date, *, quiet_step: bool) -> list[str]:
-    """`quiet_step`: the playbook has no step for a quiet account, so say one here."""
-    out = []
-    quiet = m.days_since_touch is None or m.days_since_touch >= QUIET_DAYS
+def _derived(
+    m: TimelineMetrics, data: PanelData, score: GroupScore, *, quiet_step: bool
+) -> list[str]:
+    """`quiet_step`: the playbook has no step for a quiet account, so say one here. Quiet and
+    renewing soon mean what the churn factors mean by them (the score's config)."""
+    out, rules, as_of = [], score.config.factors, score.as_of
+    quiet = m.days_since_touch is None or m.days_since_touch >= rules.no_cs_touch_days
     if quiet_step and quiet:
         since = f"for {m.days_since_touch} days" if m.days_since_touch is not None else "on record"
         out.append(f"Book a check-in call this week: no meeting or call {since}")
@@ -80,14 +80,14 @@ def _derived(m: TimelineMetrics, data: PanelData, as_of: date, *, quiet_step: bo
         out.append("Book the next check-in: nothing is on the calendar")
     renewal = data.profile.renewal_date
     reviews = [e for e in m.upcoming if e.subtype in ("qbr", "renewal")]
-    if renewal and 0 <= (renewal - as_of).days <= RENEWAL_DAYS and not reviews:
+    if renewal and 0 <= (renewal - as_of).days <= rules.renewal_soon_days and not reviews:
         out.append(f"Book a renewal review before {t.day(renewal)}")
     return out
 
 
 def _actions(m: TimelineMetrics, data: PanelData, score: GroupScore) -> tuple[str, ...]:
     first = playbook(score, FactorId.NO_CS_TOUCH)
-    return steps(first, _derived(m, data, score.as_of, quiet_step=not first))
+    return steps(first, _derived(m, data, score, quiet_step=not first))
 
 
 def _booked(n: int) -> str:
@@ -139,7 +139,8 @@ def _rows(m: TimelineMetrics) -> tuple[dict[str, Any], ...]:
 
 def build(data: PanelData, score: GroupScore) -> PanelView:
     """Activity in the window, what is booked, milestones, and when to get in touch."""
-    m = timeline_metrics(data, recent=len(data.activities))  # the card says "and N more"
+    rules = score.config.factors
+    m = timeline_metrics(data, rules, recent=len(data.activities))  # the card says "and N more"
     as_of = data.window.as_of
     insights = [t.clip(i, 300) for i in m.insights]
     return PanelView(

@@ -96,7 +96,7 @@ def _phases(data: PanelData, statuses: list[TaskStatus]) -> tuple[PhaseProgress,
     )
 
 
-def _insights(m: OnboardingMetrics, as_of: date) -> tuple[str, ...]:
+def _insights(m: OnboardingMetrics, as_of: date, stalled_days: int) -> tuple[str, ...]:
     if not m.total:
         return ("No onboarding plan on record",)
     if m.complete:
@@ -108,15 +108,18 @@ def _insights(m: OnboardingMetrics, as_of: date) -> tuple[str, ...]:
             f"{plural(len(m.overdue), 'item')} overdue, the oldest '{worst.name}' by "
             f"{worst.days_overdue} days"
         )
-    if m.last_done is not None and (as_of - m.last_done).days >= 14:
+    if m.last_done is not None and (as_of - m.last_done).days >= stalled_days:
         out.append(f"Nothing completed for {(as_of - m.last_done).days} days")
     if m.modules_total:
         out.append(f"Training: {m.modules_done} of {m.modules_total} modules completed")
     return tuple(out)
 
 
-def onboarding_metrics(data: PanelData, *, next_steps: int = 5) -> OnboardingMetrics:
-    """The onboarding panel's progress at the window's end."""
+def onboarding_metrics(
+    data: PanelData, *, stalled_days: int, next_steps: int = 5
+) -> OnboardingMetrics:
+    """The onboarding panel's progress at the window's end; nothing done for `stalled_days`
+    (the config's `onboarding_stalled_days`, as the churn factor counts it) is worth saying."""
     as_of = data.window.as_of
     ordered = sorted(data.tasks, key=lambda t: t.sort_order)
     statuses = [_status(t, as_of) for t in ordered]
@@ -138,4 +141,4 @@ def onboarding_metrics(data: PanelData, *, next_steps: int = 5) -> OnboardingMet
         last_done=max(done_days, default=None),
         insights=(),
     )
-    return replace(metrics, insights=_insights(metrics, as_of))
+    return replace(metrics, insights=_insights(metrics, as_of, stalled_days))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from csbot.scoring.components import revenue_figures, window_revenue
-from csbot.scoring.config import ScoringConfig, default_config
+from csbot.scoring.config import ScoringConfig
 from csbot.scoring.inputs import MonthAmount
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels._common import plural, share, signed_pct
@@ -122,9 +122,8 @@ def _insights(m: RevenueMetrics) -> tuple[str, ...]:
     return tuple(out)
 
 
-def revenue_metrics(data: PanelData, config: ScoringConfig | None = None) -> RevenueMetrics:
-    """The revenue panel's numbers and series for `data.window`."""
-    config = config or default_config()
+def revenue_metrics(data: PanelData, config: ScoringConfig) -> RevenueMetrics:
+    """The revenue panel's numbers and series for `data.window`, against `config`'s plan target."""
     totals = _monthly_totals(data)
     figures = revenue_figures(
         totals, data.window, arr=data.profile.arr, targets=config.plan(data.profile.plan)

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from csbot.scoring.config import FactorRules
 from csbot.scoring.panel_inputs import PanelData, TicketEntry
 from csbot.scoring.panels._common import Count, percentile, plural, share, week_start
 from csbot.scoring.types import fmt
@@ -102,9 +103,9 @@ def _open_status(t: TicketEntry) -> str:
     return "open" if t.status in CLOSED_STATUSES else t.status
 
 
-def _insights(m: SupportMetrics) -> tuple[str, ...]:
+def _insights(m: SupportMetrics, rules: FactorRules) -> tuple[str, ...]:
     out = []
-    urgent = sum(c.count for c in m.open_by_priority if c.name in ("urgent", "high"))
+    urgent = sum(c.count for c in m.open_by_priority if c.name in rules.high_priorities)
     if urgent:
         out.append(f"{plural(urgent, 'high-priority ticket')} open")
     if m.first_response_median_h is not None:
@@ -120,8 +121,9 @@ def _insights(m: SupportMetrics) -> tuple[str, ...]:
     return tuple(out)
 
 
-def support_metrics(data: PanelData, *, survey_lookback_days: int = 180) -> SupportMetrics:
-    """The support panel's numbers and series; surveys count over `survey_lookback_days`."""
+def support_metrics(data: PanelData, rules: FactorRules) -> SupportMetrics:
+    """The support panel's numbers and series; surveys count over the rules' lookback and the
+    rules' high priorities are what the insights call high-priority (as the churn factor does)."""
     window = data.window
     start, end = _end(window.start - timedelta(days=1)), _end(window.as_of)
     opened = [t for t in data.tickets if start <= t.opened_at < end]
@@ -129,7 +131,7 @@ def support_metrics(data: PanelData, *, survey_lookback_days: int = 180) -> Supp
     still_open = [t for t in data.tickets if _is_open(t, end)]
     first = [h for t in opened if (h := _hours(t.opened_at, t.first_response_at)) is not None]
     resolution = [h for t in resolved if (h := _hours(t.opened_at, t.resolved_at)) is not None]
-    since = window.as_of - timedelta(days=survey_lookback_days)
+    since = window.as_of - timedelta(days=rules.survey_lookback_days)
     surveys = [s for s in data.surveys if since <= s.day <= window.as_of]
     nps, promoters, detractors = _nps([s.score for s in surveys if s.kind == "nps"])
     csat = [s.score for s in surveys if s.kind == "csat"]
@@ -159,4 +161,4 @@ def support_metrics(data: PanelData, *, survey_lookback_days: int = 180) -> Supp
         oldest_open=_oldest(still_open, end),
         insights=(),
     )
-    return replace(metrics, insights=_insights(metrics))
+    return replace(metrics, insights=_insights(metrics, rules))

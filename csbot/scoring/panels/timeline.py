@@ -1,7 +1,8 @@
 """Timeline panel: what happened with the account in the window, what is booked, milestones.
 
 Counts are per kind (meeting, call, email, note, milestone); "touches" are the kinds the
-churn factor counts (meetings and calls), so the timeline and the risk agree.
+churn factor counts (the config's `touch_kinds`: meetings and calls by default), so the timeline
+and the risk agree.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from csbot.scoring.config import FactorRules
 from csbot.scoring.panel_inputs import ActivityEntry, PanelData
 from csbot.scoring.panels._common import Change, Count, plural
 
 KIND_ORDER = ("meeting", "call", "email", "note", "milestone")
-TOUCH_KINDS = ("meeting", "call")
-QUIET_DAYS = 30  # no touch for this long is worth saying
 
 
 @dataclass(frozen=True)
@@ -83,25 +83,26 @@ def _by_kind(events: list[TimelineEvent]) -> tuple[Count, ...]:
     return tuple(Count(k, counted[k]) for k in kinds)
 
 
-def _touches(events: list[TimelineEvent]) -> list[TimelineEvent]:
-    return [e for e in events if e.kind in TOUCH_KINDS]
+def _touches(events: list[TimelineEvent], rules: FactorRules) -> list[TimelineEvent]:
+    """The CS touches: activities of the kinds the churn factor counts (`touch_kinds`)."""
+    return [e for e in events if e.kind in rules.touch_kinds]
 
 
-def _last_touch(data: PanelData, past: list[TimelineEvent]) -> date | None:
+def _last_touch(data: PanelData, past: list[TimelineEvent], rules: FactorRules) -> date | None:
     """The later of the scoring input (all history) and what the loaded rows show."""
-    days = [e.day for e in _touches(past)]
+    days = [e.day for e in _touches(past, rules)]
     if data.inputs.last_touch is not None:
         days.append(data.inputs.last_touch)
     return max(days, default=None)
 
 
-def _insights(m: TimelineMetrics) -> tuple[str, ...]:
+def _insights(m: TimelineMetrics, rules: FactorRules) -> tuple[str, ...]:
     out = []
     if m.touches.previous:
         out.append(m.touches.text("Meetings and calls", m.window_days, 0))
     if m.days_since_touch is None:
         out.append("No meeting or call on record")
-    elif m.days_since_touch >= QUIET_DAYS:
+    elif m.days_since_touch >= rules.no_cs_touch_days:
         out.append(f"No meeting or call for {m.days_since_touch} days")
     if m.upcoming:
         first = m.upcoming[0]
@@ -112,20 +113,21 @@ def _insights(m: TimelineMetrics) -> tuple[str, ...]:
 
 
 def timeline_metrics(
-    data: PanelData, *, lookahead_days: int = 30, recent: int = 8
+    data: PanelData, rules: FactorRules, *, lookahead_days: int = 30, recent: int = 8
 ) -> TimelineMetrics:
-    """The timeline panel at the window's end; upcoming covers `lookahead_days` after it."""
+    """The timeline panel at the window's end; upcoming covers `lookahead_days` after it. What
+    counts as a CS touch, and how long without one is worth saying, come from `rules`."""
     window = data.window
     events = events_of(data, lookahead_days=lookahead_days)
     now = [e for e in events if window.contains(e.day)]
     before = [e for e in events if window.previous().contains(e.day)]
     past = [e for e in events if not e.upcoming]
-    last = _last_touch(data, past)
+    last = _last_touch(data, past, rules)
     metrics = TimelineMetrics(
         window_days=window.days,
         by_kind=_by_kind(now),
-        touches=Change(float(len(_touches(now))), float(len(_touches(before)))),
-        touch_minutes=sum(e.duration_minutes or 0 for e in _touches(now)),
+        touches=Change(float(len(_touches(now, rules))), float(len(_touches(before, rules)))),
+        touch_minutes=sum(e.duration_minutes or 0 for e in _touches(now, rules)),
         last_touch=last,
         days_since_touch=(window.as_of - last).days if last is not None else None,
         events=tuple(e for e in events if e.upcoming or window.contains(e.day)),
@@ -134,7 +136,7 @@ def timeline_metrics(
         milestones=tuple(e for e in events if e.kind == "milestone"),
         insights=(),
     )
-    return replace(metrics, insights=_insights(metrics))
+    return replace(metrics, insights=_insights(metrics, rules))
 
 
 def count_text(counts: tuple[Count, ...]) -> str:

@@ -21,7 +21,7 @@ from csbot.alerts.messages import (
 from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.scoring import Band, GroupScore, score_group
-from csbot.scoring.config import BandThresholds
+from csbot.scoring.config import BandThresholds, default_config
 from tests.unit.scoring.scoring_builders import STEADY_USAGE, steady
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,7 +31,9 @@ def _falling() -> GroupScore:
     """A group whose billing and documents fell by half: Needs Attention."""
     worse = replace(STEADY_USAGE, patients_billable=400, documents=300, active_users=120)
     inputs = steady(usage=worse)
-    return score_group(replace(inputs, profile=replace(inputs.profile, name="Acme & Sons")))
+    return score_group(
+        replace(inputs, profile=replace(inputs.profile, name="Acme & Sons")), default_config()
+    )
 
 
 def _facts(**changes: object) -> AlertFacts:

@@ -19,6 +19,7 @@ from csbot.commands.panels import BUILDERS, health, overview
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
 from csbot.errors import InputError
 from csbot.scoring import GroupScore, score_group
+from csbot.scoring.config import default_config
 from csbot.scoring.inputs import GroupProfile, UsageTotals
 from csbot.scoring.panel_inputs import PanelData, UsageDay
 from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
@@ -33,7 +34,9 @@ def _score(name: str = "Steady Clinic") -> GroupScore:
     much."""
     busier = replace(STEADY_USAGE, patients_billable=950, documents=2400)
     inputs = steady(previous_usage=busier)
-    return score_group(replace(inputs, profile=replace(inputs.profile, name=name)))
+    return score_group(
+        replace(inputs, profile=replace(inputs.profile, name=name)), default_config()
+    )
 
 
 def _view(**changes: Any) -> PanelView:
@@ -105,7 +108,7 @@ def test_headline_shows_score_band_emoji_and_signed_change() -> None:
 
 def test_headline_says_when_there_is_no_data() -> None:
     empty = score_group(steady(usage=UsageTotals(), previous_usage=UsageTotals(),
-                               revenue_months=()))  # fmt: skip
+                               revenue_months=()), default_config())  # fmt: skip
     text = _block(_card(score=empty).blocks(), BlockId.HEADLINE)["text"]["text"]
     assert "No usage data yet" in text
 

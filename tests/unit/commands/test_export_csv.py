@@ -21,6 +21,7 @@ from csbot.commands.panels import health, overview
 from csbot.commands.panels.base import PanelView
 from csbot.errors import InputError
 from csbot.scoring import GroupScore, score_group
+from csbot.scoring.config import default_config
 from csbot.scoring.inputs import GroupProfile, UsageTotals
 from csbot.scoring.panel_inputs import PanelData, UsageDay
 from csbot.scoring.types import Band, fmt, signed
@@ -40,7 +41,7 @@ def _score(gid: int, name: str, *, billable: int, before: int = 800) -> GroupSco
         previous_usage=replace(STEADY_USAGE, patients_billable=before),
     )
     profile = replace(inputs.profile, id=gid, name=name)
-    return score_group(replace(inputs, profile=profile))
+    return score_group(replace(inputs, profile=profile), default_config())
 
 
 def _data(score: GroupScore) -> PanelData:
@@ -125,7 +126,9 @@ def _portfolio() -> list[GroupScore]:
 
 def _no_data(gid: int) -> GroupScore:
     inputs = steady(usage=UsageTotals(), previous_usage=UsageTotals(), revenue_months=())
-    return score_group(replace(inputs, profile=replace(inputs.profile, id=gid, name="Empty")))
+    return score_group(
+        replace(inputs, profile=replace(inputs.profile, id=gid, name="Empty")), default_config()
+    )
 
 
 def test_portfolio_csv_has_one_row_per_group_as_the_list_shows_them() -> None:

@@ -26,6 +26,7 @@ from csbot.commands.ids import ActionId
 from csbot.commands.listing import ListState
 from csbot.commands.panels.base import ChartSpec
 from csbot.scoring import GroupScore, score_group
+from csbot.scoring.config import default_config
 from csbot.scoring.inputs import UsageTotals
 from csbot.scoring.types import Band
 from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
@@ -47,12 +48,16 @@ def _score(gid: int, name: str, level: str) -> GroupScore:
     billable, users, docs = LEVELS[level]
     usage = replace(STEADY_USAGE, patients_billable=billable, active_users=users, documents=docs)
     inputs = steady(usage=usage)
-    return score_group(replace(inputs, profile=replace(inputs.profile, id=gid, name=name)))
+    return score_group(
+        replace(inputs, profile=replace(inputs.profile, id=gid, name=name)), default_config()
+    )
 
 
 def _empty(gid: int, name: str) -> GroupScore:
     inputs = steady(usage=UsageTotals(), previous_usage=UsageTotals(), revenue_months=())
-    return score_group(replace(inputs, profile=replace(inputs.profile, id=gid, name=name)))
+    return score_group(
+        replace(inputs, profile=replace(inputs.profile, id=gid, name=name)), default_config()
+    )
 
 
 CSM_SCORES = (
@@ -75,6 +80,7 @@ def _portfolio(**changes: Any) -> Portfolio:
         scores=CSM_SCORES,
         as_of=AS_OF,
         computed_at=NOW,
+        bands=default_config().bands,
         alerts=(ALERT,),
         alerts_total=1,
         meetings=(MEETING,),

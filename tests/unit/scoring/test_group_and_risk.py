@@ -23,13 +23,13 @@ from csbot.scoring.trend import slope, slope_of
 
 
 def _ids(inputs: GroupInputs) -> list[str]:
-    return [f.id for f in score_group(inputs).churn.factors]
+    return [f.id for f in score_group(inputs, default_config()).churn.factors]
 
 
 def test_steady_group_scores_by_hand() -> None:
     # billability 80, engagement 65 (see test_components), revenue on target and flat:
     # 0.5*100 + 0.5*50 = 75. Health = 0.4*80 + 0.3*65 + 0.3*75 = 74.
-    result = score_group(steady())
+    result = score_group(steady(), default_config())
     assert result.health.billability.value == pytest.approx(80)
     assert result.health.engagement.value == pytest.approx(65)
     assert result.health.revenue.value == pytest.approx(75)
@@ -53,7 +53,7 @@ def test_a_falling_group_explains_itself() -> None:
         patients_total=1000,
         patients_billable=500,
     )
-    result = score_group(steady(usage=worse))
+    result = score_group(steady(usage=worse), default_config())
     # billability 50 (-30 -> -12 pts); engagement 100*(0.5*0.4 + 0.3*0.25 + 0.2*0.4) = 35.5
     health = result.health
     assert health.engagement.value == pytest.approx(35.5)
@@ -100,7 +100,7 @@ def test_support_onboarding_renewal_and_touch_factors() -> None:
         onboarding=OnboardingFacts(total=10, done=6, overdue=2, last_done=date(2026, 3, 1)),
         last_touch=date(2026, 2, 1),
     )
-    factors = {f.id: f for f in score_group(inputs).churn.factors}
+    factors = {f.id: f for f in score_group(inputs, default_config()).churn.factors}
     assert factors[FactorId.OPEN_HIGH_PRIORITY].evidence == "2 open high/urgent tickets"
     assert factors[FactorId.SLOW_FIRST_RESPONSE].evidence == (
         "Median first response 30 h over 3 tickets (target 24 h)"
@@ -114,7 +114,7 @@ def test_support_onboarding_renewal_and_touch_factors() -> None:
     assert (
         factors[FactorId.NO_CS_TOUCH].evidence == "No meeting or call in 58 days (last 2026-02-01)"
     )
-    churn = score_group(inputs).churn
+    churn = score_group(inputs, default_config()).churn
     assert churn.score == 10 + 5 + 10 + 10 + 10 + 10 + 5
     assert churn.level is RiskLevel.HIGH  # 50 <= 60 < 75
 
@@ -138,7 +138,7 @@ def test_churn_score_is_capped() -> None:
 
 def test_group_with_no_data_gets_a_flagged_score_and_no_band_factor() -> None:
     empty = GroupInputs(profile=GroupProfile(id=9, name="New Group"), window=Window(AS_OF, 30))
-    result = score_group(empty)
+    result = score_group(empty, default_config())
     assert not result.health.has_data
     assert result.health.score == 0
     assert "Billability (no active patients in the window)" in result.health.missing
@@ -148,7 +148,7 @@ def test_group_with_no_data_gets_a_flagged_score_and_no_band_factor() -> None:
 
 
 def test_group_with_usage_but_no_revenue_is_scored_from_what_it_has() -> None:
-    result = score_group(steady(revenue_months=()))
+    result = score_group(steady(revenue_months=()), default_config())
     # billability 80 and engagement 65 share the weight 0.4:0.3
     assert result.health.score == pytest.approx((0.4 * 80 + 0.3 * 65) / 0.7)
     assert result.health.missing == ("Revenue (no revenue recorded yet)",)
@@ -158,7 +158,7 @@ def test_slope_from_snapshots_and_today() -> None:
     # 10 days before today at 80 falling 1 point a day to 71 yesterday, today 70
     history = SlopeSums.of([(-d, 70.0 + d) for d in range(1, 11)])
     assert slope(history) == pytest.approx(-1.0)
-    result = score_group(replace(steady(), history=history))
+    result = score_group(replace(steady(), history=history), default_config())
     assert result.trend.snapshots == 11
     assert result.trend.slope_per_day is not None and result.trend.slope_per_day < 0
     assert slope_of([(date(2026, 1, 1), 50.0), (date(2026, 1, 3), 54.0)]) == pytest.approx(2.0)
@@ -168,7 +168,7 @@ def test_slope_from_snapshots_and_today() -> None:
 
 def test_previous_window_uses_its_own_usage() -> None:
     before = replace(STEADY_USAGE, patients_billable=900)
-    result = score_group(steady(previous_usage=before))
+    result = score_group(steady(previous_usage=before), default_config())
     assert result.health.billability.previous_value == pytest.approx(90)
     assert result.health.previous_score == pytest.approx(74.0 + 4.0)
 
@@ -176,4 +176,4 @@ def test_previous_window_uses_its_own_usage() -> None:
 def test_unknown_plan_uses_default_targets() -> None:
     inputs = steady(profile=replace(steady().profile, plan="Platinum"))
     assert default_config().plan("Platinum") == default_config().plans["default"]
-    assert score_group(inputs).health.engagement.value == pytest.approx(65)
+    assert score_group(inputs, default_config()).health.engagement.value == pytest.approx(65)

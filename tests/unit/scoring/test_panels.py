@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from scoring_builders import AS_OF, steady
 
+from csbot.scoring.config import default_config
 from csbot.scoring.panel_inputs import (
     ActionEntry,
     FeatureEntry,
@@ -91,7 +92,7 @@ def test_revenue_panel() -> None:
         for kind, amount in (("Professional billing", 7_000.0), ("Coding", 3_000.0))
     )
     features = (FeatureEntry("Forecasting", "advanced"),)
-    m = revenue_metrics(data(revenue=revenue, features=features))
+    m = revenue_metrics(data(revenue=revenue, features=features), default_config())
     # March 2-31 is 30/31 of March's 10,000; the rate is 10,000 a month
     assert m.total == pytest.approx(10_000 * 30 / 31)
     assert m.mrr == pytest.approx(10_000)
@@ -148,7 +149,7 @@ def test_support_panel() -> None:
         SurveyEntry(date(2026, 3, 5), "csat", 3),
         SurveyEntry(date(2026, 3, 6), "csat", 4),
     )
-    m = support_metrics(data(tickets=tickets, surveys=surveys))
+    m = support_metrics(data(tickets=tickets, surveys=surveys), default_config().factors)
     assert (m.opened, m.resolved, m.open_now) == (3, 1, 3)
     assert [(c.name, c.count) for c in m.open_by_priority] == [
         ("urgent", 1),
@@ -211,7 +212,7 @@ def test_onboarding_panel() -> None:
         ),
         TaskEntry("Training", "Reporting", kind="module", sort_order=4, due=date(2026, 4, 10)),
     )
-    m = onboarding_metrics(data(tasks=tasks))
+    m = onboarding_metrics(data(tasks=tasks), stalled_days=14)
     assert [(p.phase, p.done, p.total, p.pct_done) for p in m.phases] == [
         ("Kickoff", 1, 2, 50.0),
         ("Training", 1, 2, 50.0),
@@ -256,8 +257,8 @@ def test_success_plan_panel() -> None:
 def test_empty_group_panels_do_not_crash() -> None:
     empty = data(usage=())
     assert engagement_metrics(empty).active_users == Change(None, None)
-    assert revenue_metrics(empty).total is None
-    assert support_metrics(empty).nps is None
+    assert revenue_metrics(empty, default_config()).total is None
+    assert support_metrics(empty, default_config().factors).nps is None
     assert adoption_metrics(empty).projected_impact == "No feature usage recorded yet."
-    assert onboarding_metrics(empty).insights == ("No onboarding plan on record",)
+    assert onboarding_metrics(empty, stalled_days=14).insights == ("No onboarding plan on record",)
     assert plan_metrics(empty).insights == ("No success plan on record",)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from scoring_builders import AS_OF, steady
 
+from csbot.scoring.config import default_config
 from csbot.scoring.panel_inputs import ActivityEntry, ContactEntry, PanelData
 from csbot.scoring.panels._common import Change, Count
 from csbot.scoring.panels.contacts import contact_metrics
@@ -18,6 +19,7 @@ def ago(days: int, hour: int = 15) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
+RULES = default_config().factors
 ACTIVITIES = (
     ActivityEntry("milestone", "Contract signed", ago(800)),
     ActivityEntry("meeting", "Quarterly business review", ago(50), "qbr", 60),  # previous window
@@ -65,7 +67,7 @@ def data(**changes: object) -> PanelData:
 
 
 def test_timeline_counts_the_window_by_kind_and_compares_touches() -> None:
-    m = timeline_metrics(data())
+    m = timeline_metrics(data(), RULES)
     assert m.by_kind == (
         Count("meeting", 1),
         Count("email", 1),
@@ -81,7 +83,7 @@ def test_timeline_counts_the_window_by_kind_and_compares_touches() -> None:
 
 
 def test_timeline_lists_recent_upcoming_and_every_milestone() -> None:
-    m = timeline_metrics(data(), recent=2)
+    m = timeline_metrics(data(), RULES, recent=2)
     assert [e.title for e in m.recent] == ["Went live", "Monthly check-in"]
     assert [(e.title, e.upcoming) for e in m.upcoming] == [("Quarterly business review", True)]
     assert [e.title for e in m.milestones] == ["Contract signed", "Went live"]
@@ -97,21 +99,23 @@ def test_timeline_lists_recent_upcoming_and_every_milestone() -> None:
 
 def test_timeline_takes_the_later_of_the_scoring_last_touch_and_its_rows() -> None:
     later = steady(last_touch=AS_OF - timedelta(days=1))
-    assert timeline_metrics(data(inputs=later)).days_since_touch == 1
+    assert timeline_metrics(data(inputs=later), RULES).days_since_touch == 1
     earlier = steady(last_touch=AS_OF - timedelta(days=90))
-    assert timeline_metrics(data(inputs=earlier)).days_since_touch == 6
+    assert timeline_metrics(data(inputs=earlier), RULES).days_since_touch == 6
 
 
 def test_timeline_of_a_quiet_group_says_so() -> None:
     old = (ActivityEntry("call", "Last call", ago(45)),)
-    m = timeline_metrics(data(activities=old, inputs=steady(last_touch=AS_OF - timedelta(45))))
+    m = timeline_metrics(
+        data(activities=old, inputs=steady(last_touch=AS_OF - timedelta(45))), RULES
+    )
     assert m.total == 0 and m.recent == () and m.upcoming == ()
     assert m.insights == (
         "Meetings and calls down 100% against the previous 30 days (1\u21920)",
         "No meeting or call for 45 days",
         "Nothing booked in the coming weeks",
     )
-    empty = timeline_metrics(data(activities=()))
+    empty = timeline_metrics(data(activities=()), RULES)
     assert empty.insights == ("No meeting or call on record", "Nothing booked in the coming weeks")
     assert empty.days_since_touch is None and empty.by_kind == ()
 

@@ -19,6 +19,7 @@ from csbot.commands.charts import render_chart
 from csbot.commands.grammar import Panel
 from csbot.commands.panels.base import PanelView
 from csbot.scoring import GroupScore, score_group
+from csbot.scoring.config import default_config
 from csbot.scoring.inputs import (
     GroupInputs,
     GroupProfile,
@@ -200,7 +201,7 @@ def brand_new() -> PanelData:
 
 
 def score(data: PanelData) -> GroupScore:
-    return score_group(data.inputs)
+    return score_group(data.inputs, default_config())
 
 
 def blocks(panel: Panel, view: PanelView, group_score: GroupScore) -> list[bk.Block]:
