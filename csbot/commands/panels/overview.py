@@ -14,9 +14,17 @@ from csbot.commands.panels.base import ChartSpec, Fact, PanelView
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.health import band_floors
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.types import GroupScore, RecommendedAction, fmt
+from csbot.scoring.types import Band, GroupScore, RecommendedAction, fmt
 
-__all__ = ["build", "health_chart", "money", "recommended", "trend_chart", "usage_chart"]
+__all__ = [
+    "build",
+    "health_chart",
+    "money",
+    "recommended",
+    "trend_chart",
+    "usage_chart",
+    "zones_text",
+]
 
 
 def money(amount: float) -> str:
@@ -62,6 +70,16 @@ def recommended(actions: tuple[RecommendedAction, ...]) -> tuple[str, ...]:
     return tuple(f"*{escape(a.strategy)}*: {escape(a.actions[0])}" for a in actions if a.actions)
 
 
+def zones_text(edges: BandThresholds) -> str:
+    """'Excellent 80 and up, Good 60 to 80, …, Critical below 40': the zones in words, so the
+    alt text says what the shading shows."""
+    top, good, low = edges.excellent, edges.good, edges.needs_attention
+    return (
+        f"{Band.EXCELLENT.value} {top:g} and up, {Band.GOOD.value} {good:g} to {top:g}, "
+        f"{Band.NEEDS_ATTENTION.value} {low:g} to {good:g}, {Band.CRITICAL.value} below {low:g}"
+    )
+
+
 def trend_chart(
     points: Sequence[tuple[date, float]], edges: BandThresholds, *, title: str, alt_text: str
 ) -> ChartSpec:
@@ -74,7 +92,7 @@ def trend_chart(
             "thresholds": band_floors(edges),
             "title": title,
         },
-        alt_text=alt_text,
+        alt_text=f"{alt_text}. Bands: {zones_text(edges)}",
         title="Health trend",
     )
 

@@ -22,7 +22,7 @@ from csbot.commands.renewals import (
     renewals_card,
 )
 from csbot.errors import InputError
-from csbot.scoring import score_groups
+from csbot.scoring import default_config, score_groups
 from csbot.scoring.inputs import GroupInputs, SupportFacts
 from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
 
@@ -53,7 +53,7 @@ GROUPS = {
 
 
 def _rows(days: int = 120, plans: set[int] | None = None) -> list[RenewalRow]:
-    scores = score_groups(GROUPS)
+    scores = score_groups(GROUPS, default_config())
     return renewal_rows(GROUPS, scores, as_of=AS_OF, days=days, plans=plans or {2})
 
 
@@ -135,7 +135,7 @@ def test_no_renewals_say_so() -> None:
 
 def test_more_rows_than_fit_point_to_the_csv() -> None:
     many = {g: _inputs(g, f"Group {g:02d}", "good", g) for g in range(1, 31)}
-    rows = renewal_rows(many, score_groups(many), as_of=AS_OF, days=120)
+    rows = renewal_rows(many, score_groups(many, default_config()), as_of=AS_OF, days=120)
     blocks = _card(rows)
     assert len(_rows_of(blocks)) == MAX_ROWS and len(blocks) <= 50
     assert "and 10 more: `/cs export renewals 120d`" in str(blocks[-1])
