@@ -30,6 +30,7 @@ from _fakeslack import JSON, FakeSlack, Params, app_home_opened, signed_headers
 from _slackbench import BOT_TOKEN, SECRET, _load_demo, _wait_ready, summary
 from sqlalchemy import update
 
+from csbot.scoring.config import default_config
 from csbot.store.db import make_engine, session_factory, transaction
 from csbot.store.models import PhysicianGroup
 from csbot.store.recompute import recompute
@@ -71,7 +72,12 @@ def _prepare(database_url: str, *, groups: int, days: int, history: int) -> None
     today = datetime.now(UTC).date()
     for back in range(history, 0, -1):
         with transaction(session_factory(engine)) as session:
-            recompute(session, as_of=today - timedelta(days=back), computed_at=datetime.now(UTC))
+            recompute(
+                session,
+                as_of=today - timedelta(days=back),
+                computed_at=datetime.now(UTC),
+                config=default_config(),
+            )
     engine.dispose()
     print(f"{history} days of snapshots in {time.perf_counter() - started:.1f} s")
 

@@ -25,6 +25,7 @@ from typing import Any
 from _stores import ROOT, peak_rss_mb, stores, table
 from sqlalchemy import Engine, func, select, text
 
+from csbot.scoring.config import default_config
 from csbot.scoring.inputs import Window
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.demo import load_demo
@@ -70,7 +71,7 @@ def _recompute(engine: Engine, window: Window) -> tuple[float, dict[str, float]]
     started = time.perf_counter()
     with transaction(session_factory(engine)) as session:
         result = recompute(session, as_of=window.as_of, computed_at=datetime.now(UTC),
-                           window_days=window.days)  # fmt: skip
+                           window_days=window.days, config=default_config())  # fmt: skip
     return time.perf_counter() - started, result.phases
 
 

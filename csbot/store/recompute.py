@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from csbot.scoring.batch import BANDS, score_batch
 from csbot.scoring.batch.inputs import Floats
-from csbot.scoring.config import ScoringConfig, default_config
+from csbot.scoring.config import ScoringConfig
 from csbot.scoring.group import score_groups
 from csbot.scoring.types import Band, GroupScore
 from csbot.store.batch_loading import Chunk, load_batch
@@ -124,13 +124,13 @@ def recompute(
     *,
     as_of: date,
     computed_at: datetime,
+    config: ScoringConfig,
     window_days: int | None = None,
-    config: ScoringConfig | None = None,
     group_ids: Collection[int] | None = None,
 ) -> RecomputeResult:
-    """Score every group (or `group_ids`) for `as_of` and replace that day's snapshots."""
+    """Score every group (or `group_ids`) for `as_of` under `config` (the running one,
+    `Services.scoring`) and replace that day's snapshots."""
     started = time.perf_counter()
-    config = config or default_config()
     days = window_days or config.default_window_days
     before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
     clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from csbot.config import Settings
+from csbot.scoring.config import default_config
 from csbot.store.audit import AuditEntry, list_audit
 from csbot.store.db import make_engine, session_factory, transaction
 from csbot.store.recompute import recompute
@@ -41,7 +42,12 @@ def _snapshots(settings: Settings, *, days: int) -> None:
     try:
         for back in range(days, 0, -1):
             with transaction(session_factory(engine)) as session:
-                recompute(session, as_of=AS_OF - timedelta(days=back), computed_at=NOW)
+                recompute(
+                    session,
+                    as_of=AS_OF - timedelta(days=back),
+                    computed_at=NOW,
+                    config=default_config(),
+                )
     finally:
         engine.dispose()
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from csbot.alerts.jobs import run_daily
 from csbot.commands.render import InlineRenderer
 from csbot.config import Settings, load_settings
+from csbot.scoring.config import default_config
 from csbot.store import models as m
 from csbot.store.db import transaction
 from csbot.store.demo import Archetype
@@ -55,7 +56,12 @@ def acme_alert(app_server: AppServer) -> m.Alert:
     groups = load_demo_groups(services.sessions)
     for back in range(14, 0, -1):  # two weeks of snapshots: the alert's chart has a line
         with transaction(services.sessions) as session:
-            recompute(session, as_of=AS_OF - timedelta(days=back), computed_at=NOW)
+            recompute(
+                session,
+                as_of=AS_OF - timedelta(days=back),
+                computed_at=NOW,
+                config=default_config(),
+            )
     run_daily(services, day=AS_OF)
     with transaction(services.sessions) as session:
         acme = groups[Archetype.DECLINING][0]

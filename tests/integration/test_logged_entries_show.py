@@ -61,7 +61,9 @@ def _log_urgent_ticket(sources: LocalSources, group_id: int) -> Logged:
 def _factors(sources: LocalSources, group_id: int) -> set[str]:
     """The factors the recompute stores in the group's snapshot for the day."""
     with transaction(sources.sessions) as session:
-        recompute(session, as_of=AS_OF, computed_at=NOW, group_ids=[group_id])
+        recompute(
+            session, as_of=AS_OF, computed_at=NOW, group_ids=[group_id], config=default_config()
+        )
         stored = session.get(HealthSnapshot, (group_id, AS_OF, 30))
         assert stored is not None
         return {f["id"] for f in stored.factors}

@@ -21,7 +21,12 @@ def test_panel_data_holds_the_groups_rows_for_the_window(
 ) -> None:
     with sessions.begin() as session:
         ids = seed(session)
-        recompute(session, as_of=AS_OF, computed_at=datetime(2026, 4, 1, tzinfo=UTC))
+        recompute(
+            session,
+            as_of=AS_OF,
+            computed_at=datetime(2026, 4, 1, tzinfo=UTC),
+            config=default_config(),
+        )
     with sessions() as session:
         data = load_panel_data(
             session,

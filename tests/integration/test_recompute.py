@@ -126,7 +126,7 @@ def test_recompute_stores_what_scoring_each_group_alone_gives(
     sessions: sessionmaker[Session], ids: dict[str, int]
 ) -> None:
     with sessions.begin() as session:
-        result = recompute(session, as_of=AS_OF, computed_at=NOW)
+        result = recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG)
     assert result.skipped == (ids["beta"],)
     assert result.scored.score_of(ids["alpha"]) == pytest.approx(74.0)
     assert result.scored.band_of(ids["alpha"]) is Band.GOOD
@@ -165,9 +165,11 @@ def test_recompute_of_some_groups_leaves_the_others_alone(
     sessions: sessionmaker[Session], ids: dict[str, int]
 ) -> None:
     with sessions.begin() as session:
-        recompute(session, as_of=AS_OF, computed_at=NOW)
+        recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG)
     with sessions.begin() as session:
-        result = recompute(session, as_of=AS_OF, computed_at=LATER, group_ids=[ids["gamma"]])
+        result = recompute(
+            session, as_of=AS_OF, computed_at=LATER, group_ids=[ids["gamma"]], config=CONFIG
+        )
     assert list(result.scored.group_ids) == [ids["gamma"]]
     assert ids["alpha"] not in result.scored
     with sessions() as session:
@@ -181,9 +183,11 @@ def test_recompute_twice_replaces_never_duplicates(
 ) -> None:
     for _ in range(2):
         with sessions.begin() as session:
-            recompute(session, as_of=AS_OF, computed_at=NOW)
+            recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG)
     with sessions.begin() as session:
-        recompute(session, as_of=AS_OF, computed_at=NOW + timedelta(hours=1), window_days=7)
+        recompute(
+            session, as_of=AS_OF, computed_at=NOW + timedelta(hours=1), window_days=7, config=CONFIG
+        )
     with sessions() as session:
         rows = session.execute(
             select(HealthSnapshot.window_days, func.count()).group_by(HealthSnapshot.window_days)
@@ -204,7 +208,9 @@ def test_history_gives_the_slope_and_the_previous_band(
     start = AS_OF - timedelta(days=5)
     for offset in range(6):
         with sessions.begin() as session:
-            result = recompute(session, as_of=start + timedelta(days=offset), computed_at=NOW)
+            result = recompute(
+                session, as_of=start + timedelta(days=offset), computed_at=NOW, config=CONFIG
+            )
     alpha = _explained(sessions, ids["alpha"])
     assert alpha.trend.snapshots == 6
     assert alpha.trend.slope_per_day == pytest.approx(0.0, abs=1e-9)
@@ -245,7 +251,7 @@ def test_slope_comes_from_earlier_snapshots_and_today(
             )
         )
     with sessions.begin() as session:
-        recompute(session, as_of=AS_OF, computed_at=NOW)
+        recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG)
     trend = _explained(sessions, ids["alpha"]).trend
     assert trend.snapshots == 4  # three in the window before today, and today; not day -40
     assert trend.slope_per_day == pytest.approx(-2.0)

@@ -154,7 +154,7 @@ def test_recompute_equals_scoring_each_group_alone(demo: sessionmaker[Session]) 
     """What the recompute stores (loaded and scored over columns) is what score_group says of
     each group loaded alone by the naive loader; the cards' loader agrees with both."""
     with demo.begin() as session:
-        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF))
+        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config())
     assert len(result.scored) == 14
     window = Window(AS_OF, 30)
     with demo() as session:
@@ -163,7 +163,7 @@ def test_recompute_equals_scoring_each_group_alone(demo: sessionmaker[Session]) 
                             config=default_config())  # fmt: skip
         groups = list(session.scalars(select(m.PhysicianGroup).order_by(m.PhysicianGroup.id)))
         naive = [naive_inputs(session, group, window) for group in groups]
-    batch = score_batch(BatchInputs.of(naive))
+    batch = score_batch(BatchInputs.of(naive), default_config())
     for i, (group, inputs) in enumerate(zip(groups, naive, strict=True)):
         expected = score_group(inputs, default_config())
         assert_stored(rows[group.id], expected)
@@ -173,7 +173,7 @@ def test_recompute_equals_scoring_each_group_alone(demo: sessionmaker[Session]) 
 
 def test_demo_archetypes_land_in_their_bands(demo: sessionmaker[Session]) -> None:
     with demo.begin() as session:
-        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF))
+        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config())
         kinds = demo_groups_by_archetype(session)
         acme_id = session.scalar(
             select(m.PhysicianGroup.id).where(m.PhysicianGroup.name == "Acme Family Medicine")

@@ -32,7 +32,12 @@ def demo(sessions: sessionmaker[Session], database_url: str) -> LocalSources:
         load_demo(session, groups=8, days=60, seed=7, as_of=AS_OF)
     for back in (3, 2, 1):
         with transaction(sessions) as session:
-            recompute(session, as_of=AS_OF - timedelta(days=back), computed_at=NOW)
+            recompute(
+                session,
+                as_of=AS_OF - timedelta(days=back),
+                computed_at=NOW,
+                config=default_config(),
+            )
     settings = load_settings(_env_file=None, CSBOT_DATABASE_URL=database_url)
     return LocalSources(settings, sessions, default_config(), lambda: NOW)
 

@@ -24,7 +24,7 @@ from csbot.scoring.batch.parts import (
 )
 from csbot.scoring.batch.risk import BANDS, FACTORS, LEVELS, Health, churn, factor_points
 from csbot.scoring.batch.risk import ordered_factors as ordered_factors
-from csbot.scoring.config import BandThresholds, HealthWeights, ScoringConfig, default_config
+from csbot.scoring.config import BandThresholds, HealthWeights, ScoringConfig
 
 __all__ = [
     "BANDS",
@@ -120,9 +120,8 @@ def _slope(history: History, today: Floats, has_data: np.ndarray) -> Floats:
     return np.where((n >= 2) & (denominator > 1e-12), slope, np.nan)
 
 
-def score_batch(inputs: BatchInputs, config: ScoringConfig | None = None) -> BatchScores:
-    """Score every case of `inputs` with `config` (the running one; default: defaults.yml)."""
-    config = config or default_config()
+def score_batch(inputs: BatchInputs, config: ScoringConfig) -> BatchScores:
+    """Score every case of `inputs` with `config` (the running one: `Services.scoring`)."""
     plan = PlanColumns.of(inputs.plans, config)
     parts, growth = _parts(inputs, plan, config, back=0)
     previous, _ = _parts(inputs, plan, config, back=1)

@@ -83,7 +83,7 @@ def test_batch_matches_score_group_at_the_edges(changes: dict[str, object]) -> N
 
 
 def test_an_empty_batch_scores_nothing() -> None:
-    assert len(score_batch(BatchInputs.of([]))) == 0
+    assert len(score_batch(BatchInputs.of([]), default_config())) == 0
 
 
 def test_one_batch_holds_one_window_length() -> None:
