@@ -1,15 +1,18 @@
 """Charts as PNG bytes, from plain data (dates, floats, names), never from scoring types.
 
-Every function is pure and picklable by name, so csbot.commands.render can run it in a worker
-process. Empty data gives a "No data for this window" image, never an exception.
+Every chart is pure and found by name, so csbot.commands.render can run it in a worker
+process. Each is built as a Matplotlib Figure first (`chart_figure`, what tests check: title,
+labels, series), then rendered (`render_chart`). Empty data gives a "No data for this window"
+figure, never an exception.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from csbot.commands.charts._base import DPI, HEIGHT_IN, NO_DATA, PALETTE, WIDTH_IN
+from matplotlib.figure import Figure
+
+from csbot.commands.charts._base import DPI, HEIGHT_IN, NO_DATA, PALETTE, WIDTH_IN, PngChart
 from csbot.commands.charts.bars import (
     adoption_funnel,
     churn_factors,
@@ -28,8 +31,10 @@ __all__ = [
     "NO_DATA",
     "PALETTE",
     "WIDTH_IN",
+    "PngChart",
     "active_users_sessions",
     "adoption_funnel",
+    "chart_figure",
     "churn_factors",
     "component_breakdown",
     "health_distribution",
@@ -41,9 +46,9 @@ __all__ = [
     "timeline",
 ]
 
-CHARTS: dict[str, Callable[..., bytes]] = {
-    fn.__name__: fn
-    for fn in (
+CHARTS: dict[str, PngChart[...]] = {
+    chart.name: chart
+    for chart in (
         health_trend,
         component_breakdown,
         active_users_sessions,
@@ -58,10 +63,18 @@ CHARTS: dict[str, Callable[..., bytes]] = {
 }
 
 
-def render_chart(name: str, **kwargs: Any) -> bytes:
-    """Render a chart by its function name (what ChartSpec.name and the render pool carry)."""
+def _chart(name: str) -> PngChart[...]:
     try:
-        chart = CHARTS[name]
+        return CHARTS[name]
     except KeyError:
         raise ValueError(f"no chart named {name!r}; known: {', '.join(sorted(CHARTS))}") from None
-    return chart(**kwargs)
+
+
+def chart_figure(name: str, **kwargs: Any) -> Figure:
+    """A chart by name as a Figure, built and laid out but not rendered."""
+    return _chart(name).figure(**kwargs)
+
+
+def render_chart(name: str, **kwargs: Any) -> bytes:
+    """Render a chart by its function name (what ChartSpec.name and the render pool carry)."""
+    return _chart(name)(**kwargs)

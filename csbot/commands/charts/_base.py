@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Sequence
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Generic, Literal, ParamSpec
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -79,21 +79,43 @@ def label(ax: Axes, *, x: str | None = None, y: str | None = None) -> None:
         ax.set_ylabel(y, fontsize=LABEL_SIZE, color=TEXT)
 
 
-def to_png(fig: Figure, *, tight: bool = True) -> bytes:
-    """PNG bytes. Fast zlib level: the charts are flat colours and compress well anyway."""
-    if tight:
-        fig.tight_layout(pad=0.6, rect=(0, 0, 1, 0.95) if fig.get_suptitle() else None)
+def laid_out(fig: Figure) -> Figure:
+    """The figure with its axes fitted around their labels, under the title: ready to render."""
+    fig.tight_layout(pad=0.6, rect=(0, 0, 1, 0.95) if fig.get_suptitle() else None)
+    return fig
+
+
+def to_png(fig: Figure) -> bytes:
+    """PNG bytes of a built figure. Fast zlib level: flat colours compress well anyway."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 
-def no_data(heading: str, message: str = NO_DATA) -> bytes:
-    """The image shown instead of an empty chart: the title and a quiet sentence."""
+P = ParamSpec("P")
+
+
+class PngChart(Generic[P]):
+    """A chart as people get it: PNG bytes of the figure its builder draws, same arguments.
+
+    `figure` is the builder (`<name>_figure`), which tests check before anything is rendered.
+    """
+
+    def __init__(self, figure: Callable[P, Figure]) -> None:
+        self.figure = figure
+        self.name = figure.__name__.removesuffix("_figure")
+        self.__doc__ = figure.__doc__
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> bytes:
+        return to_png(self.figure(*args, **kwargs))
+
+
+def no_data(heading: str, message: str = NO_DATA) -> Figure:
+    """The figure shown instead of an empty chart: the title and a quiet sentence, no axes."""
     fig = new_figure()
     title(fig, heading)
     fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=LABEL_SIZE + 2, color=MUTED)
-    return to_png(fig, tight=False)
+    return fig
 
 
 def finite(values: Iterable[float | None]) -> list[float]:

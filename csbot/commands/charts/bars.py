@@ -27,16 +27,16 @@ def _end_labels(ax: Axes, xs: Sequence[float], texts: Sequence[str], pad: float)
 
 
 def _finish(fig: Figure, ax: Axes, heading: str, *, x: str | None = None, y: str | None = None,
-            grid: b.Grid = None) -> bytes:  # fmt: skip
+            grid: b.Grid = None) -> Figure:  # fmt: skip
     b.style_axes(ax, grid=grid)
     b.label(ax, x=x, y=y)
     b.title(fig, heading)
-    return b.to_png(fig)
+    return b.laid_out(fig)
 
 
-def component_breakdown(
+def component_breakdown_figure(
     components: Sequence[tuple[str, float, float, float]], *, title: str | None = None
-) -> bytes:
+) -> Figure:
     """Each component's score (0-100) on a grey track, with its weight and the points it earns.
 
     `components` holds (name, value 0-100, weight 0-1, points toward health).
@@ -58,9 +58,9 @@ def component_breakdown(
     return _finish(fig, ax, heading, x="Score (0\u2013100)")
 
 
-def churn_factors(
+def churn_factors_figure(
     names: Sequence[str], points: Sequence[float], *, title: str | None = None
-) -> bytes:
+) -> Figure:
     """Risk points per factor, biggest on top; factors adding nothing are left out."""
     heading = title or "Churn risk factors"
     b.same_length("churn_factors", names, points)
@@ -79,10 +79,10 @@ def churn_factors(
     return _finish(fig, ax, heading, x="Risk points", grid="x")
 
 
-def adoption_funnel(
+def adoption_funnel_figure(
     stages: Sequence[str], counts: Sequence[float], *, unit: str = "Users",
     title: str | None = None,
-) -> bytes:  # fmt: skip
+) -> Figure:  # fmt: skip
     """Stages in order, each bar labelled with its count and share of the first stage."""
     heading = title or "Adoption funnel"
     b.same_length("adoption_funnel", stages, counts)
@@ -99,13 +99,13 @@ def adoption_funnel(
     return _finish(fig, ax, heading, x=unit, grid="x")
 
 
-def onboarding_progress(
+def onboarding_progress_figure(
     phases: Sequence[str],
     percent_done: Sequence[float],
     *,
     title: str | None = None,
     axis_label: str = "Tasks done",
-) -> bytes:
+) -> Figure:
     """Share of each phase's tasks done, on a 0-100 % track; complete phases in green.
 
     Any 0-100 % progress per named row draws the same way (success-plan goals pass their own
@@ -125,7 +125,9 @@ def onboarding_progress(
     return _finish(fig, ax, heading, x=axis_label)
 
 
-def health_distribution(band_counts: Mapping[str, int], *, title: str | None = None) -> bytes:
+def health_distribution_figure(
+    band_counts: Mapping[str, int], *, title: str | None = None
+) -> Figure:
     """How many groups sit in each band, best band first, in the band colours."""
     heading = title or "Groups by health band"
     bands = [x for x in _BAND_ORDER if x in band_counts]
@@ -141,3 +143,10 @@ def health_distribution(band_counts: Mapping[str, int], *, title: str | None = N
     ax.set_ylim(0, max(counts) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return _finish(fig, ax, heading, y="Groups", grid="y")
+
+
+component_breakdown = b.PngChart(component_breakdown_figure)
+churn_factors = b.PngChart(churn_factors_figure)
+adoption_funnel = b.PngChart(adoption_funnel_figure)
+onboarding_progress = b.PngChart(onboarding_progress_figure)
+health_distribution = b.PngChart(health_distribution_figure)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from csbot.commands.charts import _base as b
@@ -54,7 +55,7 @@ def _stacked_chart(
     x: str,
     y: str,
     money: bool,
-) -> bytes:
+) -> Figure:
     labels = [fmt(p) for p in periods]
     if not periods or not any(b.finite(v) and sum(b.finite(v)) > 0 for v in series.values()):
         return b.no_data(heading)
@@ -71,15 +72,15 @@ def _stacked_chart(
     b.style_axes(ax)
     b.label(ax, x=x, y=y)
     b.title(fig, heading)
-    return b.to_png(fig)
+    return b.laid_out(fig)
 
 
-def revenue_by_month(
+def revenue_by_month_figure(
     months: Sequence[date],
     by_service: Mapping[str, Sequence[float]],
     *,
     title: str | None = None,
-) -> bytes:
+) -> Figure:
     """Monthly revenue stacked by service type; `by_service` maps service -> one amount a month."""
     heading = title or "Revenue by month"
     return _stacked_chart(
@@ -87,14 +88,18 @@ def revenue_by_month(
     )
 
 
-def tickets_by_week(
+def tickets_by_week_figure(
     weeks: Sequence[date],
     by_category: Mapping[str, Sequence[float]],
     *,
     title: str | None = None,
-) -> bytes:
+) -> Figure:
     """Tickets opened per week stacked by category; `weeks` are each week's first day."""
     heading = title or "Tickets by week"
     return _stacked_chart(
         heading, weeks, by_category, fmt=_week, x="Week of", y="Tickets", money=False
     )
+
+
+revenue_by_month = b.PngChart(revenue_by_month_figure)
+tickets_by_week = b.PngChart(tickets_by_week_figure)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from csbot.commands.charts import _base as b
 from csbot.commands.charts.trends import Day, date_axis, day_numbers
@@ -69,12 +70,12 @@ def _short(text: str) -> str:
     return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "\u2026"
 
 
-def timeline(
+def timeline_figure(
     events: Sequence[Event],
     *,
     now: Day | None = None,
     title: str | None = None,
-) -> bytes:
+) -> Figure:
     """`events` are (when, kind, label); kinds get one row each, milestones on top."""
     heading = title or "Account timeline"
     if not events:
@@ -101,4 +102,7 @@ def timeline(
     _place_labels(ax, events, xs, rows, now)
     b.style_axes(ax, grid="x")
     b.title(fig, heading)
-    return b.to_png(fig)
+    return b.laid_out(fig)
+
+
+timeline = b.PngChart(timeline_figure)

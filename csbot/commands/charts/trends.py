@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.figure import Figure
 
 from csbot.commands.charts import _base as b
 
@@ -48,13 +49,13 @@ def _zones(ax: Axes, thresholds: Mapping[str, float], right: float) -> None:
         upper = lower
 
 
-def health_trend(
+def health_trend_figure(
     days: Sequence[Day],
     scores: Sequence[float | None],
     thresholds: Mapping[str, float],
     *,
     title: str | None = None,
-) -> bytes:
+) -> Figure:
     """Daily health score (0-100) over shaded band zones; `thresholds` maps band -> lower bound."""
     heading = title or "Health score"
     b.same_length("health_trend", days, scores)
@@ -79,16 +80,16 @@ def health_trend(
     date_axis(ax)
     b.label(ax, y="Score (0\u2013100)")
     b.title(fig, heading)
-    return b.to_png(fig)
+    return b.laid_out(fig)
 
 
-def active_users_sessions(
+def active_users_sessions_figure(
     days: Sequence[Day],
     active_users: Sequence[float | None],
     sessions: Sequence[float | None],
     *,
     title: str | None = None,
-) -> bytes:
+) -> Figure:
     """Two small panels sharing the date axis: their scales differ too much for one."""
     heading = title or "Active users and sessions"
     b.same_length("active_users_sessions", days, active_users, sessions)
@@ -106,4 +107,8 @@ def active_users_sessions(
         b.label(ax, y=name)
     date_axis(bottom)
     b.title(fig, heading)
-    return b.to_png(fig)
+    return b.laid_out(fig)
+
+
+health_trend = b.PngChart(health_trend_figure)
+active_users_sessions = b.PngChart(active_users_sessions_figure)
