@@ -34,7 +34,8 @@ tests_for() {
       echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" \
         "tests/unit/test_request_signing.py" ;;
     csbot/signing.py | csbot/slack_http.py)
-      echo "tests/unit/test_request_signing.py tests/unit/test_signing.py tests/e2e/test_edge.py" \
+      echo "tests/unit/test_request_signing.py tests/unit/test_slack_http.py" \
+        "tests/unit/test_signing.py tests/e2e/test_edge.py" \
         "tests/e2e/test_malformed.py tests/integration/test_webhooks.py" ;;
     csbot/alerts/crossing.py) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
     csbot/store/outbox.py | csbot/alerts*)
@@ -55,13 +56,17 @@ fi
 
 WORK=".mutation/$(echo "$TARGET" | tr '/' '-')"
 mkdir -p "$WORK"
-ln -sfn "$ROOT/csbot" "$WORK/csbot"
-ln -sfn "$ROOT/tests" "$WORK/tests"
+# The checkout as the tests see it (examples/, manifest.yml, ...); mutmut copies it to mutants/.
+mapfile -t TOP < <(git ls-files | cut -d/ -f1 | sort -u | grep -vx 'pyproject.toml')
+for entry in "${TOP[@]}"; do ln -sfn "$ROOT/$entry" "$WORK/$entry"; done
 {
   cat pyproject.toml
   echo
   echo "[tool.mutmut]"
   echo 'source_paths = ["csbot"]'
+  printf 'also_copy = ['
+  for entry in "${TOP[@]}"; do [ "$entry" = csbot ] || printf '"%s", ' "$entry"; done
+  echo ']'
   if [ -d "$TARGET" ]; then echo "only_mutate = [\"$TARGET/*\"]"; else echo "only_mutate = [\"$TARGET\"]"; fi
   printf 'pytest_add_cli_args_test_selection = ['
   printf '"%s", ' $TESTS
