@@ -10,6 +10,7 @@ import dataclasses
 import io
 import json
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.config import load_settings
@@ -258,3 +259,72 @@ def test_a_push_over_real_http(services: Services, sessions: sessionmaker[Sessio
         thread.join(timeout=10)
     assert response.status_code == 200 and response.json()["inserted"] == 1
     assert stale.status_code == 401
+
+
+def test_exactly_1000_records_are_taken(router: Router) -> None:
+    status, answer = _post(router, "tickets", [_ticket(n) for n in range(1000)])
+    assert (status, answer["inserted"]) == (200, 1000)
+
+
+def test_an_unknown_kind_is_named_shortened_in_the_404(router: Router) -> None:
+    assert _post(router, "usage", {"group": "CVP-001"}) == (
+        404,
+        {"error": "no webhook for 'usage'", "kinds": ["tickets", "surveys", "activities"]},
+    )
+    _, answer = _post(router, "x" * 60, {"group": "CVP-001"})
+    assert answer["error"] == f"no webhook for {'x' * 40!r}"
+
+
+def test_a_malformed_body_is_logged_with_its_kind(
+    router: Router, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="csbot.webhooks")
+    _post(router, "surveys", None, body=b"{not json")
+    [line] = caplog.records
+    assert (line.levelname, getattr(line, "kind", None)) == ("WARNING", "surveys")
+
+
+def test_times_without_an_offset_are_read_in_csbots_time_zone(
+    services: Services, sessions: sessionmaker[Session]
+) -> None:
+    import_csv(sessions, kind="groups", path=EXAMPLES / "groups.csv", now=NOW)
+    settings = load_settings(CSBOT_WEBHOOK_SECRET=SECRET, CSBOT_TIMEZONE="America/New_York")
+    router = Router()
+    register(router, dataclasses.replace(services, settings=settings, clock=lambda: NOW))
+    status, _ = _post(router, "tickets", _ticket(opened_at="2026-06-05T09:00:00"))
+    with sessions() as session:
+        opened = session.scalars(select(m.Ticket.opened_at)).one()
+    assert status == 200
+    assert opened.replace(tzinfo=UTC) == datetime(2026, 6, 5, 13, 0, tzinfo=UTC)
+
+
+def test_a_store_failure_is_500_with_an_error_id_that_the_log_shares(
+    router: Router, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE ticket"))  # the database breaks under csbot
+    caplog.set_level(logging.INFO, logger="csbot.webhooks")
+    status, answer = _post(router, "tickets", _ticket())
+    assert status == 500 and set(answer) == {"error", "error_id"}
+    assert answer["error"] == "sorry, storing failed"
+    assert re.fullmatch(r"[0-9a-f]{12}", answer["error_id"])
+    [line] = caplog.records
+    assert (line.levelname, line.getMessage(), line.exc_info is not None) == (
+        "ERROR",
+        "webhook failed",
+        True,
+    )
+    assert (getattr(line, "kind", None), getattr(line, "error_id", None)) == (
+        "tickets",
+        answer["error_id"],
+    )
+
+
+def test_without_a_secret_the_log_says_webhooks_are_off(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="csbot.webhooks")
+    register(Router(), dataclasses.replace(services, settings=load_settings()))
+    assert [r.getMessage() for r in caplog.records] == [
+        "webhooks off: CSBOT_WEBHOOK_SECRET is not set"
+    ]
