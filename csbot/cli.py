@@ -11,7 +11,7 @@ from pathlib import Path
 
 from csbot.config import Settings, load_settings
 from csbot.errors import CsbotError, InputError
-from csbot.logs import configure_logging
+from csbot.logs import configure_logging, secrets_of
 
 log = logging.getLogger("csbot")
 
@@ -346,7 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings()
-        configure_logging("DEBUG" if args.verbose else settings.log_level)
+        level = "DEBUG" if args.verbose else settings.log_level
+        configure_logging(level, secrets=secrets_of(settings))
         return int(args.handler(args, settings))
     except CsbotError as exc:
         print(f"csbot: {exc}", file=sys.stderr)

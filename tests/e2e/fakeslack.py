@@ -150,16 +150,24 @@ class FakeSlack:
             self._answers.clear()
             self.state = State()
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        """Block until `count` calls to `method` arrived; AssertionError naming what did if not."""
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 10.0,
+        where: Callable[[Call], bool] = lambda call: True,
+    ) -> list[Call]:
+        """Block until `count` calls to `method` (that `where` accepts) arrived; AssertionError
+        naming what did if not."""
+
+        def matching() -> list[Call]:
+            return [c for c in self._calls if c.method == method and where(c)]
+
         with self._lock:
-            done = self._lock.wait_for(
-                lambda: sum(c.method == method for c in self._calls) >= count, timeout
-            )
-            if not done:
+            if not self._lock.wait_for(lambda: len(matching()) >= count, timeout):
                 seen = [c.method for c in self._calls]
                 raise AssertionError(f"expected {count} x {method} within {timeout}s; got {seen}")
-            return [c for c in self._calls if c.method == method]
+            return matching()
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """Messages now in `channel` as Slack would show them (after updates and deletes)."""

@@ -50,7 +50,7 @@ def test_cli_run_http_serves_healthz_and_stops_on_sigterm(
     command = [*_csbot(), "-v", "run", "--http", "--port", str(port), "--host", "127.0.0.1"]
     with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as proc:
         log_text = _serve_healthz_then_terminate(proc, port)
-    assert "auth.test" in log_text  # debug logging was on, so the check below means something
+    assert " DEBUG csbot." in log_text  # debug logging was on, so the check below means something
     assert not [s for s in SECRETS if s in log_text]
     assert [c.method for c in fake_slack.calls] == ["auth.test"]
 

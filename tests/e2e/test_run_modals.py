@@ -7,80 +7,18 @@ with default settings (log level INFO), against the fake Slack. A ticket, a meet
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
-from csbot.commands.ids import ActionId, ModalBlock
-from csbot.commands.modals.views import ModalMeta
 from csbot.store.db import make_engine, session_factory, transaction
 from csbot.store.models import Activity, PhysicianGroup, Ticket
-from tests.e2e.cli_run import RunningCsbot, csbot_run, run_csbot, user_env
+from tests.e2e.cli_forms import ACME, USER, log_meeting, log_note, log_ticket
+from tests.e2e.cli_run import csbot_run, run_csbot, user_env
 from tests.e2e.fakeslack import FakeSlack
-from tests.e2e.slackviews import submission, suggestion
 
-ACME = "Acme Family Medicine"
-USER = "U0000000001"  # the samples' user
 SUBJECT = "Claims export stops at 80% for the March batch"
 MEETING_NOTES = "Reviewed denials with the practice manager."
 NOTE = "Practice manager mentioned staffing changes in billing"
-
-
-def _opened(csbot: RunningCsbot, count: int) -> dict[str, Any]:
-    """The view the app opened with its `count`-th views.open, as the fake Slack stored it."""
-    csbot.fake.wait_for("views.open", count, timeout=30)
-    return list(csbot.fake.state.views.values())[count - 1]
-
-
-def _submit(csbot: RunningCsbot, view: dict[str, Any], answers: dict[str, Any]) -> str:
-    """Submit the modal as Slack would; its submission key. The modal must close (empty 200)."""
-    response = csbot.interaction(submission(csbot.samples, view, answers, user=USER))
-    assert (response.status_code, response.text) == (200, ""), response.text
-    return ModalMeta.decode(view["private_metadata"]).key
-
-
-def _confirmation(csbot: RunningCsbot, count: int) -> str:
-    """The text of the `count`-th private confirmation, after checking who got it where."""
-    call = csbot.fake.wait_for("chat.postEphemeral", count, timeout=30)[count - 1]
-    assert (call.params["channel"], call.params["user"]) == ("C0000000001", USER)
-    return str(call.json_param("blocks")[0]["text"]["text"])
-
-
-def _log_ticket(csbot: RunningCsbot) -> str:
-    assert csbot.slash_command(f"log ticket {ACME}").status_code == 200
-    view = _opened(csbot, 1)
-    answers = {"subject": SUBJECT, "category": "billing", "priority": "urgent"}
-    key = _submit(csbot, view, answers)
-    assert SUBJECT in _confirmation(csbot, 1)
-    return key
-
-
-def _log_meeting(csbot: RunningCsbot) -> str:
-    assert csbot.slash_command(f"log meeting {ACME}").status_code == 200
-    view = _opened(csbot, 2)
-    key = _submit(csbot, view, {"meeting_type": "qbr", "duration": "45", "notes": MEETING_NOTES})
-    assert "QBR" in _confirmation(csbot, 2)
-    return key
-
-
-def _log_note(csbot: RunningCsbot) -> str:
-    payload = csbot.samples.json("message_action.json")
-    payload["callback_id"] = "log_cs_note"
-    payload["message"].update(text=NOTE, blocks=[])
-    assert csbot.interaction(payload).status_code == 200
-    view = _opened(csbot, 3)
-    typed = suggestion(
-        csbot.samples,
-        view,
-        block_id=ModalBlock.GROUP.value,
-        action_id=ActionId.GROUP_SELECT.value,
-        value="acme",
-    )
-    options = csbot.interaction(typed).json()["options"]
-    acme = next(o for o in options if o["text"]["text"] == ACME)
-    key = _submit(csbot, view, {"group": acme})
-    assert ACME in _confirmation(csbot, 3)
-    return key
 
 
 def test_a_ticket_a_meeting_and_a_note_are_stored_through_csbot_run(
@@ -90,7 +28,11 @@ def test_a_ticket_a_meeting_and_a_note_are_stored_through_csbot_run(
     env = user_env(fake_slack, database_url, tmp_path)
     run_csbot(["demo", "--groups", "5", "--days", "60"], env)
     with csbot_run(env, fake_slack) as csbot:
-        keys = _log_ticket(csbot), _log_meeting(csbot), _log_note(csbot)
+        keys = (
+            log_ticket(csbot, subject=SUBJECT),
+            log_meeting(csbot, notes=MEETING_NOTES),
+            log_note(csbot, text=NOTE),
+        )
         log_text = csbot.log_text()
     assert "went wrong" not in log_text and "Traceback" not in log_text, log_text
     engine = make_engine(database_url)
