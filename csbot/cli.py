@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -338,6 +340,16 @@ def _port(value: str) -> int:
     return number
 
 
+def _reader_gone() -> int:
+    """stdout's reader stopped reading (`csbot ask ... | head`): end quietly, as `cat` or `seq`
+    do, with the status of a process ended by SIGPIPE (128 + 13), and no traceback from
+    Python flushing stdout again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -348,7 +360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         level = "DEBUG" if args.verbose else settings.log_level
         configure_logging(level, secrets=secrets_of(settings))
-        return int(args.handler(args, settings))
+        code = int(args.handler(args, settings))
+        sys.stdout.flush()  # a reader gone (`| head`) shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except CsbotError as exc:
         print(f"csbot: {exc}", file=sys.stderr)
         return 1
