@@ -3,8 +3,8 @@
 Point the app at `fake.api_url` (CSBOT_SLACK_API_URL). Besides `/api/<method>` it serves the file
 upload URLs it hands out (`/upload/v1/<file_id>`) and response URLs (`fake.response_url()`),
 so `files_upload_v2` and Bolt's `respond()` work end to end. `fail(...)` injects 429s, 5xx,
-`ok: false` errors and dropped connections; `wait_for(...)` blocks on a condition until the
-calls arrive (no sleeping).
+`ok: false` errors and dropped connections; `hold(...)` keeps a call unanswered until released;
+`wait_for(...)` blocks on a condition until the calls arrive (no sleeping).
 """
 
 from __future__ import annotations
@@ -73,6 +73,22 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """A call kept unanswered by `FakeSlack.hold`: `arrived` is set when it comes in, and it is
+    answered once `release()` is called (or after HOLD_SECONDS, so nothing hangs)."""
+
+    method: str
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+HOLD_SECONDS = 60
+
+
+@dataclass
 class State:
     """What Slack would remember: messages per channel, views, uploaded files, users."""
 
@@ -96,6 +112,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._faults: list[Fault] = []
         self._answers: dict[str, Answer] = {}
+        self._holds: list[Hold] = []
         self.state = State()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -199,6 +216,14 @@ class FakeSlack:
         with self._lock:
             self._answers[method] = answer
 
+    def hold(self, method: str) -> Hold:
+        """Keep the next call to `method` waiting: e.g. to start a second process while the
+        first is in the middle of posting."""
+        hold = Hold(method)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
     def add_user(self, user_id: str, **fields: Any) -> None:
         with self._lock:
             self.state.users[user_id] = {"id": user_id, **fields}
@@ -206,6 +231,13 @@ class FakeSlack:
     # serving ---------------------------------------------------------------------------------
     def handle(self, call: Call) -> tuple[int, dict[str, str], bytes] | None:
         """The answer to `call`; None: drop the connection without one."""
+        with self._lock:
+            hold = next((h for h in self._holds if h.method == call.method), None)
+            if hold is not None:
+                self._holds.remove(hold)
+        if hold is not None:
+            hold.arrived.set()
+            hold.released.wait(HOLD_SECONDS)
         with self._lock:
             fault = next((f for f in self._faults if f.fires(call.method)), None)
             if fault is not None and fault.drop:
