@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from csbot.commands.permissions import UsergroupCache
+from csbot.commands.directory import UsergroupCache, WorkspaceAdmins
 from csbot.commands.render import InlineRenderer, Renderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
@@ -48,6 +48,7 @@ class Services:
     work: WorkQueue = field(default_factory=lambda: WorkQueue(workers=2, capacity=16))
     renderer: Renderer = field(default_factory=InlineRenderer)
     usergroups: UsergroupCache = field(default_factory=UsergroupCache)  # for role checks
+    workspace_admins: WorkspaceAdmins = field(default_factory=WorkspaceAdmins)  # ditto
 
     def close(self) -> None:
         """Finish the queued answers, then stop the render workers."""

@@ -15,11 +15,19 @@ from csbot.services import Services
 from csbot.store.alert_state import alert_states, snooze
 from csbot.store.audit import AuditAction, record
 from csbot.store.db import transaction
-from csbot.store.outbox import AlertRecord, acknowledge, get_alert
+from csbot.store.outbox import AlertRecord, acknowledge, alert_targets, get_alert
 
-__all__ = ["acknowledge_alert", "redraw_alert", "snooze_alert"]
+__all__ = ["acknowledge_alert", "alert_owner", "redraw_alert", "snooze_alert"]
 
 log = logging.getLogger(__name__)
+
+
+def alert_owner(services: Services, alert_id: int) -> str | None:
+    """The Slack id of the CSM who owns the alert's group now (who may handle it), if any."""
+    with transaction(services.sessions) as session:
+        group_id = get_alert(session, alert_id).group_id
+        target = alert_targets(session, group_ids=[group_id]).get(group_id)
+    return target.csm_owner if target else None
 
 
 def acknowledge_alert(services: Services, alert_id: int, *, user_id: str) -> AlertRecord:

@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from csbot.alerts.actions import acknowledge_alert, snooze_alert
+from csbot.alerts.actions import acknowledge_alert, alert_owner, snooze_alert
 from csbot.alerts.messages import SNOOZE_DAYS
 from csbot.commands.delivery import Delivery, Where
 from csbot.commands.ids import ActionId, action_pattern, split_action_id
@@ -35,13 +35,13 @@ def register(app: App, services: Services) -> None:
 
 
 def _acknowledge(services: Services, alert_id: int, user_id: str, suffix: str | None) -> None:
-    require(services, user_id, Action.ACKNOWLEDGE)
+    require(services, user_id, Action.ACKNOWLEDGE, owner=alert_owner(services, alert_id))
     acknowledge_alert(services, alert_id, user_id=user_id)
 
 
 def _snooze(services: Services, alert_id: int, user_id: str, suffix: str | None) -> None:
     days = int(suffix) if suffix and suffix.isdigit() else SNOOZE_DAYS[0]
-    require(services, user_id, Action.SNOOZE)
+    require(services, user_id, Action.SNOOZE, owner=alert_owner(services, alert_id))
     snooze_alert(services, alert_id, days=days, user_id=user_id)
 
 

@@ -24,6 +24,7 @@ from csbot.commands.ids import ActionId, BlockId, HomeBlock, action_id
 from csbot.commands.listing import ListState, ranked, row_text
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, trend_chart
+from csbot.commands.permissions import Role
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_line
 from csbot.scoring.types import Band, GroupScore
 
@@ -88,7 +89,7 @@ def _top(p: Portfolio, tz: ZoneInfo) -> list[bk.Block]:
         bk.header(title, block_id=BlockId.HEADER.value),
         bk.section(_counts(p), block_id=BlockId.HEADLINE.value),
         _buttons(p),
-        bk.context(when[0], when[2], block_id=BlockId.CONTEXT.value),
+        bk.context(when[0], when[2], _role(p), block_id=BlockId.CONTEXT.value),
     ]
     if not p.scores:
         blocks.append(
@@ -99,6 +100,21 @@ def _top(p: Portfolio, tz: ZoneInfo) -> list[bk.Block]:
             )
         )
     return blocks
+
+
+_EVERY = "you acknowledge and snooze any alert and export the portfolio"
+
+
+def _role(p: Portfolio) -> str:
+    """What the person may do here, so nobody has to find out by being refused."""
+    if p.role is Role.ADMIN:
+        why = " (a Slack workspace admin)" if p.workspace_admin else ""
+        return f"You are a csbot admin{why}: {_EVERY}"
+    if p.role is Role.LEAD:
+        return f"You are a lead: {_EVERY}"
+    if p.scores:
+        return "You are these groups' CSM: you acknowledge and snooze their alerts"
+    return "Each group's CSM, the leads and the admins acknowledge and snooze its alerts"
 
 
 def _charts(files: Sequence[tuple[ChartSpec, str]]) -> list[bk.Block]:

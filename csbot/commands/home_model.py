@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from csbot.commands.permissions import Role
 from csbot.commands.renewals import RenewalRow
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore
@@ -76,6 +77,8 @@ class Portfolio:
     everyone: bool = False
     can_export: bool = False
     can_acknowledge: bool = False
+    role: Role = Role.MEMBER
+    workspace_admin: bool = False  # an admin because they administer the Slack workspace
     alerts: tuple[AlertLine, ...] = ()
     alerts_total: int = 0
     meetings: tuple[MeetingLine, ...] = ()

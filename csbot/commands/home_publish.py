@@ -113,7 +113,9 @@ def load_portfolio(
     now: datetime,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> Portfolio:
-    """A CSM's own groups (every group for leads and admins), scored, with what Home lists."""
+    """A CSM's own groups (every group for leads and admins), scored, with what Home lists.
+
+    A CSM's Home lists only their own groups' alerts, which they may acknowledge as its CSM."""
     everyone = role.covers(Role.LEAD)
     with transaction(services.sessions) as session:
         ids = None if everyone else owned_group_ids(session, owner=user_id)
@@ -139,7 +141,9 @@ def load_portfolio(
         window_days=window_days,
         everyone=everyone,
         can_export=role.covers(Action.EXPORT_PORTFOLIO.needs),
-        can_acknowledge=role.covers(Action.ACKNOWLEDGE.needs),
+        can_acknowledge=everyone or bool(ids),
+        role=role,
+        workspace_admin=role is Role.ADMIN and not services.settings.admin_ids,
         alerts=tuple(
             AlertLine(
                 a.id,

@@ -1,47 +1,48 @@
-"""Who may do what: roles from Settings (`CSBOT_ADMINS`, `CSBOT_LEADS`), checked before a write.
+"""Who may do what: roles from Settings (`CSBOT_ADMINS`, `CSBOT_LEADS`) and Slack, checked
+before a write.
 
 Members (everyone in the workspace) read, log tickets, meetings and notes, and export one
-group's numbers; leads also snooze and acknowledge alerts and export the portfolio; admins may
-do everything, including changing settings. Roles are given as Slack user ids or user-group
-ids (S...): a user group's members come from `usergroups.users.list` (scope
-`usergroups:read`) and are kept for a few minutes, so a check costs no Slack call most times.
+group's numbers; a group's CSM owner also acknowledges and snoozes that group's alerts; leads
+do so for every group and export the portfolio; admins may do everything, including changing
+settings. Roles are given as Slack user ids or user-group ids (S...). While `CSBOT_ADMINS` is
+unset, the workspace's owners and admins (Slack's `users.info`) are csbot's admins, so a new
+install has someone who can act. Slack's answers are kept a few minutes
+(csbot.commands.directory), so a check costs no Slack call most times.
 
-    require(services, user_id, Action.SNOOZE)   # raises PermissionDenied saying who can
+    require(services, user_id, Action.SNOOZE, owner=group_csm)   # PermissionDenied says who can
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.commands import blockkit as bk
+from csbot.commands.directory import UsergroupCache, WorkspaceAdmins
 from csbot.config import Settings
 from csbot.errors import CsbotError
 
 __all__ = [
+    "OWNER_MAY",
     "Action",
     "PermissionDenied",
     "Role",
     "RoleConfig",
     "UsergroupCache",
+    "WorkspaceAdmins",
     "allowed",
     "refusal",
     "require",
     "role_of",
 ]
 
-log = logging.getLogger(__name__)
-
-MEMBERSHIP_TTL = timedelta(minutes=5)
 MAX_NAMED = 3
+WORKSPACE_ADMINS = "a Slack workspace admin (csbot's admins while CSBOT_ADMINS is unset)"
 
 
 class Role(StrEnum):
@@ -79,6 +80,10 @@ class Action(StrEnum):
         """What a refusal says the person tried: 'snooze alerts'."""
         return _PHRASES[self]
 
+
+OWNER_MAY = frozenset({Action.SNOOZE, Action.ACKNOWLEDGE})
+"""What a group's CSM owner may do to that group whatever their role (members already export
+a group's numbers)."""
 
 _NEEDS = {
     Action.READ: Role.MEMBER,
@@ -124,42 +129,6 @@ class RoleConfig:
         return {Role.ADMIN: self.admins, Role.LEAD: self.leads}.get(role, ())
 
 
-class UsergroupCache:
-    """Members of Slack user groups, asked of Slack at most once per `ttl` per group.
-
-    Thread-safe. A failed lookup (missing `usergroups:read`, unknown group) counts as no
-    members and is not kept, so fixing the scope takes effect at once.
-    """
-
-    def __init__(self, ttl: timedelta = MEMBERSHIP_TTL) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._members: dict[str, tuple[datetime, frozenset[str]]] = {}
-
-    def members(self, client: WebClient, usergroup: str, *, now: datetime) -> frozenset[str]:
-        with self._lock:
-            kept = self._members.get(usergroup)
-        if kept is not None and now - kept[0] < self.ttl:
-            return kept[1]
-        try:
-            users = client.usergroups_users_list(usergroup=usergroup).get("users") or []
-        except (SlackApiError, SlackClientError) as exc:
-            error = exc.response.get("error") if isinstance(exc, SlackApiError) else None
-            log.warning(
-                "cannot read user group members; treating it as empty",
-                extra={"usergroup": usergroup, "error": error or exc.__class__.__name__},
-            )
-            return frozenset()
-        found = frozenset(str(u) for u in users)
-        with self._lock:
-            self._members[usergroup] = (now, found)
-        return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._members.clear()
-
-
 class RoleSources(Protocol):
     """What a role check reads: csbot.services.Services has all of it."""
 
@@ -171,6 +140,9 @@ class RoleSources(Protocol):
 
     @property
     def usergroups(self) -> UsergroupCache: ...
+
+    @property
+    def workspace_admins(self) -> WorkspaceAdmins: ...
 
     def clock(self) -> datetime: ...
 
@@ -186,53 +158,68 @@ def _holds(sources: RoleSources, user_id: str, ids: Sequence[str]) -> bool:
     )
 
 
+def _is_admin(sources: RoleSources, user_id: str, config: RoleConfig) -> bool:
+    """Named in CSBOT_ADMINS; while it is unset, an owner or admin of the Slack workspace."""
+    if config.admins:
+        return _holds(sources, user_id, config.admins)
+    return sources.workspace_admins.is_admin(sources.client, user_id, now=sources.clock())
+
+
 def role_of(sources: RoleSources, user_id: str) -> Role:
     """The person's highest role: admin, then lead, else member."""
     config = RoleConfig.from_settings(sources.settings)
-    if _holds(sources, user_id, config.admins):
+    if _is_admin(sources, user_id, config):
         return Role.ADMIN
     if _holds(sources, user_id, config.leads):
         return Role.LEAD
     return Role.MEMBER
 
 
-def allowed(sources: RoleSources, user_id: str, action: Action) -> bool:
-    return role_of(sources, user_id).covers(action.needs)
+def allowed(
+    sources: RoleSources, user_id: str, action: Action, *, owner: str | None = None
+) -> bool:
+    """Whether the person may; `owner` as for `require`."""
+    return (action in OWNER_MAY and owner == user_id) or role_of(sources, user_id).covers(
+        action.needs
+    )
 
 
-def require(sources: RoleSources, user_id: str, action: Action) -> Role:
-    """The person's role if it allows `action`; else PermissionDenied saying who can do it."""
+def require(
+    sources: RoleSources, user_id: str, action: Action, *, owner: str | None = None
+) -> Role:
+    """The person's role if it allows `action`, or if they are `owner` (the CSM owning the group
+    acted on) and the action is one its CSM may take; else PermissionDenied saying who can."""
     role = role_of(sources, user_id)
-    if not role.covers(action.needs):
-        message = refusal(action, RoleConfig.from_settings(sources.settings))
-        raise PermissionDenied(message, action=action, role=role)
-    return role
+    if role.covers(action.needs) or (action in OWNER_MAY and owner == user_id):
+        return role
+    message = refusal(action, RoleConfig.from_settings(sources.settings), owner=owner)
+    raise PermissionDenied(message, action=action, role=role)
 
 
 def _who(ids: Sequence[str]) -> str:
     return ", ".join(bk.mention(i) for i in ids[:MAX_NAMED])
 
 
-def refusal(action: Action, config: RoleConfig) -> bk.Mrkdwn:
-    """'Only leads can snooze alerts: ask <@U…> or an admin.' and its variants: mrkdwn whose
-    mentions stay live wherever it is shown (slackwords.notice)."""
-    return bk.Mrkdwn(_refusal(action, config))
+def refusal(action: Action, config: RoleConfig, *, owner: str | None = None) -> bk.Mrkdwn:
+    """'Only leads and the group's CSM can snooze alerts: ask <@CSM> (its CSM), <@U…> or an
+    admin.' and its variants: mrkdwn whose mentions stay live wherever it is shown
+    (slackwords.notice). `owner` is the group's CSM, named when the action is theirs to take."""
+    csm = [f"{bk.mention(owner)} (its CSM)"] if owner and action in OWNER_MAY else []
+    return bk.Mrkdwn(_refusal(action, config, csm))
 
 
-def _refusal(action: Action, config: RoleConfig) -> str:
+def _refusal(action: Action, config: RoleConfig, csm: list[str]) -> str:
     needed = action.needs
-    what = f"Only {needed.value}s can {action.phrase}"
+    who = f"{needed.value}s and the group's CSM" if action in OWNER_MAY else f"{needed.value}s"
+    what = f"Only {who} can {action.phrase}"
     holders, admins = config.holders(needed), config.admins
-    if holders and needed is Role.ADMIN:
-        return f"{what}: ask {_who(holders)}."
+    if needed is Role.ADMIN:
+        return f"{what}: ask {_who(admins) if admins else WORKSPACE_ADMINS}."
     if holders:
-        return f"{what}: ask {_who(holders)} or an admin."
-    if admins:
-        return (
-            f"{what}, and csbot has none yet: ask an admin ({_who(admins)}) to do it "
-            f"or to add {needed.value}s to CSBOT_{needed.value.upper()}S."
-        )
+        admin = "an admin" if admins else "a workspace admin"
+        return f"{what}: ask {', '.join([*csm, _who(holders)])} or {admin}."
+    ask = f"an admin ({_who(admins)})" if admins else WORKSPACE_ADMINS
     return (
-        f"{what}, and csbot has none yet: whoever runs csbot sets "
-        f"CSBOT_{needed.value.upper()}S (Slack user or user-group ids)."
+        f"{what}, and csbot has no {needed.value}s yet: ask {' or '.join([*csm, ask])} to do it "
+        f"or to add {needed.value}s to CSBOT_{needed.value.upper()}S."
     )

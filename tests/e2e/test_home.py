@@ -154,13 +154,22 @@ def test_open_alerts_and_this_weeks_meetings_show(portfolio: AppServer) -> None:
     try:
         _open_home(portfolio, CSM)
         view = _published(portfolio)[0]
+        [alert] = [b for b in view["blocks"] if str(b.get("block_id")).startswith("home_alert.")]
+        assert "*Redwood Pediatrics Physicians*: Good → Needs Attention on 31 Mar" in str(alert)
+        button = alert["accessory"]  # Redwood's CSM may acknowledge it
+        assert button["action_id"] == "acknowledge"
+        stored = {**view, "id": "V0000000003"}
+        assert home_click(portfolio, stored, button, alert["block_id"], CSM).status_code == 200
+        drain(portfolio)
+        with transaction(sessions) as session:
+            acknowledged = session.scalar(
+                select(Alert.acknowledged_by).where(Alert.idempotency_key == "e2e-home-1")
+            )
+        assert acknowledged == CSM
     finally:
         with transaction(sessions) as session:
             session.execute(delete(Alert).where(Alert.idempotency_key == "e2e-home-1"))
             session.execute(delete(Activity).where(Activity.source == "e2e"))
-    [alert] = [b for b in view["blocks"] if str(b.get("block_id")).startswith("home_alert.")]
-    assert "*Redwood Pediatrics Physicians*: Good → Needs Attention on 31 Mar" in str(alert)
-    assert alert["accessory"]["action_id"] == f"open_card:{redwood}"  # a CSM cannot acknowledge
     [meetings] = [b for b in view["blocks"] if b.get("block_id") == "home_meetings"]
     assert (
         "Thu 2 Apr 15:00 · *Redwood Pediatrics Physicians* · E2E renewal prep (45 min)"
