@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import logging
-import subprocess
+import re
 import sys
-import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from csbot.config import load_settings
-from csbot.logs import FORMAT, RedactingFormatter, is_csbots, redact, secrets_of
+from csbot.logs import (
+    FORMAT,
+    THIRD_PARTY_CAPS,
+    RedactingFormatter,
+    configure_logging,
+    is_csbots,
+    redact,
+    secrets_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,18 +46,22 @@ def test_redact(text: str, expected: str) -> None:
 
 
 def test_the_formatter_redacts_messages_arguments_and_tracebacks() -> None:
-    formatter = RedactingFormatter(FORMAT, secrets=["sig-secret-1", "abc"])
+    formatter = RedactingFormatter(FORMAT, secrets=["zz-secret", "abc-zz-secret", "abcde"])
     try:
-        raise ValueError("bad signature sig-secret-1")
+        raise ValueError("bad signature abc-zz-secret")
     except ValueError:
         record = logging.LogRecord(
             "csbot.x", logging.ERROR, __file__, 1, "posting with %s to %s", None, sys.exc_info()
         )
     record.args = ("xoxb-1-2-3", "https://hooks.slack.com/app/T0/1/s")
-    text = formatter.format(record)
-    assert "posting with [slack-token] to [response-url]" in text
-    assert "ValueError: bad signature [secret]" in text and "sig-secret-1" not in text
-    assert "abc" not in formatter.secrets  # too short to redact without mangling words
+    first, *traceback = formatter.format(record).splitlines()
+    assert re.fullmatch(
+        r"\S+ \S+ ERROR csbot.x posting with \[slack-token] to \[response-url]", first
+    )
+    assert traceback[-1] == "ValueError: bad signature [secret]"  # the longer secret first
+    # five characters are too few to redact without mangling words; six are enough
+    assert formatter.secrets == ("abc-zz-secret", "zz-secret")
+    assert RedactingFormatter(FORMAT, secrets=["abcdef"]).secrets == ("abcdef",)
 
 
 @pytest.mark.parametrize(
@@ -78,34 +91,67 @@ def test_every_secret_setting_is_redacted() -> None:
     assert sorted(secrets_of(settings)) == ["signing", "sync", "webhook", "xapp-a", "xoxb-b"]
 
 
-PROGRAM = textwrap.dedent(
-    """
-    import logging
-    from csbot.logs import configure_logging
+@contextmanager
+def bare_logging() -> Iterator[logging.Logger]:
+    """The root logger as `csbot` finds it at start (no handler), put back afterwards: pytest's
+    handlers (attached once the test runs), its DEBUG level and every logger's level."""
+    root = logging.getLogger()
+    names = ["", *THIRD_PARTY_CAPS]
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers, root.handlers = root.handlers, []
+    try:
+        yield root
+    finally:
+        root.handlers = handlers
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)  # also clears logging's level cache
 
-    configure_logging("DEBUG", secrets=["sig-secret-1"])
+
+def _log_one_of_each() -> None:
     logging.getLogger("csbot.commands.pipeline").debug("answered /cs with sig-secret-1")
     logging.getLogger("csbot").debug("bolt's listener logger")
     for name in ("slack_sdk.webhook.client", "csbot.slack_api", "csbot.bolt", "csbot:Runner",
-                 "urllib3.connectionpool", "apscheduler.scheduler", "other.library"):
-        logging.getLogger(name).debug("DEBUG-BODY from " + name)
-        logging.getLogger(name).info("info from " + name)
+                 "urllib3.connectionpool", "apscheduler.scheduler", "other.library"):  # fmt: skip
+        logging.getLogger(name).debug("DEBUG-BODY from %s", name)
+        logging.getLogger(name).info("info from %s", name)
     for name in ("sqlalchemy.engine.Engine", "httpx", "alembic.runtime.migration"):
-        logging.getLogger(name).info("INFO-PARAMS from " + name)
-        logging.getLogger(name).warning("warning from " + name)
-    print(logging.getLogger("slack_sdk").level, logging.getLogger("csbot.slack_api").level)
-    """
-)
+        logging.getLogger(name).info("INFO-PARAMS from %s", name)
+        logging.getLogger(name).warning("warning from %s", name)
 
 
-def test_configure_logging_caps_libraries_and_keeps_csbots_debug() -> None:
-    """In a fresh interpreter, as `csbot` starts: csbot's DEBUG is kept, no library's is."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROGRAM], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert done.stdout.split() == ["20", "20"]  # slack_sdk checks its logger's own level
-    err = done.stderr
+LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING) \S+ .+")
+
+
+def test_configure_logging_caps_libraries_and_keeps_csbots_debug(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As `csbot` starts: csbot's DEBUG is kept, no library's; secrets are redacted."""
+    with bare_logging() as root:
+        configure_logging("DEBUG", secrets=["sig-secret-1"])
+        assert len(root.handlers) == 1 and root.level == logging.DEBUG
+        levels = {name: logging.getLogger(name).level for name in THIRD_PARTY_CAPS}
+        _log_one_of_each()
+    assert levels["slack_sdk"] == levels["csbot.slack_api"] == logging.INFO  # slack_sdk reads it
+    assert levels["sqlalchemy"] == levels["httpx"] == levels["alembic"] == logging.WARNING
+    err = capsys.readouterr().err
+    assert all(LINE.fullmatch(line) for line in err.splitlines()), err
     assert " DEBUG csbot.commands.pipeline answered /cs with [secret]" in err
     assert " DEBUG csbot bolt's listener logger" in err
     assert "DEBUG-BODY" not in err and "INFO-PARAMS" not in err, err
     assert err.count(" INFO ") == 7 and err.count(" WARNING ") == 3, err
+
+
+def test_at_warning_libraries_are_not_turned_up() -> None:
+    with bare_logging():
+        configure_logging("WARNING")
+        levels = {logging.getLogger(name).level for name in THIRD_PARTY_CAPS}
+    assert levels == {logging.WARNING}
+
+
+def test_a_configured_logging_is_left_alone() -> None:
+    mine = logging.NullHandler()
+    with bare_logging() as root:
+        root.addHandler(mine)
+        configure_logging("ERROR")
+        assert root.handlers == [mine]
+        assert logging.getLogger("slack_sdk").level == logging.NOTSET
