@@ -20,7 +20,7 @@ from csbot.commands.grammar import window_label
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, recommended, trend_chart
-from csbot.scoring.config import BandThresholds, FactorId
+from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore, fmt, signed
 
 __all__ = [
@@ -80,7 +80,7 @@ def facts_for(
 ) -> AlertFacts:
     """The facts of a group's alert from its score on the alert's day."""
     health, churn = score.health, score.churn
-    risks = [f.text for f in churn.factors if f.id != FactorId.HEALTH_BAND]
+    risks = [f.text for f in churn.beyond_band]
     return AlertFacts(
         group_id=score.group_id,
         group=score.name,

@@ -19,7 +19,7 @@ from typing import Any
 
 from csbot.commands.card import CardState
 from csbot.commands.grammar import window_label
-from csbot.commands.listing import ListState, ranked
+from csbot.commands.listing import ListState, ranked, top_risk
 from csbot.commands.panels.base import PanelView
 from csbot.commands.pipeline import Sources, built_panel, load_renewals, score_portfolio
 from csbot.commands.renewals import RENEWAL_COLUMNS, RenewalsState, renewal_csv_rows
@@ -108,7 +108,6 @@ def portfolio_rows(scores: Sequence[GroupScore], band: Band | None) -> list[dict
     rows = []
     for s in ranked(scores, band):
         health, churn = s.health, s.churn
-        top = churn.top[:1]
         rows.append(
             {
                 "group": s.name,
@@ -119,7 +118,7 @@ def portfolio_rows(scores: Sequence[GroupScore], band: Band | None) -> list[dict
                 "churn_level": churn.level.value,
                 "arr": round(churn.arr, 2),
                 "arr_at_risk": round(churn.arr_at_risk, 2),
-                "top_risk": f"{top[0].title}: {top[0].evidence}" if top else "",
+                "top_risk": top_risk(s) or "",
             }
         )
     return rows

@@ -18,7 +18,7 @@ from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.errors import InputError
 from csbot.scoring.types import Band, GroupScore, signed
 
-__all__ = ["MAX_ROWS", "ListState", "list_card", "ranked", "row_text"]
+__all__ = ["MAX_ROWS", "ListState", "list_card", "ranked", "row_text", "top_risk"]
 
 MAX_ROWS = 20
 _SEP = "."
@@ -61,15 +61,25 @@ def ranked(scores: Sequence[GroupScore], band: Band | None) -> list[GroupScore]:
     return sorted(kept, key=lambda s: (s.health.score, s.health.change or 0.0, s.name.casefold()))
 
 
+def top_risk(score: GroupScore) -> str | None:
+    """The most telling reason a group is at risk, beside its band (which its row shows): the
+    biggest churn factor other than the band, else, when the band is its only factor, the part
+    of health that moved most. None when nothing puts it at risk."""
+    beyond, health = score.churn.beyond_band, score.health
+    if beyond:
+        return f"{beyond[0].title}: {beyond[0].evidence}"
+    if score.churn.factors and health.reasons:
+        return health.reasons[0].text
+    return None
+
+
 def row_text(score: GroupScore) -> str:
     """A group's line in a list (mrkdwn): name, health and its change, then its top risk."""
     health = score.health
     change = f" · {signed(health.change)} pts" if health.change is not None else ""
     text = f"*{bk.escape(score.name)}*  {health.display}{change}"
-    top = score.churn.top[:1]
-    if top:
-        text += f"\n_{bk.escape(top[0].title)}: {bk.escape(top[0].evidence)}_"
-    return text
+    risk = top_risk(score)
+    return text + (f"\n_{bk.escape(risk)}_" if risk else "")
 
 
 def _row(score: GroupScore, state: ListState) -> bk.Block:

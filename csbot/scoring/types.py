@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from csbot.scoring.config import ScoringConfig
+from csbot.scoring.config import FactorId, ScoringConfig
 
 MINUS = "\u2212"  # typographic minus, as people write it
 
@@ -343,6 +343,12 @@ class ChurnRisk:
     def top(self) -> tuple[RiskFactor, ...]:
         """The three factors that explain most of the risk: the 'why'."""
         return self.factors[:3]
+
+    @property
+    def beyond_band(self) -> tuple[RiskFactor, ...]:
+        """The factors other than the health band itself, which a band shown beside them
+        already says ("Low health: Health 26.4 is Critical"); most points first."""
+        return tuple(f for f in self.factors if f.id != FactorId.HEALTH_BAND)
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,17 @@ def test_list_posts_the_portfolio_and_its_band_filter_redraws_it(cs: AppServer) 
     assert all(":red_circle:" in b["text"]["text"] for b in shown)
 
 
+def test_list_rows_name_a_risk_beyond_the_band_they_already_show(cs: AppServer) -> None:
+    """The row's colour and number are its band; its second line says what else is wrong."""
+    _, blocks = _card(cs, "list")
+    rows = [b["text"]["text"] for b in blocks if str(b.get("block_id")).startswith("list_row.")]
+    risks = [r.split("\n")[1] for r in rows if "\n" in r]
+    critical = [r for r in rows if r.startswith(":red_circle:")]
+    assert critical and all("\n" in r for r in critical)  # every Critical group says why
+    assert risks and not [r for r in risks if r.startswith("_Low health")]
+    assert "_Health falling: Health fell " in "\n".join(risks)
+
+
 def test_open_on_a_list_row_posts_that_groups_card(cs: AppServer) -> None:
     message, blocks = _card(cs, "list")
     row = next(b for b in blocks if str(b.get("block_id", "")).startswith("list_row."))

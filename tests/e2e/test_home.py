@@ -115,6 +115,8 @@ def test_a_lead_sees_every_group_and_an_export_button(portfolio: AppServer) -> N
     assert set(_rows(view)) == names  # every demo group has usage, so every one has a row
     export, _ = _button(view, "export:list")
     assert export["text"]["text"] == "Export CSV"
+    rows = [b for b in view["blocks"] if str(b.get("block_id", "")).startswith("home_row.")]
+    assert not [b for b in rows if "_Low health" in b["text"]["text"]]  # the band says it
 
 
 def test_an_admin_by_user_group_sees_every_group(portfolio: AppServer) -> None:

@@ -134,7 +134,10 @@ def test_csm_home_lists_their_groups_by_band_worst_first() -> None:
         "Cedar Health",
         "Alder Clinic",
     ]
-    assert rows[0].startswith("*Birch Pediatrics*  33.3 · \u221240.8 pts\n_Low health: ")
+    assert rows[0] == (
+        "*Birch Pediatrics*  33.3 · \u221240.8 pts\n"
+        "_Health falling: Health fell 40.8 points against the previous 30 days_"
+    )  # the band is the row's colour and number; the row names what else is wrong
     assert "1 group without usage data yet" in str(_blocks(view, "home_footer"))
 
 
