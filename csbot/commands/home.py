@@ -202,19 +202,31 @@ def _renewals(p: Portfolio) -> list[bk.Block]:
     return _lines(heading, lines, len(p.renewals), HomeBlock.RENEWALS.value)
 
 
-def _row(score: GroupScore, window_days: int) -> bk.Block:
-    return bk.section(
-        row_text(score),
-        accessory=_open(score.group_id, window_days),
-        block_id=f"{HomeBlock.ROW}.{score.group_id}",
-    )
+ROW_BLOCKS = 2  # a group's row: its line with Open, then its Log buttons
+
+
+def _row(score: GroupScore, window_days: int) -> list[bk.Block]:
+    """The group's line with Open, then Log ticket and Log meeting, which open the form with
+    this group filled in (their value is the group's card state, as on its card)."""
+    gid = score.group_id
+    state = CardState(gid, Panel.OVERVIEW, window_days, private=True).encode()
+    return [
+        bk.section(
+            row_text(score), accessory=_open(gid, window_days), block_id=f"{HomeBlock.ROW}.{gid}"
+        ),
+        bk.actions(
+            bk.button("Log ticket", action_id(ActionId.LOG_TICKET, gid), value=state),
+            bk.button("Log meeting", action_id(ActionId.LOG_MEETING, gid), value=state),
+            block_id=f"{HomeBlock.ROW_LOG}.{gid}",
+        ),
+    ]
 
 
 def _bands(p: Portfolio, budget: int) -> list[bk.Block]:
     """Band by band, worst first; rows go to the worst groups while the budget lasts."""
     by_band = [(band, ranked(p.scores, band)) for band in reversed(Band)]
     by_band = [(band, rows) for band, rows in by_band if rows]
-    rows_left = max(0, budget - 2 * len(by_band))  # a heading and a "more" line per band
+    rows_left = max(0, budget - 2 * len(by_band)) // ROW_BLOCKS  # a heading and a "more" line
     blocks: list[bk.Block] = []
     for band, rows in by_band:
         shown, rows_left = rows[:rows_left], rows_left - min(rows_left, len(rows))
@@ -225,7 +237,7 @@ def _bands(p: Portfolio, budget: int) -> list[bk.Block]:
                 block_id=f"{HomeBlock.BAND}.{word}",
             )
         )
-        blocks += [_row(s, p.window_days) for s in shown]
+        blocks += [block for s in shown for block in _row(s, p.window_days)]
         if len(shown) < len(rows):
             blocks.append(
                 bk.context(

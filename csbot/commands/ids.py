@@ -88,6 +88,7 @@ class HomeBlock(StrEnum):
     RENEWALS = "home_renewals"
     BAND = "home_band"  # family: home_band.<list word>
     ROW = "home_row"  # family: home_row.<group id>
+    ROW_LOG = "home_row_log"  # family: home_row_log.<group id>: that group's Log buttons
     MORE = "home_more"  # family: home_more.<list word>
     EMPTY = "home_empty"
     FOOTER = "home_footer"

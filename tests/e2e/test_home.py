@@ -8,10 +8,13 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import delete, select
 
 from csbot.commands.blockkit import escape
+from csbot.commands.card import CardState
+from csbot.commands.ids import ModalBlock
 from csbot.store.db import transaction
 from csbot.store.models import Activity, Alert, PhysicianGroup
 from tests.e2e.conftest import AppServer
@@ -203,3 +206,32 @@ def test_open_on_home_sends_the_card_to_the_persons_dm(portfolio: AppServer) -> 
     assert post.params["channel"] == "D" + CSM[1:]
     blocks = post.json_param("blocks")
     assert blocks[0]["text"]["text"].startswith(f"{name} · ")
+
+
+@pytest.mark.parametrize(("label", "callback"), [("Log ticket", "log_ticket"),
+                                                 ("Log meeting", "log_meeting")])  # fmt: skip
+def test_a_rows_log_button_opens_the_form_with_that_group_filled_in(
+    portfolio: AppServer, label: str, callback: str
+) -> None:
+    _open_home(portfolio, CSM)
+    view = _published(portfolio)[0]
+    portfolio.fake.clear()
+    ids = [str(b.get("block_id", "")) for b in view["blocks"]]
+    row = view["blocks"][ids.index(next(i for i in ids if i.startswith("home_row.")))]
+    name = row["text"]["text"].split("*")[1]
+    [logs] = [b for b in view["blocks"] if b.get("block_id") == f"home_row_log.{_gid(row)}"]
+    [button] = [e for e in logs["elements"] if e["text"]["text"] == label]
+    stored = {**view, "id": "V0000000004"}
+    assert home_click(portfolio, stored, button, logs["block_id"], CSM).status_code == 200
+    [opened] = portfolio.fake.wait_for("views.open")
+    drain(portfolio)
+    form = opened.json_param("view")
+    assert form["callback_id"] == callback
+    [group] = [b for b in form["blocks"] if b.get("block_id") == ModalBlock.GROUP.value]
+    initial = group["element"]["initial_option"]
+    assert escape(initial["text"]["text"]) == name
+    assert CardState.decode(initial["value"]).group_id == _gid(row)
+
+
+def _gid(row: dict[str, Any]) -> int:
+    return int(str(row["block_id"]).split(".")[1])
