@@ -1,5 +1,5 @@
-"""Writing many health_snapshot rows at once: COPY on PostgreSQL, one executemany of plain
-tuples on SQLite, both in the caller's transaction.
+"""Writing many health_snapshot rows at once (csbot.store.bulk: COPY on PostgreSQL, an
+executemany of plain tuples on SQLite), in the caller's transaction.
 
 A snapshot's `factors` are the churn factors' ids, titles and points, most points first; the
 evidence sentences are built from the same numbers by `score_group` when a card, an alert or
@@ -8,7 +8,6 @@ an export shows them, so the daily recompute never formats text for 100,000 grou
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Collection, Iterator
 from datetime import date, datetime
@@ -20,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from csbot.scoring.batch import BANDS, LEVELS, BatchScores, ordered_factors
 from csbot.scoring.risk import TITLES
+from csbot.store.bulk import copy_rows
 from csbot.store.models import Base, HealthSnapshot
 
-__all__ = ["COLUMNS", "clear_snapshots", "copy_rows", "factor_json", "write_batch"]
+__all__ = ["COLUMNS", "clear_snapshots", "factor_json", "write_batch"]
 
-_SQLITE_BATCH = 20_000
 COLUMNS = (
     "group_id", "day", "window_days", "score", "billability", "engagement", "revenue", "band",
     "churn_risk", "churn_level", "arr_at_risk", "factors", "computed_at",
@@ -58,7 +57,8 @@ def clear_snapshots(
 
 def _bound(table: Table, column: str, value: Any, session: Session) -> Any:
     """`value` as the column's type sends it (dates and UTC times as SQLite stores them)."""
-    process = table.c[column].type.bind_processor(session.get_bind().dialect)
+    dialect = session.get_bind().dialect
+    process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
     return process(value) if process is not None else value
 
 
@@ -84,24 +84,6 @@ def _rows(
     for gid, day, score, b, e, r, band, churn, level, at_risk, i in columns:
         yield (gid, day, window_days, score, b, e, r, bands[band], churn, levels[level],
                at_risk, factor_json(factors[i], cache), computed_at)  # fmt: skip
-
-
-def copy_rows(session: Session, table: str, columns: tuple[str, ...], rows: Any) -> None:
-    """Append `rows` (tuples in `columns` order, values as the driver takes them) to `table`:
-    COPY on PostgreSQL, executemany on SQLite."""
-    connection = session.connection()
-    names = ", ".join(columns)
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        assert raw is not None  # a checked-out connection always has one
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
-    iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, _SQLITE_BATCH)):
-        connection.exec_driver_sql(insert, batch)
 
 
 def write_batch(

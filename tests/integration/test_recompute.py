@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from recompute_seed import AS_OF, at, seed, ticket
 from snapshot_checks import assert_stored
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.cli import main
@@ -159,6 +159,10 @@ def test_recompute_stores_what_scoring_each_group_alone_gives(
     }
     assert stored.computed_at == NOW
     assert rows[ids["gamma"]].revenue is None
+    with sessions() as session:
+        if session.get_bind().dialect.name == "sqlite":  # kept as the ORM keeps them
+            raw = session.execute(text("SELECT day, computed_at FROM health_snapshot")).all()
+            assert set(raw) == {("2026-03-31", "2026-04-01 06:00:00.000000")}
 
 
 def test_recompute_of_some_groups_leaves_the_others_alone(

@@ -1,0 +1,83 @@
+"""Bulk writes of plain values: COPY on PostgreSQL, executemany of tuples on SQLite.
+
+For the writers that produce many rows at once (snapshots, demo data, imports): no ORM, no
+per-value type processing. Values must already be what the driver takes, in the form the
+column types store (dates as ISO text on SQLite, UTC times as SQLAlchemy's SQLite format);
+`stored_days` and `stored_times` format whole numpy columns of them that way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import JSON, Date, Table
+from sqlalchemy.orm import Session
+
+from csbot.store.types import UTCDateTime
+
+__all__ = ["copy_columns", "copy_rows", "stored_days", "stored_times"]
+
+_SQLITE_BATCH = 20_000
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
+    """Append `rows` (tuples in `columns` order) to `table`, in the caller's transaction."""
+    connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote  # "primary", "start", "end", "plan"
+    names = ", ".join(quote(c) for c in columns)
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None  # a checked-out connection always has one
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, _SQLITE_BATCH)):
+        connection.exec_driver_sql(insert, batch)
+
+
+def stored_days(ordinals: npt.ArrayLike) -> list[str | None]:
+    """Day ordinals (date.toordinal(); negative: no day) as ISO dates, which both stores take."""
+    values = np.asarray(ordinals, dtype=np.int64)
+    days = (values - _EPOCH).astype("datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").tolist()
+    return [None if v < 0 else t for v, t in zip(values.tolist(), text, strict=True)]
+
+
+def stored_times(micros: npt.ArrayLike, dialect: str) -> list[str | None]:
+    """UTC times (microseconds since 1970; negative: none) as this store keeps them."""
+    values = np.asarray(micros, dtype=np.int64)
+    text = np.datetime_as_string(values.astype("datetime64[us]"), unit="us")
+    text = np.char.replace(text, "T", " ")
+    if dialect == "postgresql":
+        text = np.char.add(text, "+00")
+    return [None if v < 0 else t for v, t in zip(values.tolist(), text.tolist(), strict=True)]
+
+
+def copy_columns(session: Session, table: Table, columns: Mapping[str, Any], *, rows: int) -> None:
+    """Append `rows` rows given as columns (numpy arrays or lists, by column name): Date
+    columns as day ordinals, UTC times as microseconds since 1970, JSON as text."""
+    dialect = session.get_bind().dialect.name
+    names = list(columns)
+    values = []
+    for name in names:
+        column, kind = columns[name], table.c[name].type
+        if isinstance(kind, Date):
+            values.append(stored_days(column))
+        elif isinstance(kind, UTCDateTime):
+            values.append(stored_times(column, dialect))
+        elif isinstance(column, np.ndarray):
+            values.append(column.tolist())
+        elif isinstance(kind, JSON) or isinstance(column, list):
+            values.append(column)
+        else:
+            values.append([column] * rows)
+    copy_rows(session, table.name, names, zip(*values, strict=True))
