@@ -1,22 +1,29 @@
 """Replace the demo groups and all their rows with freshly generated ones, in one transaction.
 
 Earlier demo rows (groups whose external id starts with "demo-") are deleted set-based before
-the inserts, so a rerun never doubles anything; other groups are left alone. Rows are built as
-plain dicts and bulk-inserted in chunks, so 10,000 groups take seconds, not minutes.
+the inserts, so a rerun never doubles anything; other groups are left alone. Rows are generated
+a column at a time for a batch of groups (csbot.store.demo_usage, demo_rows, demo_timeline)
+and bulk-loaded (COPY on PostgreSQL, executemany of tuples on SQLite), so 10,000 groups take
+seconds and memory stays bounded.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, delete, select
+import numpy as np
+from sqlalchemy import JSON, ColumnElement, Date, Select, Table, delete, select
 from sqlalchemy.orm import Session
 
 from csbot.store import models as m
+from csbot.store.bulk import copy_columns
+from csbot.store.demo_columns import GroupColumns
+from csbot.store.demo_history import Generated, History, write_history
 from csbot.store.demo_plans import action_rows, goal_rows, plan_row
 from csbot.store.demo_profile import (
     EXTERNAL_ID_PREFIX,
@@ -27,13 +34,16 @@ from csbot.store.demo_profile import (
     group_specs,
     index_of,
 )
-from csbot.store.demo_rows import activity_rows, contact_rows, feature_rows, onboarding_rows
+from csbot.store.demo_rows import contact_rows, feature_rows, onboarding_rows
+from csbot.store.demo_timeline import activity_rows
 from csbot.store.demo_usage import revenue_rows, survey_rows, ticket_rows, usage_rows
+from csbot.store.types import UTCDateTime
 
 Row = dict[str, Any]
+Block = Mapping[str, Any]
 Progress = Callable[[int, int], None]
-BATCH_GROUPS = 500
-CHUNK_ROWS = 10_000
+BATCH_GROUPS = 2_000  # groups generated and written at once: bounds memory
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # children before parents, so nothing relies on ON DELETE CASCADE
 _GROUP_CHILDREN: tuple[type[m.Base], ...] = (
     m.Activity, m.Contact, m.OnboardingTask, m.FeatureUsage, m.Survey,
@@ -72,23 +82,39 @@ def delete_demo_rows(session: Session) -> None:
         session.execute(statement, execution_options={"synchronize_session": False})
 
 
-def _bulk(session: Session, model: type[m.Base], rows: Sequence[Row]) -> None:
-    """Core executemany in chunks: the ORM's bulk path splits rows with NULLs into many calls."""
-    for start in range(0, len(rows), CHUNK_ROWS):
-        session.execute(_table(model).insert(), rows[start : start + CHUNK_ROWS])
+def _copy(session: Session, model: type[m.Base], block: Mapping[str, Any]) -> int:
+    """Bulk-insert a block of columns (keys starting with _ are not columns); its row count."""
+    columns = {k: v for k, v in block.items() if not k.startswith("_")}
+    rows = len(next(v for v in columns.values() if isinstance(v, list | np.ndarray)))
+    if rows:
+        copy_columns(session, _table(model), columns, rows=rows)
+    return rows
 
 
-def _bulk_returning(
-    session: Session, model: type[m.Base], rows: Sequence[Row], *keys: str
-) -> dict[tuple[Any, ...], int]:
-    """Insert and map each row's natural key (`keys`) to its new id."""
-    out: dict[tuple[Any, ...], int] = {}
-    cols = [_column(model, k) for k in ("id", *keys)]
-    for start in range(0, len(rows), CHUNK_ROWS):
-        statement = _table(model).insert().returning(*cols, sort_by_parameter_order=True)
-        result = session.execute(statement, rows[start : start + CHUNK_ROWS])
-        out.update({tuple(r[1:]): r[0] for r in result})
+def _columns(rows: Sequence[Row], model: type[m.Base]) -> dict[str, Any]:
+    """Dict rows as columns for `copy_columns` (dates as ordinals, times as microseconds)."""
+    table, out = _table(model), dict[str, Any]()
+    for name in rows[0] if rows else ():
+        values = [row[name] for row in rows]
+        kind = table.c[name].type
+        if isinstance(kind, Date):
+            out[name] = np.array([-1 if v is None else v.toordinal() for v in values])
+        elif isinstance(kind, UTCDateTime):
+            out[name] = np.array([-1 if v is None else _micros(v) for v in values])
+        elif isinstance(kind, JSON):
+            out[name] = [json.dumps(v) for v in values]
+        else:
+            out[name] = values
     return out
+
+
+def _micros(at: datetime) -> int:
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+def _ids(session: Session, value: Any, key: Any, where: Any) -> dict[Any, int]:
+    """{key: value} of the rows `where` selects (e.g. ids by external id)."""
+    return {k: v for v, k in session.execute(select(value, key).where(where))}
 
 
 def _group_row(spec: GroupSpec) -> Row:
@@ -118,85 +144,99 @@ def _avoid_real_names(session: Session, specs: list[GroupSpec]) -> list[GroupSpe
     ]
 
 
-class _Batch:
-    """The rows of a batch of groups, gathered per table before one bulk insert each."""
-
-    def __init__(self) -> None:
-        self.rows: dict[type[m.Base], list[Row]] = defaultdict(list)
-        self.people: dict[int, list[str]] = {}
-        self.plans: list[Row] = []
-
-    def add_group(self, spec: GroupSpec, gid: int, *, seed: int, as_of: date) -> None:
-        rows = self.rows
-        rows[m.DailyUsage] += usage_rows(spec, gid, seed=seed, as_of=as_of)
-        rows[m.Revenue] += revenue_rows(spec, gid, seed=seed, as_of=as_of)
-        tickets = ticket_rows(spec, gid, seed=seed, as_of=as_of)
-        rows[m.Ticket] += tickets
-        rows[m.Survey] += survey_rows(spec, gid, tickets, seed=seed, as_of=as_of)
-        rows[m.FeatureUsage] += feature_rows(spec, gid, seed=seed, as_of=as_of)
-        rows[m.OnboardingTask] += onboarding_rows(spec, gid, seed=seed, as_of=as_of)
-        contacts = contact_rows(spec, gid, seed=seed)
-        rows[m.Contact] += contacts
-        self.people[gid] = [c["name"] for c in contacts if not c["internal"]]
-        rows[m.Activity] += activity_rows(spec, gid, self.people[gid], seed=seed, as_of=as_of)
-        plan = plan_row(spec, gid, seed=seed, as_of=as_of)
-        if plan is not None:
-            self.plans.append(plan)
+def insert_groups(session: Session, specs: list[GroupSpec]) -> dict[str, int]:
+    """The groups, then their ids by external id."""
+    if specs:
+        _copy(session, m.PhysicianGroup, _columns([_group_row(s) for s in specs], m.PhysicianGroup))
+    g = m.PhysicianGroup
+    return _ids(session, g.id, g.external_id, g.id.in_(_demo_group_ids()))
 
 
 def _insert_plans(
-    session: Session, batch: _Batch, specs: dict[int, GroupSpec], *, seed: int, as_of: date
+    session: Session, groups: GroupColumns, people: list[list[str]], *, seed: int, as_of: date
 ) -> Counter[str]:
     """Plans, then their goals, then action items: each needs the ids of the step before."""
-    plan_ids = _bulk_returning(session, m.SuccessPlan, batch.plans, "group_id")
+    specs = dict(zip(groups.ids.tolist(), groups.specs, strict=True))
+    plans = [p for gid, spec in specs.items()
+             if (p := plan_row(spec, gid, seed=seed, as_of=as_of)) is not None]  # fmt: skip
+    _copy(session, m.SuccessPlan, _columns(plans, m.SuccessPlan))
+    plan = m.SuccessPlan
+    plan_ids = _ids(session, plan.group_id, plan.id, plan.group_id.in_(list(specs)))
     goals = {
-        gid: goal_rows(specs[gid], pid, seed=seed, as_of=as_of) for (gid,), pid in plan_ids.items()
+        gid: goal_rows(specs[gid], pid, seed=seed, as_of=as_of) for pid, gid in plan_ids.items()
     }
-    all_goals = [g for gs in goals.values() for g in gs]
-    goal_ids = _bulk_returning(session, m.Goal, all_goals, "external_id")
+    all_goals = [goal for rows in goals.values() for goal in rows]
+    _copy(session, m.Goal, _columns(all_goals, m.Goal))
+    goal_ids = _ids(session, m.Goal.id, m.Goal.external_id, m.Goal.plan_id.in_(list(plan_ids)))
+    person = dict(zip(groups.ids.tolist(), people, strict=True))
     actions = []
-    for gid, gs in goals.items():
-        ids = [goal_ids[(g["external_id"],)] for g in gs]
-        people = batch.people[gid]
-        actions += action_rows(specs[gid], gid, ids, people, seed=seed, as_of=as_of)
-    _bulk(session, m.ActionItem, actions)
-    return Counter(success_plan=len(plan_ids), goal=len(goal_ids), action_item=len(actions))
+    for gid, rows in goals.items():
+        ids = [goal_ids[row["external_id"]] for row in rows]
+        actions += action_rows(specs[gid], gid, ids, person[gid], seed=seed, as_of=as_of)
+    _copy(session, m.ActionItem, _columns(actions, m.ActionItem))
+    return Counter(success_plan=len(plans), goal=len(all_goals), action_item=len(actions))
 
 
-def _insert_batch(
-    session: Session, specs: dict[int, GroupSpec], *, seed: int, as_of: date
-) -> Counter[str]:
-    batch = _Batch()
-    for gid, spec in specs.items():
-        batch.add_group(spec, gid, seed=seed, as_of=as_of)
-    counts: Counter[str] = Counter()
-    for model, rows in batch.rows.items():
-        _bulk(session, model, rows)
-        counts[model.__tablename__] += len(rows)
-    return counts + _insert_plans(session, batch, specs, seed=seed, as_of=as_of)
+def generate(groups: GroupColumns, *, seed: int, as_of: date
+             ) -> tuple[Generated, Block, Block, list[list[str]]]:  # fmt: skip
+    """A batch's rows: those the scores read, then features, contacts and people's names."""
+    tickets = ticket_rows(groups, seed=seed, as_of=as_of)
+    contacts, people = contact_rows(groups, seed=seed)
+    made = Generated(
+        groups,
+        usage=usage_rows(groups, seed=seed, as_of=as_of),
+        revenue=revenue_rows(groups, seed=seed, as_of=as_of),
+        tickets=tickets,
+        surveys=survey_rows(groups, tickets, seed=seed, as_of=as_of),
+        onboarding=onboarding_rows(groups, seed=seed, as_of=as_of),
+        activity=activity_rows(groups, people, seed=seed, as_of=as_of),
+    )
+    return made, feature_rows(groups, seed=seed, as_of=as_of), contacts, people
+
+
+def _insert_batch(session: Session, groups: GroupColumns, *, seed: int, as_of: date
+                  ) -> tuple[Counter[str], Generated]:  # fmt: skip
+    """Every row of a batch of groups, table by table; and what the history reads of them."""
+    made, features, contacts, people = generate(groups, seed=seed, as_of=as_of)
+    blocks: list[tuple[type[m.Base], Block]] = [
+        (m.DailyUsage, made.usage),
+        (m.Revenue, made.revenue),
+        (m.Ticket, made.tickets),
+        (m.Survey, made.surveys),
+        (m.FeatureUsage, features),
+        (m.OnboardingTask, made.onboarding),
+        (m.Contact, contacts),
+        (m.Activity, made.activity),
+    ]
+    counts = Counter({model.__tablename__: _copy(session, model, block) for model, block in blocks})
+    return counts + _insert_plans(session, groups, people, seed=seed, as_of=as_of), made
 
 
 def load_demo(
     session: Session, *, groups: int, days: int, seed: int, as_of: date,
-    progress: Progress | None = None,
+    progress: Progress | None = None, history: History | None = None,
 ) -> dict[str, int]:  # fmt: skip
     """Replace all demo rows with `groups` generated groups; returns rows inserted per table.
 
     The caller owns the transaction. `progress(done, total)` is called after each batch.
+    With `history`, each batch's groups also get their daily snapshots for `history.days`.
     """
     delete_demo_rows(session)
     specs = group_specs(groups=groups, seed=seed, as_of=as_of, days=days)
     specs = _avoid_real_names(session, specs)
-    ids = _bulk_returning(session, m.PhysicianGroup, [_group_row(s) for s in specs], "external_id")
-    by_id = {ids[(s.external_id,)]: s for s in specs}
+    ids = insert_groups(session, specs)
     counts = Counter(physician_group=len(specs))
-    gids = list(by_id)
-    for start in range(0, len(gids), BATCH_GROUPS):
-        part = {gid: by_id[gid] for gid in gids[start : start + BATCH_GROUPS]}
-        counts += _insert_batch(session, part, seed=seed, as_of=as_of)
+    for start in range(0, len(specs), BATCH_GROUPS):
+        part = specs[start : start + BATCH_GROUPS]
+        batch = GroupColumns.of(part, [ids[s.external_id] for s in part])
+        added, made = _insert_batch(session, batch, seed=seed, as_of=as_of)
+        counts += added
+        if history is not None:
+            counts["health_snapshot"] += write_history(session, made, history)
         if progress is not None:
-            progress(start + len(part), len(gids))
-    return {table: counts[table] for table in TABLES}
+            progress(start + len(part), len(specs))
+    tables = (*TABLES, "health_snapshot") if history is not None else TABLES
+    return {table: counts[table] for table in tables}
 
 
 def demo_groups_by_archetype(session: Session) -> dict[Archetype, list[int]]:

@@ -64,7 +64,7 @@ class Level(NamedTuple):
     revenue: float  # monthly revenue as a share of ARR/12
 
 
-_HEALTHY = {
+HEALTHY = {
     A.THRIVING: Level(0.94, 0.95, 12.5, 29.0, 1.08),
     A.STEADY: Level(0.78, 0.70, 9.0, 22.0, 0.97),
     A.DECLINING: Level(0.83, 0.78, 10.5, 25.0, 1.0),
@@ -73,7 +73,7 @@ _HEALTHY = {
     A.SUPPORT_HEAVY: Level(0.76, 0.64, 8.5, 20.0, 0.95),
     A.DETRACTOR: Level(0.80, 0.68, 9.0, 22.0, 0.97),
 }
-_WORST = {
+WORST = {
     A.DECLINING: Level(0.55, 0.38, 7.0, 15.0, 0.72),
     A.COLLAPSING: Level(0.42, 0.10, 4.0, 9.0, 0.35),
     A.ONBOARDING: Level(0.62, 0.25, 5.0, 14.0, 0.95),
@@ -119,8 +119,8 @@ class GroupSpec:
     @cached_property
     def _ends(self) -> tuple[Level, Level]:
         """The healthy and the worst level, with this group's jitter applied."""
-        healthy = _HEALTHY[self.archetype]
-        worst = _WORST.get(self.archetype, healthy)
+        healthy = HEALTHY[self.archetype]
+        worst = WORST.get(self.archetype, healthy)
         return (
             Level(*(v * j for v, j in zip(healthy, self.jitter, strict=True))),
             Level(*(v * j for v, j in zip(worst, self.jitter, strict=True))),

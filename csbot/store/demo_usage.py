@@ -1,165 +1,173 @@
 """Demo rows for what the health score reads: daily usage, revenue, tickets and surveys.
 
-Pure functions: a `GroupSpec`, the group's database id and `as_of` in, plain dicts out (one
-per row, keys = column names), ready for a bulk insert. No timestamp lies on or after `as_of`.
+Pure functions of a batch's `GroupColumns`, the seed and `as_of`: each returns a table's rows
+as columns (name -> numpy array or list; days as ordinals, times as microseconds), ready for a
+bulk insert. No timestamp lies on or after `as_of`.
 """
 
 from __future__ import annotations
 
-import math
-import random
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from csbot.store import demo_catalog as cat
-from csbot.store.demo_profile import Archetype, GroupSpec, at, group_rng
+import numpy as np
 
-Row = dict[str, Any]
+from csbot.store import demo_catalog as cat
+from csbot.store.demo_columns import (
+    ARCHETYPES,
+    GroupColumns,
+    Ints,
+    micros,
+    rows_per_group,
+    within_group,
+)
+from csbot.store.demo_profile import Archetype
+from csbot.store.demo_random import Draws
+
+Block = dict[str, Any]
 A = Archetype
 
-_ACTIVE_BY_WEEKDAY = (1.0, 1.0, 1.0, 1.0, 0.95, 0.3, 0.1)
-_PATIENTS_BY_WEEKDAY = (1.0, 1.0, 1.0, 1.0, 0.9, 0.25, 0.05)
+_ACTIVE_BY_WEEKDAY = np.array((1.0, 1.0, 1.0, 1.0, 0.95, 0.3, 0.1))
+_PATIENTS_BY_WEEKDAY = np.array((1.0, 1.0, 1.0, 1.0, 0.9, 0.25, 0.05))
 _PATIENTS_PER_SEAT = 11
+BILLABLE, ACTIVE, DOCS, MINUTES, REVENUE = range(5)  # the fields of a Level
 
 
-def usage_rows(spec: GroupSpec, group_id: int, *, seed: int, as_of: date) -> list[Row]:
-    """One row per day from the group's first day in the history to `as_of`, weekday-aware."""
-    rng = group_rng(seed, spec.index, "usage")
-    u, seats, first = rng.uniform, spec.seats, spec.usage_start
-    n = (as_of - first).days
-    rows = []
-    for i in range(n + 1):
-        day = first + timedelta(days=i)
-        lvl = spec.level(n - i, day)
-        wd = day.weekday()
-        active = min(seats, round(seats * lvl.active * _ACTIVE_BY_WEEKDAY[wd] * u(0.9, 1.1)))
-        sessions = round(active * u(1.8, 2.6))
-        patients = round(seats * _PATIENTS_PER_SEAT * _PATIENTS_BY_WEEKDAY[wd] * u(0.85, 1.15))
-        docs = active * lvl.docs_per_user * spec.docs_scale * u(0.85, 1.15)
-        rows.append(
-            {
-                "group_id": group_id,
-                "day": day,
-                "active_users": active,
-                "sessions": sessions,
-                "session_minutes": round(sessions * lvl.minutes * u(0.9, 1.1), 1),
-                "documents_processed": round(docs),
-                "patients_total": patients,
-                "patients_billable": min(patients, round(patients * lvl.billable * u(0.97, 1.03))),
-            }
-        )
-    return rows
+def weekday(day: Ints) -> Ints:
+    """date.weekday() of ordinals: Monday 0 (ordinal 1, 1 January of year 1, was a Monday)."""
+    return np.asarray((day - 1) % 7)
 
 
-def _months(first: date, last: date) -> list[date]:
-    month, out = first.replace(day=1), []
-    while month <= last:
-        out.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return out
+def usage_rows(groups: GroupColumns, *, seed: int, as_of: date) -> Block:
+    """One row per day from each group's first day in the history to `as_of`, weekday-aware."""
+    end = as_of.toordinal()
+    g, i = rows_per_group(end - groups.usage_start + 1)
+    day = groups.usage_start[g] + i
+    lvl = groups.level(g, end - day, day)
+    key, r = groups.index[g], Draws(seed, "usage")
+    seats, wd = groups.seats[g], weekday(day)
+    raw_active = seats * lvl[:, ACTIVE] * _ACTIVE_BY_WEEKDAY[wd] * r.uniform(0.9, 1.1, key, day, 0)
+    active = np.minimum(seats, np.rint(raw_active))
+    sessions = np.rint(active * r.uniform(1.8, 2.6, key, day, 1))
+    patients = np.rint(seats * _PATIENTS_PER_SEAT * _PATIENTS_BY_WEEKDAY[wd]
+                       * r.uniform(0.85, 1.15, key, day, 2))  # fmt: skip
+    docs = active * lvl[:, DOCS] * groups.docs_scale[g] * r.uniform(0.85, 1.15, key, day, 3)
+    minutes = np.round(sessions * lvl[:, MINUTES] * r.uniform(0.9, 1.1, key, day, 4), 1)
+    billable = np.rint(patients * lvl[:, BILLABLE] * r.uniform(0.97, 1.03, key, day, 5))
+    return {
+        "group_id": groups.ids[g],
+        "day": day,
+        "active_users": active.astype(np.int64),
+        "sessions": sessions.astype(np.int64),
+        "session_minutes": minutes,
+        "documents_processed": np.rint(docs).astype(np.int64),
+        "patients_total": patients.astype(np.int64),
+        "patients_billable": np.minimum(patients, billable).astype(np.int64),
+    }
 
 
-def _days_in(month: date) -> int:
-    return ((month + timedelta(days=32)).replace(day=1) - month).days
+def _month_index(day: Ints) -> Ints:
+    """Months since year 0 of day ordinals (year * 12 + month - 1)."""
+    dates = (day - date(1970, 1, 1).toordinal()).astype("datetime64[D]")
+    return np.asarray(dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
 
 
-def revenue_rows(spec: GroupSpec, group_id: int, *, seed: int, as_of: date) -> list[Row]:
+def _month_first(index: Ints) -> Ints:
+    months = (index - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]")
+    return np.asarray(months.astype(np.int64) + date(1970, 1, 1).toordinal())
+
+
+def revenue_rows(groups: GroupColumns, *, seed: int, as_of: date) -> Block:
     """Monthly amounts per service type; the current month holds its full (booked) amount."""
-    rng = group_rng(seed, spec.index, "revenue")
-    growth = 1 + {A.THRIVING: 0.02}.get(spec.archetype, 0.0)
-    months = _months(spec.usage_start, as_of)
-    rows = []
-    for k, month in enumerate(months):
-        mid = month + timedelta(days=14)
-        lvl = spec.level(max(0, (as_of - mid).days), mid)
-        live = _days_in(month) - max(0, (spec.contract_start - month).days)
-        share_of_month = min(1.0, live / _days_in(month))
-        base = spec.arr / 12 * lvl.revenue * share_of_month * growth ** (k - len(months) + 1)
-        for service, share in cat.PLAN_REVENUE_MIX[spec.plan]:
-            amount = round(base * share * rng.uniform(0.98, 1.02), 2)
-            rows.append(
-                {"group_id": group_id, "month": month, "service_type": service, "amount": amount}
-            )
-    return rows
+    end = as_of.toordinal()
+    first_month = _month_index(groups.usage_start)
+    count = _month_index(np.array([end]))[0] - first_month + 1
+    g, k = rows_per_group(count)
+    month = _month_first(first_month[g] + k)
+    length = _month_first(first_month[g] + k + 1) - month
+    mid = month + 14
+    lvl = groups.level(g, np.maximum(0, end - mid), mid)
+    live = length - np.maximum(0, groups.contract_start[g] - month)
+    growth = np.where(groups.isa(A.THRIVING)[g], 1.02, 1.0) ** (k - count[g] + 1)
+    base = groups.arr[g] / 12 * lvl[:, REVENUE]
+    base = base * np.minimum(1.0, live / length) * growth
+    plans = [groups.specs[x].plan for x in g.tolist()]
+    mixes = [cat.PLAN_REVENUE_MIX[p] for p in plans]
+    row, service = rows_per_group([len(m) for m in mixes])
+    share = np.array([mixes[r][s][1] for r, s in zip(row.tolist(), service.tolist(), strict=True)])
+    jitter = Draws(seed, "revenue").uniform(0.98, 1.02, groups.index[g][row], k[row], service)
+    return {
+        "group_id": groups.ids[g][row],
+        "month": month[row],
+        "service_type": [
+            mixes[r][s][0] for r, s in zip(row.tolist(), service.tolist(), strict=True)
+        ],
+        "amount": np.round(base[row] * share * jitter, 2),
+    }
 
 
 _TICKETS_PER_WEEK = {
     A.THRIVING: 0.5, A.STEADY: 1.0, A.DECLINING: 1.0, A.COLLAPSING: 1.2,
     A.ONBOARDING: 2.0, A.SUPPORT_HEAVY: 4.5, A.DETRACTOR: 1.5,
 }  # fmt: skip
-_PRIORITY_SPEED = {"low": 1.5, "normal": 1.0, "high": 0.6, "urgent": 0.3}
-_CSAT = {
-    A.THRIVING: (4, 5, 5, 5), A.STEADY: (3, 4, 4, 5), A.DECLINING: (2, 3, 3, 4),
-    A.COLLAPSING: (1, 2, 3), A.ONBOARDING: (4, 4, 5), A.SUPPORT_HEAVY: (1, 2, 2, 3),
-    A.DETRACTOR: (3, 4, 4, 5),
-}  # fmt: skip
+_PRIORITY_SPEED = np.array([{"low": 1.5, "normal": 1.0, "high": 0.6, "urgent": 0.3}[p]
+                            for p in cat.PRIORITIES])  # fmt: skip
+_HOUR_US = 3_600_000_000
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    limit, k, p = math.exp(-lam), 0, rng.random()
-    while p > limit:
-        k += 1
-        p *= rng.random()
-    return k
+def _ticket_days(groups: GroupColumns, draws: Draws, end: int) -> tuple[Ints, Ints, Ints]:
+    """(group, day, draw key) of every ticket: weekly Poisson counts, mostly on weekdays."""
+    g, week_no = rows_per_group(np.maximum(0, (end - groups.usage_start + 6) // 7))
+    week = groups.usage_start[g] + 7 * week_no
+    rate = np.array([_TICKETS_PER_WEEK[a] for a in ARCHETYPES])[groups.archetype[g]]
+    rate = rate * np.minimum(2.5, 0.6 + groups.seats[g] / 60)
+    rate = np.where(groups.isa(A.DECLINING, A.COLLAPSING)[g] & (end - week < 60), rate * 1.8, rate)
+    per_week = draws.poisson(rate, groups.index[g], week_no, 99)
+    w, j = rows_per_group(per_week)
+    g, key = g[w], week_no[w] * 64 + j
+    day = week[w] + draws.integers(0, 6, groups.index[g], key, 0)
+    wd = weekday(day)
+    day = np.where((wd >= 5) & (draws.random(groups.index[g], key, 1) < 0.8), day - (wd - 4), day)
+    keep = (groups.usage_start[g] <= day) & (day < end)
+    order = np.lexsort((key[keep], day[keep], g[keep]))
+    return g[keep][order], day[keep][order], key[keep][order]
 
 
-def _weekly_rate(spec: GroupSpec, days_ago: int) -> float:
-    rate = _TICKETS_PER_WEEK[spec.archetype] * min(2.5, 0.6 + spec.seats / 60)
-    if spec.archetype in (A.DECLINING, A.COLLAPSING) and days_ago < 60:
-        rate *= 1.8
-    return rate
-
-
-def _ticket_days(spec: GroupSpec, rng: random.Random, as_of: date) -> list[date]:
-    """Days tickets were opened on, mostly weekdays, all before `as_of`."""
-    out, week = [], spec.usage_start
-    while week < as_of:
-        for _ in range(_poisson(rng, _weekly_rate(spec, (as_of - week).days))):
-            day = week + timedelta(days=rng.randint(0, 6))
-            if day.weekday() >= 5 and rng.random() < 0.8:
-                day -= timedelta(days=day.weekday() - 4)
-            if spec.usage_start <= day < as_of:
-                out.append(day)
-        week += timedelta(days=7)
-    return sorted(out)
-
-
-def _response_times(spec: GroupSpec, rng: random.Random, priority: str) -> tuple[float, float]:
-    """Hours to first response, and hours from then to resolution."""
-    if spec.archetype is A.SUPPORT_HEAVY:
-        return rng.uniform(20, 90), rng.uniform(48, 480)
-    return rng.uniform(0.2, 6) * _PRIORITY_SPEED[priority], rng.uniform(2, 96)
-
-
-def _ticket(spec: GroupSpec, rng: random.Random, day: date, cutoff: datetime) -> Row:
-    subject, category = rng.choice(cat.TICKET_SUBJECTS)
-    priority = rng.choices(cat.PRIORITIES, weights=(25, 50, 20, 5))[0]
-    opened = at(day, rng.uniform(13, 22))
-    to_first, to_resolve = _response_times(spec, rng, priority)
-    stuck = rng.random() < (0.25 if spec.archetype is A.SUPPORT_HEAVY else 0.02)
-    responded = opened + timedelta(hours=to_first)
-    resolved: datetime | None = responded + timedelta(hours=to_resolve)
-    if stuck or (resolved is not None and resolved >= cutoff):
-        resolved = None
-    first = responded if responded < cutoff else None
-    status = "resolved" if resolved else ("pending" if first and rng.random() < 0.5 else "open")
+def ticket_rows(groups: GroupColumns, *, seed: int, as_of: date) -> Block:
+    """Tickets with priorities, first responses and resolutions; support-heavy groups wait.
+    `_group` and `_number` (not columns) say whose ticket each is and which of its tickets."""
+    draws, end = Draws(seed, "tickets"), as_of.toordinal()
+    g, day, key = _ticket_days(groups, draws, end)
+    index = groups.index[g]
+    subject = draws.choice(cat.TICKET_SUBJECTS, index, key, 2)
+    priority = draws.weighted((25, 50, 20, 5), index, key, 3)
+    opened = micros(day, draws.uniform(13, 22, index, key, 4))
+    heavy = groups.isa(A.SUPPORT_HEAVY)[g]
+    quick = draws.uniform(0.2, 6, index, key, 5) * _PRIORITY_SPEED[priority]
+    to_first = np.where(heavy, draws.uniform(20, 90, index, key, 5), quick)
+    to_resolve = np.where(heavy, draws.uniform(48, 480, index, key, 6),
+                          draws.uniform(2, 96, index, key, 6))  # fmt: skip
+    stuck = draws.random(index, key, 7) < np.where(heavy, 0.25, 0.02)
+    cutoff = micros(end, 0)
+    responded = opened + np.rint(to_first * _HOUR_US).astype(np.int64)
+    resolved = responded + np.rint(to_resolve * _HOUR_US).astype(np.int64)
+    resolved = np.where(stuck | (resolved >= cutoff), -1, resolved)
+    first = np.where(responded < cutoff, responded, -1)
+    pending = (first >= 0) & (draws.random(index, key, 8) < 0.5)
+    status = np.where(resolved >= 0, "resolved", np.where(pending, "pending", "open"))
+    _, number = rows_per_group(np.bincount(g, minlength=len(groups)))
+    categories = [cat.TICKET_SUBJECTS[s][1] for s in subject.tolist()]
     return {
-        "subject": subject, "category": category, "priority": priority, "status": status,
-        "opened_at": opened, "first_response_at": first, "resolved_at": resolved,
-        "description": f"Demo ticket about {category}; no patient details.",
-        "source": "demo", "created_by": None, "submission_key": None,
+        "group_id": groups.ids[g], "source": "demo",
+        "external_id": [f"{groups.specs[x].external_id}-T{n + 1:05d}"
+                        for x, n in zip(g.tolist(), number.tolist(), strict=True)],
+        "subject": [cat.TICKET_SUBJECTS[s][0] for s in subject.tolist()],
+        "description": [f"Demo ticket about {c}; no patient details." for c in categories],
+        "category": categories, "priority": [cat.PRIORITIES[p] for p in priority.tolist()],
+        "status": status.tolist(), "opened_at": opened, "first_response_at": first,
+        "resolved_at": resolved, "_group": g, "_number": number,
     }  # fmt: skip
-
-
-def ticket_rows(spec: GroupSpec, group_id: int, *, seed: int, as_of: date) -> list[Row]:
-    rng = group_rng(seed, spec.index, "tickets")
-    cutoff = at(as_of, 0)
-    rows = []
-    for n, day in enumerate(_ticket_days(spec, rng, as_of), start=1):
-        row = _ticket(spec, rng, day, cutoff)
-        row.update(group_id=group_id, external_id=f"{spec.external_id}-T{n:05d}")
-        rows.append(row)
-    return rows
 
 
 _NPS = {  # (latest, earlier) score choices
@@ -168,29 +176,64 @@ _NPS = {  # (latest, earlier) score choices
     A.ONBOARDING: ((8, 9), (8, 9)), A.SUPPORT_HEAVY: ((5, 6, 7), (6, 7, 8)),
     A.DETRACTOR: ((2, 3, 4, 5, 6), (4, 5, 6, 7)),
 }  # fmt: skip
+_CSAT = {
+    A.THRIVING: (4, 5, 5, 5), A.STEADY: (3, 4, 4, 5), A.DECLINING: (2, 3, 3, 4),
+    A.COLLAPSING: (1, 2, 3), A.ONBOARDING: (4, 4, 5), A.SUPPORT_HEAVY: (1, 2, 2, 3),
+    A.DETRACTOR: (3, 4, 4, 5),
+}  # fmt: skip
 
 
-def _survey(group_id: int, day: date, kind: str, score: int, external_id: str) -> Row:
-    return {"group_id": group_id, "day": day, "kind": kind, "score": score,
-            "source": "demo", "external_id": external_id}  # fmt: skip
+def _pick(table: dict[Archetype, tuple[int, ...]], kind: Ints, u: np.ndarray) -> Ints:
+    """A choice from each row's archetype's options, by the uniform `u`."""
+    options = [table[a] for a in ARCHETYPES]
+    sizes = np.array([len(o) for o in options])
+    padded = np.array([list(o) + [0] * (sizes.max() - len(o)) for o in options])
+    return np.asarray(padded[kind, np.floor(u * sizes[kind]).astype(np.int64)])
 
 
-def survey_rows(
-    spec: GroupSpec, group_id: int, tickets: list[Row], *, seed: int, as_of: date
-) -> list[Row]:
+def survey_rows(groups: GroupColumns, tickets: Block, *, seed: int, as_of: date) -> Block:
     """Quarterly NPS (the latest within ~6 weeks of as_of) and CSAT after some resolved tickets."""
-    rng = group_rng(seed, spec.index, "surveys")
-    latest, earlier = _NPS[spec.archetype]
-    span = (as_of - spec.usage_start).days
-    rows, days_ago, k = [], rng.randint(1, max(1, min(40, span))), 0
-    while days_ago <= span:
-        score = rng.choice(latest if k == 0 else earlier)
-        day = as_of - timedelta(days=days_ago)
-        rows.append(_survey(group_id, day, "nps", score, f"{spec.external_id}-N{k + 1:03d}"))
-        days_ago, k = days_ago + rng.randint(84, 98), k + 1
-    for ticket in tickets:
-        if ticket["resolved_at"] is not None and rng.random() < 0.45:
-            day = min(as_of, ticket["resolved_at"].date() + timedelta(days=rng.randint(0, 2)))
-            score = rng.choice(_CSAT[spec.archetype])
-            rows.append(_survey(group_id, day, "csat", score, ticket["external_id"] + "-C"))
-    return rows
+    draws, end = Draws(seed, "surveys"), as_of.toordinal()
+    span = end - groups.usage_start
+    g, k = rows_per_group(span // 84 + 2)
+    index = groups.index[g]
+    first = draws.integers(1, np.maximum(1, np.minimum(40, span[g])), index, 0, 0)
+    ago = within_group(g, np.where(k == 0, first, draws.integers(84, 98, index, k, 1)))
+    keep = ago <= span[g]
+    options = [_NPS[a] for a in ARCHETYPES]
+    latest = _pick({a: o[0] for a, o in zip(ARCHETYPES, options, strict=True)},
+                   groups.archetype[g], draws.random(index, k, 2))  # fmt: skip
+    earlier = _pick({a: o[1] for a, o in zip(ARCHETYPES, options, strict=True)},
+                    groups.archetype[g], draws.random(index, k, 2))  # fmt: skip
+    nps = _Surveys(g[keep], (end - ago)[keep], np.where(k == 0, latest, earlier)[keep],
+                   [f"{groups.specs[x].external_id}-N{n + 1:03d}"
+                    for x, n in zip(g[keep].tolist(), k[keep].tolist(), strict=True)])  # fmt: skip
+    csat = _csat(groups, tickets, draws, end)
+    return {
+        "group_id": groups.ids[np.concatenate((nps.group, csat.group))],
+        "day": np.concatenate((nps.day, csat.day)),
+        "kind": ["nps"] * len(nps.group) + ["csat"] * len(csat.group),
+        "score": np.concatenate((nps.score, csat.score)),
+        "source": "demo",
+        "external_id": nps.external_id + csat.external_id,
+    }
+
+
+@dataclass(frozen=True)
+class _Surveys:
+    group: Ints
+    day: Ints
+    score: Ints
+    external_id: list[str]
+
+
+def _csat(groups: GroupColumns, tickets: Block, draws: Draws, end: int) -> _Surveys:
+    g, n = tickets["_group"], tickets["_number"]
+    resolved = tickets["resolved_at"]
+    chosen = (resolved >= 0) & (draws.random(groups.index[g], n, 3) < 0.45)
+    g, n, resolved = g[chosen], n[chosen], resolved[chosen]
+    done_day = resolved // 86_400_000_000 + date(1970, 1, 1).toordinal()
+    day = np.minimum(end, done_day + draws.integers(0, 2, groups.index[g], n, 4))
+    score = _pick(_CSAT, groups.archetype[g], draws.random(groups.index[g], n, 5))
+    external = [tickets["external_id"][i] + "-C" for i in np.flatnonzero(chosen).tolist()]
+    return _Surveys(g, day, score, external)
