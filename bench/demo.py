@@ -1,91 +1,115 @@
-"""Benchmark `csbot demo`: seconds and rows/s to load N groups x D days of demo data.
+"""Benchmark `csbot demo` beside its floor, in one run.
 
-Runs the same `load_demo` the command runs, in one transaction, against a fresh SQLite file
-and, with --postgres, a throw-away schema on that server. --rerun also times a second load
-(which first deletes the first one's rows). Budget: 10,000 groups x 120 days well under a
-minute on SQLite on the 2-core dev machine.
+    .venv/bin/python bench/demo.py                                  # 10,000 groups x 120 days
+    .venv/bin/python bench/demo.py --groups 2000 --days 400 \\
+        --postgres postgresql://postgres@127.0.0.1:5432/csbot_bench
 
-    .venv/bin/python bench/demo.py
-    .venv/bin/python bench/demo.py --groups 2000 --days 400 --rerun \\
-        --postgres postgresql://postgres@127.0.0.1:5432/csbot_dev
+For each store (a fresh SQLite file; with --postgres also throw-away schemas there):
+- floor: the same generated rows, already converted to the tuples the driver takes, written
+  with COPY (PostgreSQL) or executemany (SQLite) into a fresh schema: only the writing is timed;
+- csbot: the whole `csbot demo` command (generate, load, --history days of snapshots, today's
+  recompute and alerts) in a fresh process, with its CPU seconds and peak RSS.
+Goal: 10,000 groups x 120 days under 10 s on SQLite and 15 s on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, text
+from _stores import ROOT, peak_rss_mb, stores, table
 
-from csbot.store.db import make_engine, normalize_url, session_factory, transaction, upgrade
-from csbot.store.demo import load_demo
+from csbot.store.bulk import column_rows, copy_rows
+from csbot.store.db import make_engine, session_factory, transaction, upgrade
+from csbot.store.demo_columns import GroupColumns
+from csbot.store.demo_load import BATCH_GROUPS, generate, insert_groups
+from csbot.store.demo_profile import group_specs
+from csbot.store.models import Base
 
-
-@contextmanager
-def _postgres_schema(base: str) -> Iterator[str]:
-    """A URL whose search_path is a new schema, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalize_url(base))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        sep = "&" if "?" in base else "?"
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+HEADER = ("store", "groups", "days", "history", "rows", "floor s", "csbot s", "ratio",
+          "csbot CPU s", "peak RSS MB")  # fmt: skip
 
 
-def _progress(done: int, total: int) -> None:
-    if done % 2000 == 0 or done == total:
-        print(f"    {done:,}/{total:,} groups", file=sys.stderr, flush=True)
-
-
-def _run(label: str, url: str, args: argparse.Namespace) -> None:
+def _floor(url: str, *, groups: int, days: int, as_of: date) -> tuple[float, int]:
+    """Seconds spent writing the generated rows as plain tuples, and how many rows."""
     engine = make_engine(url)
     upgrade(engine)
-    factory = session_factory(engine)
-    runs = ("load", "rerun") if args.rerun else ("load",)
-    for run in runs:
-        started = time.perf_counter()
-        with transaction(factory) as session:
-            counts = load_demo(session, groups=args.groups, days=args.days, seed=args.seed,
-                               as_of=args.as_of, progress=_progress)  # fmt: skip
-        seconds = time.perf_counter() - started
-        rows = sum(counts.values())
-        print(
-            f"{label:<10} {run:<6} {args.groups:>7,} groups x {args.days} days  "
-            f"{rows:>10,} rows  {seconds:7.1f} s  {rows / seconds:>9,.0f} rows/s",
-            flush=True,
-        )
+    spent, rows = 0.0, 0
+    specs = group_specs(groups=groups, seed=7, as_of=as_of, days=days)
+    with transaction(session_factory(engine)) as session:
+        ids = insert_groups(session, specs)
+        dialect = engine.dialect.name
+        for start in range(0, len(specs), BATCH_GROUPS):
+            part = specs[start : start + BATCH_GROUPS]
+            batch = GroupColumns.of(part, [ids[s.external_id] for s in part])
+            made, features, contacts, _ = generate(batch, seed=7, as_of=as_of)
+            blocks = {"daily_usage": made.usage, "revenue": made.revenue, "ticket": made.tickets,
+                      "survey": made.surveys, "feature_usage": features,
+                      "onboarding_task": made.onboarding, "contact": contacts,
+                      "activity": made.activity}  # fmt: skip
+            for name, block in blocks.items():
+                columns = {k: v for k, v in block.items() if not k.startswith("_")}
+                count = len(next(v for v in columns.values() if not isinstance(v, str)))
+                names, tuples = column_rows(dialect, Base.metadata.tables[name], columns,
+                                            rows=count)  # fmt: skip
+                prepared = list(tuples)
+                started = time.perf_counter()
+                copy_rows(session, name, names, prepared)
+                spent += time.perf_counter() - started
+                rows += count
     engine.dispose()
+    return spent, rows
+
+
+def _csbot(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """`csbot demo` in its own process: wall and CPU seconds and peak RSS of that process."""
+    command = [sys.executable, "-c", "from csbot.cli import main; raise SystemExit(main())",
+               "demo", "--groups", str(args.groups), "--days", str(args.days),
+               "--history", str(args.history)]  # fmt: skip
+    env = {**os.environ, "CSBOT_DATABASE_URL": url, "CSBOT_TIMEZONE": "UTC"}
+    env.pop("SLACK_BOT_TOKEN", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    total = next(line for line in done.stdout.splitlines() if " rows in " in line)
+    return {"seconds": seconds, "cpu": cpu, "rss": peak_rss_mb(children=True),
+            "rows": int(total.split()[0].replace(",", ""))}  # fmt: skip
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--groups", type=int, default=10_000, help="groups (default 10000)")
-    parser.add_argument("--days", type=int, default=120, help="days of history (default 120)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--as-of", type=date.fromisoformat, default=date.today(),
-                        help="last day of history, YYYY-MM-DD (default today)")  # fmt: skip
-    parser.add_argument("--rerun", action="store_true", help="also time a second, replacing load")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--groups", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--history", type=int, default=30, help="as csbot demo --history")
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
     args = parser.parse_args()
-    if not args.no_sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            _run("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args)
-    if args.postgres:
-        with _postgres_schema(args.postgres) as url:
-            _run("postgresql", url, args)
+    today = date.today()
+    rows = []
+    labels = ["sqlite"] if not args.no_sqlite else []
+    for label in labels + (["postgresql"] if args.postgres else []):
+        base = args.postgres if label == "postgresql" else None
+        with stores(base, sqlite=base is None) as floor_urls, \
+                stores(base, sqlite=base is None) as csbot_urls:  # fmt: skip
+            floor, _ = _floor(floor_urls[0][1], groups=args.groups, days=args.days, as_of=today)
+            ours = _csbot(csbot_urls[0][1], args)
+        rows.append([label, f"{args.groups:,}", str(args.days), str(args.history),
+                     f"{ours['rows']:,}", f"{floor:.1f}", f"{ours['seconds']:.1f}",
+                     f"{ours['seconds'] / floor:.1f}x", f"{ours['cpu']:.1f}",
+                     f"{ours['rss']:.0f}"])  # fmt: skip
+        print(table(HEADER, rows[-1:]), file=sys.stderr, flush=True)
+    print("csbot demo (generate, load, history, today's run) beside writing the same generated")
+    print("rows as ready tuples (COPY / executemany); csbot's rows include plans and snapshots")
+    print(table(HEADER, rows))
     return 0
 
 

@@ -58,9 +58,17 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Demo data with its snapshot history, then today's daily run, so trends, the App Home
+    chart and the first alerts are there at once."""
+    from csbot.alerts.commands import recompute_command
     from csbot.store.demo import run_demo
 
-    return run_demo(settings, groups=args.groups, days=args.days, seed=args.seed)
+    today = datetime.now(settings.tz).date()
+    run_demo(settings, groups=args.groups, days=args.days, seed=args.seed, as_of=today,
+             history_days=args.history)  # fmt: skip
+    recompute_command(settings, start=today, end=today, window_days=None, deliver=True)
+    print('try: csbot ask "/cs health Acme 30d"')
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -259,6 +267,10 @@ def build_parser() -> _Parser:
     demo.add_argument("--groups", type=_positive, default=40, help="number of groups (default 40)")
     demo.add_argument("--days", type=_positive, default=400, help="days of history (default 400)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--history", type=_count, default=30, metavar="DAYS",
+        help="days of daily snapshots before today: full 30-day trends (default 30; 0: none)",
+    )  # fmt: skip
 
     run = _add(
         sub,
@@ -323,14 +335,22 @@ def _window(value: str) -> int:
     return number
 
 
-def _positive(value: str) -> int:
+def _at_least(value: str, low: int) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    if number < low:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least {low}")
     return number
+
+
+def _positive(value: str) -> int:
+    return _at_least(value, 1)
+
+
+def _count(value: str) -> int:
+    return _at_least(value, 0)
 
 
 def _port(value: str) -> int:

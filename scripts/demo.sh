@@ -9,11 +9,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+# Demo groups, 30 days of daily snapshots (full trends from the first card) and today's run.
 .venv/bin/csbot demo
-# Score the last 90 days too, so trend charts have history from the first card on.
-today=$(.venv/bin/python -c 'import datetime as d; print(d.date.today())')
-from=$(.venv/bin/python -c 'import datetime as d; print(d.date.today() - d.timedelta(days=89))')
-.venv/bin/csbot recompute --from "$from" --to "$today"
 if [ -n "${SLACK_BOT_TOKEN:-}" ]; then
   exec .venv/bin/csbot run "$@"
 fi

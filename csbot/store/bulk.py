@@ -9,7 +9,7 @@ column types store (dates as ISO text on SQLite, UTC times as SQLAlchemy's SQLit
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from csbot.store.types import UTCDateTime
 
-__all__ = ["copy_columns", "copy_rows", "stored_days", "stored_times"]
+__all__ = ["column_rows", "copy_columns", "copy_rows", "stored_days", "stored_times"]
 
 _SQLITE_BATCH = 20_000
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -62,10 +62,11 @@ def stored_times(micros: npt.ArrayLike, dialect: str) -> list[str | None]:
     return [None if v < 0 else t for v, t in zip(values.tolist(), text.tolist(), strict=True)]
 
 
-def copy_columns(session: Session, table: Table, columns: Mapping[str, Any], *, rows: int) -> None:
-    """Append `rows` rows given as columns (numpy arrays or lists, by column name): Date
-    columns as day ordinals, UTC times as microseconds since 1970, JSON as text."""
-    dialect = session.get_bind().dialect.name
+def column_rows(dialect: str, table: Table, columns: Mapping[str, Any], *, rows: int
+                ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:  # fmt: skip
+    """Columns (numpy arrays or lists, by column name; Date columns as day ordinals, UTC times
+    as microseconds since 1970, JSON as text, anything else one value for every row) as the
+    column names and the row tuples `copy_rows` takes."""
     names = list(columns)
     values = []
     for name in names:
@@ -80,4 +81,10 @@ def copy_columns(session: Session, table: Table, columns: Mapping[str, Any], *, 
             values.append(column)
         else:
             values.append([column] * rows)
-    copy_rows(session, table.name, names, zip(*values, strict=True))
+    return names, zip(*values, strict=True)
+
+
+def copy_columns(session: Session, table: Table, columns: Mapping[str, Any], *, rows: int) -> None:
+    """Append `rows` rows given as columns (see `column_rows`) to `table`."""
+    names, tuples = column_rows(session.get_bind().dialect.name, table, columns, rows=rows)
+    copy_rows(session, table.name, names, tuples)

@@ -10,17 +10,19 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from csbot.config import Settings
 from csbot.errors import StoreError
+from csbot.progress import progress_bar
+from csbot.scoring.config import load_scoring_config
 from csbot.store.db import describe_url, make_engine, session_factory, transaction, upgrade
+from csbot.store.demo_history import History
 from csbot.store.demo_load import (
     TABLES,
-    Progress,
     delete_demo_rows,
     demo_groups_by_archetype,
     load_demo,
@@ -42,48 +44,50 @@ __all__ = [
 ]
 
 
-def _progress_printer(err: TextIO, started: float) -> Progress:
-    def report(done: int, total: int) -> None:
-        if total >= 1000 and (done % 1000 == 0 or done == total):
-            elapsed = time.perf_counter() - started
-            print(f"demo: {done:,}/{total:,} groups ({elapsed:.1f} s)", file=err, flush=True)
-
-    return report
-
-
 def summary(counts: dict[str, int], *, where: str, as_of: date, days: int, seed: int,
             seconds: float) -> str:  # fmt: skip
-    """What `csbot demo` prints: what was loaded where, rows per table, and what to try next."""
+    """What `csbot demo` prints: what was loaded where, the rows per table on two lines, and
+    what to try next."""
     total = sum(counts.values())
     rate = total / max(seconds, 1e-9)
+    tables = [f"{n:,} {table}" for table, n in counts.items() if table != "physician_group"]
+    half = (len(tables) + 1) // 2
     return "\n".join(
         [
             f"demo: {counts['physician_group']:,} groups, {days} days to {as_of.isoformat()} "
             f"(seed {seed}) loaded into {where}",
-            *(f"  {table:<16}{n:>12,}" for table, n in counts.items()),
-            f"  {'total':<16}{total:>12,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)",
-            'try: csbot ask "/cs health Acme 30d"',
+            "  " + ", ".join(tables[:half]),
+            "  " + ", ".join(tables[half:]),
+            f"  {total:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)",
         ]
     )
 
 
 def run_demo(
     settings: Settings, *, groups: int, days: int, seed: int, as_of: date | None = None,
-    out: TextIO | None = None, err: TextIO | None = None,
+    history_days: int = 0, out: TextIO | None = None, err: TextIO | None = None,
 ) -> int:  # fmt: skip
-    """The `csbot demo` command: upgrade the schema, load demo data, print a summary.
+    """The `csbot demo` command: upgrade the schema, load demo data (and `history_days` days of
+    daily snapshots before `as_of`, scored with the running config), print a summary.
 
     "Today" is read here, once, in the configured time zone unless `as_of` is given.
     """
     out, err = out or sys.stdout, err or sys.stderr
     as_of = as_of or datetime.now(settings.tz).date()
     engine = make_engine(settings.database_url)
+    history = History.before(as_of, min(history_days, days - 1),
+                             config=load_scoring_config(settings.scoring_config),
+                             computed_at=datetime.now(UTC))  # fmt: skip
     try:
         upgrade(engine)
         started = time.perf_counter()
-        with transaction(session_factory(engine)) as session:
+        with (
+            progress_bar("demo", total=groups, unit="groups", stream=err) as tick,
+            transaction(session_factory(engine)) as session,
+        ):
             counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
-                               progress=_progress_printer(err, started))  # fmt: skip
+                               progress=lambda done, _: tick(done),
+                               history=history if history.days else None)  # fmt: skip
         seconds = time.perf_counter() - started
     except SQLAlchemyError as exc:
         raise StoreError(

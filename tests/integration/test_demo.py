@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +13,10 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+import csbot.alerts.commands  # noqa: F401  (`csbot demo` imports it: before time is frozen)
 from csbot.cli import main
 from csbot.store import models as m
+from csbot.store.db import make_engine, session_factory
 from csbot.store.demo import TABLES, Archetype, demo_groups_by_archetype, load_demo
 from csbot.store.demo_profile import group_specs
 
@@ -296,3 +299,44 @@ def test_csbot_demo_prints_a_summary_and_reruns_cleanly(
     out = capsys.readouterr().out
     assert out.count("demo: 5 groups, 30 days to 2026-03-16 (seed 7)") == 2
     assert "daily_usage" in out and 'try: csbot ask "/cs health Acme 30d"' in out
+
+
+def test_csbot_demo_alone_gives_trends_home_history_and_alerts(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after `csbot demo`: each group has a daily snapshot for each of the last days
+    (trend charts, App Home's trend), today's daily run has happened, and the groups in Needs
+    Attention or Critical wait in the outbox; all in a few lines, with no bar in a pipe."""
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "7", "--days", "60", "--history", "40"]) == 0
+    out, err = capsys.readouterr()
+    engine = make_engine(database_url)
+    with session_factory(engine)() as session:
+        acme = session.scalar(
+            select(m.PhysicianGroup.id).where(m.PhysicianGroup.name.like("Acme%"))
+        )
+        days = session.scalars(
+            select(m.HealthSnapshot.day).where(m.HealthSnapshot.group_id == acme)
+        ).all()
+        alerts = session.scalars(select(m.Alert.to_band)).all()
+        ran = session.scalar(select(func.max(m.JobRun.day)))
+    engine.dispose()
+    assert sorted(days) == [AS_OF - timedelta(days=back) for back in range(40, -1, -1)]
+    assert alerts and set(alerts) <= {"Needs Attention", "Critical"}
+    assert ran == AS_OF
+    assert len(out.splitlines()) <= 8, out
+    assert "health_snapshot" in out and f"{len(alerts)} new alert(s)" in out
+    assert err == ""
+
+
+def test_demo_sh_runs_csbot_demo_alone_before_the_card() -> None:
+    """scripts/demo.sh prints a screenful at most before the card: a quiet install, then
+    `csbot demo` (which builds the history itself), then the card."""
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "demo.sh").read_text()
+    commands = [line.split()[0:2] for line in script.splitlines()
+                if line.startswith(".venv/bin/")]  # fmt: skip
+    before_card = commands[: commands.index([".venv/bin/csbot", "ask"])]
+    assert before_card == [[".venv/bin/python", "-m"], [".venv/bin/csbot", "demo"]]
+    assert "--quiet" in script
