@@ -59,15 +59,16 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Demo data with its snapshot history, then today's daily run, so trends, the App Home
-    chart and the first alerts are there at once."""
+    chart and the first alerts are there at once. Loading data posts nothing to Slack: the
+    alerts wait in the outbox for `csbot deliver` (or the next morning's run)."""
     from csbot.alerts.commands import recompute_command
     from csbot.store.demo import run_demo
 
     today = datetime.now(settings.tz).date()
     run_demo(settings, groups=args.groups, days=args.days, seed=args.seed, as_of=today,
              history_days=args.history)  # fmt: skip
-    recompute_command(settings, start=today, end=today, window_days=None, deliver=True)
-    print('try: csbot ask "/cs health Acme 30d"')
+    recompute_command(settings, start=today, end=today, window_days=None, deliver=False)
+    print('alerts wait in the outbox for `csbot deliver`; try: csbot ask "/cs health Acme 30d"')
     return 0
 
 

@@ -12,6 +12,7 @@ fi
 # Demo groups, 30 days of daily snapshots (full trends from the first card) and today's run.
 .venv/bin/csbot demo
 if [ -n "${SLACK_BOT_TOKEN:-}" ]; then
+  .venv/bin/csbot deliver  # today's alerts, from the outbox to their channels
   exec .venv/bin/csbot run "$@"
 fi
 .venv/bin/csbot ask "/cs health Acme 30d"

@@ -37,7 +37,7 @@ from tests.integration.alert_support import (
 )
 
 MORNING = time(6, 0)
-ACME_DAY = date(2026, 3, 22)  # the demo's slide first reaches 58 (60 minus the margin)
+ACME_DAY = date(2026, 3, 21)  # the demo's slide first reaches 58 (60 minus the margin)
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_429s_and_500s_on_a_third_of_the_calls_still_deliver_each_alert_once(
         monkeypatch.setenv(name, value)
     assert main(["alerts", "--pending"]) == 0
     (listed,) = capsys.readouterr().out.splitlines()
-    assert f"#{pending.id} 2026-03-22 pending crossing  Acme Family Medicine: Good -> " in listed
+    assert f"#{pending.id} {ACME_DAY} pending crossing  Acme Family Medicine: Good -> " in listed
     assert "slack: " in listed  # why it is still waiting
     assert main(["deliver"]) == 0
     assert capsys.readouterr().out.strip() == "1 alert posted"
