@@ -7,7 +7,9 @@ new group gets a score from what it has plus a note saying what was missing.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
+from itertools import pairwise
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -49,6 +51,14 @@ def band_for(score: float, thresholds: BandThresholds | Mapping[str, float] | No
     if score >= edges.needs_attention:
         return Band.NEEDS_ATTENTION
     return Band.CRITICAL
+
+
+def band_crossings(
+    points: Sequence[tuple[date, float]], edges: BandThresholds
+) -> list[tuple[date, Band]]:
+    """The days a daily health series entered another band, with the band entered."""
+    bands = [(day, band_for(score, edges)) for day, score in points]
+    return [(day, band) for (_, was), (day, band) in pairwise(bands) if band is not was]
 
 
 def band_floors(edges: BandThresholds) -> dict[str, float]:

@@ -12,6 +12,8 @@ from matplotlib.figure import Figure
 from csbot.commands.charts import _base as b
 
 Day = date | datetime
+MAX_CROSSING_LABELS = 3
+Mark = tuple[float, float, str]  # x, score, the band entered
 
 
 def _naive_utc(value: Day) -> datetime:
@@ -49,14 +51,49 @@ def _zones(ax: Axes, thresholds: Mapping[str, float], right: float) -> None:
         upper = lower
 
 
+def _band_colours(thresholds: Mapping[str, float]) -> dict[str, str]:
+    """Each band's zone colour, as `_zones` shades it (best band first)."""
+    bands = sorted(thresholds.items(), key=lambda item: -item[1])
+    last = len(b.BAND_COLOURS) - 1
+    return {band: b.BAND_COLOURS[min(i, last)] for i, (band, _) in enumerate(bands)}
+
+
+def _crossings(ax: Axes, points: Sequence[Mark], thresholds: Mapping[str, float]) -> None:
+    """A ring in the new band's colour on each day health entered another band; the latest
+    few also say which band ("→ Critical"), so a noisy line stays readable."""
+    if not points:
+        return
+    colours = _band_colours(thresholds)
+    ax.scatter([x for x, _, _ in points], [y for _, y, _ in points], s=90, zorder=4,
+               facecolors="white", edgecolors=[colours.get(n, b.TEXT) for _, _, n in points],
+               linewidths=2.2, gid="crossings")  # fmt: skip
+    for x, y, band in points[-MAX_CROSSING_LABELS:]:
+        ax.annotate(f"\u2192 {band}", (x, y), xytext=(0, -16), textcoords="offset points",
+                    ha="center", fontsize=b.TICK_SIZE, color=b.TEXT)  # fmt: skip
+
+
+def _crossing_points(
+    days: Sequence[Day],
+    xs: Sequence[float],
+    values: Sequence[float],
+    crossings: Sequence[tuple[Day, str]],
+) -> list[Mark]:
+    """Where on the line each crossing is: its day's x and score (days not drawn are skipped)."""
+    at = {_naive_utc(day): i for i, day in enumerate(days)}
+    found = [(at.get(_naive_utc(day)), band) for day, band in crossings]
+    return [(xs[i], values[i], n) for i, n in found if i is not None and values[i] == values[i]]
+
+
 def health_trend_figure(
     days: Sequence[Day],
     scores: Sequence[float | None],
     thresholds: Mapping[str, float],
     *,
     title: str | None = None,
+    crossings: Sequence[tuple[Day, str]] = (),
 ) -> Figure:
-    """Daily health score (0-100) over shaded band zones; `thresholds` maps band -> lower bound."""
+    """Daily health score (0-100) over shaded band zones; `thresholds` maps band -> lower bound.
+    `crossings` are (day, band entered) pairs to mark on the line."""
     heading = title or "Health score"
     b.same_length("health_trend", days, scores)
     if not b.finite(scores):
@@ -68,6 +105,7 @@ def health_trend_figure(
     values = b.gaps(scores)
     ax.plot(xs, values, color=b.BLUE, linewidth=2.2, marker="o" if len(days) <= 31 else None,
             markersize=3.5)  # fmt: skip
+    _crossings(ax, _crossing_points(days, xs, values, crossings), thresholds)
     last = next((i for i in range(len(values) - 1, -1, -1) if values[i] == values[i]), None)
     if last is not None:
         ax.annotate(f"{values[last]:.0f}", (xs[last], values[last]), xytext=(-4, 8),

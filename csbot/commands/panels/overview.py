@@ -1,7 +1,9 @@
 """The overview panel (the default): the account at a glance, its biggest risks, what to do.
 
-The chart is the health trend when daily snapshots exist (after `csbot recompute` has run for
-a few days), else the window's active users and sessions, which every group with usage has.
+The chart is the health trend over the window with the band zones of the score's config and
+the days it entered another band marked (the engagement panel draws users and sessions). The
+trend is the daily snapshots the recompute keeps, then today's score; before any history it is
+today's score alone, placed in its band.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ from datetime import date
 from csbot.commands.blockkit import escape
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
 from csbot.scoring.config import BandThresholds
-from csbot.scoring.health import band_floors
+from csbot.scoring.health import band_crossings, band_floors
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import Band, GroupScore, RecommendedAction, fmt
 
 __all__ = [
     "build",
+    "crossings_text",
     "health_chart",
     "money",
     "recommended",
     "trend_chart",
-    "usage_chart",
     "zones_text",
 ]
 
@@ -80,10 +82,21 @@ def zones_text(edges: BandThresholds) -> str:
     )
 
 
+def crossings_text(crossings: Sequence[tuple[date, Band]]) -> str:
+    """'; into Needs Attention on 12 Mar, into Critical on 20 Mar' (the last three), or ''."""
+    if not crossings:
+        return ""
+    shown = ", ".join(f"into {band.value} on {d.day} {d:%b}" for d, band in crossings[-3:])
+    more = f"{len(crossings)} band changes, the last " if len(crossings) > 3 else ""
+    return f"; {more}{shown}"
+
+
 def trend_chart(
     points: Sequence[tuple[date, float]], edges: BandThresholds, *, title: str, alt_text: str
 ) -> ChartSpec:
-    """Health by day over the band zones: a group's on its card and alerts, a mean on Home."""
+    """Health by day over the band zones, each day it entered another band marked: a group's on
+    its card and alerts, a mean on Home."""
+    crossings = band_crossings(points, edges)
     return ChartSpec(
         name="health_trend",
         kwargs={
@@ -91,41 +104,28 @@ def trend_chart(
             "scores": [s for _, s in points],
             "thresholds": band_floors(edges),
             "title": title,
+            "crossings": [(d, band.value) for d, band in crossings],
         },
-        alt_text=f"{alt_text}. Bands: {zones_text(edges)}",
+        alt_text=f"{alt_text}{crossings_text(crossings)}. Bands: {zones_text(edges)}",
         title="Health trend",
     )
 
 
 def health_chart(data: PanelData, score: GroupScore) -> ChartSpec | None:
-    """Daily health over the window (snapshots plus today's score), or None under two points;
-    the zones are the bands of the config the score was computed with."""
+    """Daily health over the window (snapshots, then today's score) over the zones of the
+    config the score was computed with; today alone until daily snapshots build up a history.
+    None when there is no score at all."""
     points = [(s.day, s.score) for s in data.snapshots if s.day < score.as_of]
     if score.health.has_data:
         points.append((score.as_of, score.health.score))
-    if len(points) < 2:
+    if not points:
         return None
+    now = f"now {score.health.display}" if score.health.has_data else "no score today"
+    alt = f"Health of {score.name} over {len(points)} days, {now}"
+    if len(points) == 1:
+        alt = f"Health of {score.name}, {now}; no daily history for this window yet"
     return trend_chart(
-        points,
-        score.config.bands,
-        title=f"Health, last {score.window_days} days",
-        alt_text=f"Health of {score.name} over {len(points)} days, now {score.health.display}",
-    )
-
-
-def usage_chart(data: PanelData, score: GroupScore) -> ChartSpec:
-    """Active users and sessions per day over the window."""
-    days = [u for u in data.usage if data.window.contains(u.day)]
-    return ChartSpec(
-        name="active_users_sessions",
-        kwargs={
-            "days": [u.day for u in days],
-            "active_users": [float(u.active_users) for u in days],
-            "sessions": [float(u.sessions) for u in days],
-            "title": f"Active users and sessions, last {score.window_days} days",
-        },
-        alt_text=f"Daily active users and sessions of {score.name} over {len(days)} days",
-        title="Usage",
+        points, score.config.bands, title=f"Health, last {score.window_days} days", alt_text=alt
     )
 
 
@@ -145,7 +145,7 @@ def build(data: PanelData, score: GroupScore) -> PanelView:
         facts=_facts(data, score),
         sections=tuple(sections),
         actions=recommended(churn.actions),
-        chart=health_chart(data, score) or usage_chart(data, score),
+        chart=health_chart(data, score),
         log_buttons=True,
         export_rows=(
             {
