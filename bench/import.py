@@ -1,35 +1,43 @@
-"""Benchmark `csbot import usage` of a large file: seconds, rows per second and peak memory.
+"""Benchmark `csbot import usage` beside its floor, in one run: the same CSV parsed with the csv
+module and upserted as typed tuples, without any check, into an equivalent keyed table.
 
-    .venv/bin/python bench/import.py                      # 1,000,000 rows into a temp SQLite file
-    .venv/bin/python bench/import.py --rows 100000
-    .venv/bin/python bench/import.py --database-url postgresql://postgres@127.0.0.1/csbot_bench
+    .venv/bin/python bench/import.py                      # 1,000,000 rows, SQLite
+    .venv/bin/python bench/import.py --rows 100000 \\
+        --postgres postgresql://postgres@127.0.0.1:5432/csbot_bench
 
-Writes a groups file and a usage file (`--groups` groups x consecutive days) into a temp dir,
-imports the groups, then times the usage import: a first import (all inserts) and, with
---again, the same file a second time (all unchanged). Budget: < 60 s, peak RSS < 300 MB.
-
-Measured on the 2-core dev machine, 1,000,000 rows, 1,000 groups: SQLite 17.8 s (56k rows/s),
-PostgreSQL 19.5 s (51k rows/s), peak RSS 181-184 MB; the same file again (all unchanged)
-12.5 s / 13.6 s, peak 220 MB.
+Writes a groups file and a usage file (`--groups` groups x consecutive days) into a temp dir.
+For each store: the floor (executemany of `INSERT ... ON CONFLICT DO UPDATE` on SQLite, COPY on
+PostgreSQL, into a copy of daily_usage's columns, key, index and foreign key) and then csbot's
+import (every check, line numbers, all-or-nothing), each in a fresh process on a fresh schema,
+with that process's peak RSS. --again also imports the same file a second time (all unchanged).
+Goal: csbot at most 2x the floor, peak RSS under 300 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import resource
+import json
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from _stores import ROOT, peak_rss_mb, stores, table
+from sqlalchemy import Column, Engine, ForeignKeyConstraint, Index, MetaData, Table, select
+
+from csbot.store.bulk import copy_rows
 from csbot.store.csv_import import import_csv
-from csbot.store.db import describe_url, make_engine, session_factory, upgrade
-from csbot.store.ingest import Counts
+from csbot.store.db import make_engine, session_factory, transaction, upgrade
+from csbot.store.models import Base, PhysicianGroup
 
 START = date(2020, 1, 1)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
+HEADER = ("store", "rows", "floor s", "csbot s", "ratio", "csbot again s", "floor RSS MB",
+          "csbot RSS MB")  # fmt: skip
 
 
 def write_groups(path: Path, groups: int) -> None:
@@ -55,42 +63,115 @@ def write_usage(path: Path, *, rows: int, groups: int) -> None:
                              f"{400 + n % 97}.5", 150 + n % 31, total, total - n % 11])  # fmt: skip
 
 
-def _timed_import(factory: object, path: Path, kind: str) -> tuple[float, Counts]:
+def _floor_table(engine: Engine) -> str:
+    """A table like daily_usage (columns, key, day index, foreign key), named floor_usage."""
+    meta = MetaData()
+    Base.metadata.tables["physician_group"].to_metadata(meta)
+    usage = Base.metadata.tables["daily_usage"]
+    columns = [Column(c.name, c.type, nullable=c.nullable, primary_key=c.primary_key)
+               for c in usage.columns]  # fmt: skip
+    floor = Table("floor_usage", meta, *columns, Index("ix_floor_usage_day", "day"),
+                  ForeignKeyConstraint(["group_id"], ["physician_group.id"]))  # fmt: skip
+    floor.create(engine)
+    return "floor_usage"
+
+
+def _floor(url: str, path: Path) -> dict[str, Any]:
+    """Parse with csv, type each value, upsert the tuples: no checks at all."""
+    engine = make_engine(url)
+    name = _floor_table(engine)
     started = time.perf_counter()
-    counts = import_csv(factory, kind=kind, path=path, now=NOW)  # type: ignore[arg-type]
-    return time.perf_counter() - started, counts
+    with transaction(session_factory(engine)) as session:
+        ids = dict(session.execute(select(PhysicianGroup.external_id, PhysicianGroup.id)).all())
+        postgres = engine.dialect.name == "postgresql"
+        with path.open(newline="", encoding="utf-8") as source:
+            reader = csv.reader(source)
+            columns = next(reader)
+            columns[0] = "group_id"
+            rows = (
+                (ids[r[0]], date.fromisoformat(r[1]) if postgres else r[1], int(r[2]), int(r[3]),
+                 float(r[4]), int(r[5]), int(r[6]), int(r[7]))
+                for r in reader
+            )  # fmt: skip
+            if postgres:
+                copy_rows(session, name, columns, rows)
+            else:
+                marks = ", ".join("?" for _ in columns)
+                sets = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
+                upsert = (f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks}) "
+                          f"ON CONFLICT (group_id, day) DO UPDATE SET {sets}")  # fmt: skip
+                raw = session.connection().connection.driver_connection
+                assert raw is not None
+                raw.executemany(upsert, rows)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return {"seconds": seconds, "rss": peak_rss_mb()}
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+def _csbot(url: str, path: Path, again: bool) -> dict[str, Any]:
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    times = []
+    for _ in range(2 if again else 1):
+        started = time.perf_counter()
+        counts = import_csv(factory, kind="usage", path=path, now=NOW)
+        times.append(time.perf_counter() - started)
+    engine.dispose()
+    return {"seconds": times[0], "again": times[-1] if again else None, "rss": peak_rss_mb(),
+            "summary": counts.summary()}  # fmt: skip
+
+
+def _child(what: str, url: str, path: Path, again: bool) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", what, url, str(path)]
+    command += ["--again"] if again else []
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    return dict(json.loads(out))
+
+
+def _prepare(url: str, folder: Path) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    import_csv(session_factory(engine), kind="groups", path=folder / "groups.csv", now=NOW)
+    engine.dispose()
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=1_000_000, help="usage rows (default 1e6)")
     parser.add_argument("--groups", type=int, default=1_000, help="groups (default 1000)")
-    parser.add_argument("--database-url", help="default: a SQLite file in the temp dir")
+    parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
     parser.add_argument("--again", action="store_true", help="import the same file twice")
+    parser.add_argument("--child", nargs=3, metavar=("WHAT", "URL", "CSV"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        what, url, csv_path = args.child
+        run = _floor if what == "floor" else lambda u, p: _csbot(u, p, args.again)
+        print(json.dumps(run(url, Path(csv_path))))
+        return 0
     with tempfile.TemporaryDirectory(prefix="csbot-bench-") as tmp:
         folder = Path(tmp)
-        url = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        factory = session_factory(engine)
         write_groups(folder / "groups.csv", args.groups)
-        started = time.perf_counter()
         write_usage(folder / "usage.csv", rows=args.rows, groups=args.groups)
         size = (folder / "usage.csv").stat().st_size / 1e6
-        print(f"wrote {args.rows:,} usage rows ({size:.0f} MB) in "
-              f"{time.perf_counter() - started:.1f} s; database {describe_url(url)}")  # fmt: skip
-        _timed_import(factory, folder / "groups.csv", "groups")
-        rounds = ("first", "again") if args.again else ("first",)
-        for label in rounds:
-            seconds, counts = _timed_import(factory, folder / "usage.csv", "usage")
-            print(f"import usage ({label}): {seconds:.1f} s, {counts.read / seconds:,.0f} rows/s "
-                  f"({counts.summary()}); peak RSS {_peak_rss_mb():.0f} MB")  # fmt: skip
-        engine.dispose()
+        print(f"{args.rows:,} usage rows ({size:.0f} MB)", file=sys.stderr)
+        rows = []
+        labels = ["sqlite"] if not args.no_sqlite else []
+        for label in labels + (["postgresql"] if args.postgres else []):
+            base = args.postgres if label == "postgresql" else None
+            with stores(base, sqlite=base is None) as floor_at, \
+                    stores(base, sqlite=base is None) as csbot_at:  # fmt: skip
+                for _, url in (*floor_at, *csbot_at):
+                    _prepare(url, folder)
+                floor = _child("floor", floor_at[0][1], folder / "usage.csv", False)
+                ours = _child("csbot", csbot_at[0][1], folder / "usage.csv", args.again)
+            again = f"{ours['again']:.1f}" if ours["again"] is not None else "-"
+            rows.append([label, f"{args.rows:,}", f"{floor['seconds']:.1f}",
+                         f"{ours['seconds']:.1f}", f"{ours['seconds'] / floor['seconds']:.1f}x",
+                         again, f"{floor['rss']:.0f}", f"{ours['rss']:.0f}"])  # fmt: skip
+            print(table(HEADER, rows[-1:]), f"\n  {ours['summary']}", file=sys.stderr, flush=True)
+        print("csbot import usage beside parsing the same CSV and upserting typed tuples unchecked")
+        print(table(HEADER, rows))
     return 0
 
 

@@ -21,6 +21,7 @@ from csbot.commands.render import InlineRenderer
 from csbot.config import Settings
 from csbot.errors import CsbotError
 from csbot.lifecycle import Terminated, exit_on_sigterm
+from csbot.progress import Bar, progress_bar
 from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
@@ -75,7 +76,9 @@ def recompute_command(
         with job_lock(services.sessions, DAILY_JOB) as mine:
             if not mine:
                 raise CsbotError("the daily job is running right now; try again in a minute")
-            _, new = run_days(services, start=start, end=end, window_days=window_days, echo=echo)
+            with progress_bar("recompute", total=(end - start).days + 1, unit="days") as bar:
+                _, new = run_days(services, start=start, end=end, window_days=window_days,
+                                  echo=_counting(bar, echo))  # fmt: skip
         if new:
             echo(f"{new} new alert(s) in the outbox")
         if slack:
@@ -86,6 +89,22 @@ def recompute_command(
             if waiting:
                 echo(NO_SLACK.format(n=waiting))
     return 0
+
+
+def _counting(bar: Bar, echo: Echo) -> Echo:
+    """run_days says each day's result when the day is done: print it and move the bar."""
+    days = 0
+
+    def each_day(line: str) -> None:
+        nonlocal days
+        days += 1
+        if echo is print:
+            bar.echo(line)
+        else:
+            echo(line)
+        bar(days)
+
+    return each_day
 
 
 def deliver_command(settings: Settings, *, echo: Echo = print) -> int:

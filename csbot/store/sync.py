@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from csbot.config import Settings
 from csbot.errors import ConfigError
+from csbot.progress import progress_bar
 from csbot.store.db import SessionFactory, make_engine, session_factory, transaction, upgrade
 from csbot.store.ingest import KINDS, Counts, Ingest, IngestError, Kind, TooManyErrors
 from csbot.store.ingest.problems import shown
@@ -87,26 +88,28 @@ def _query(session: Session, kind: Kind) -> dict[str, str]:
     return params
 
 
-def _feed(ingest: Ingest, pages: Iterable[Page]) -> None:
+def _feed(ingest: Ingest, pages: Iterable[Page], progress: Callable[[int], None]) -> None:
     n = 0
     for page in pages:
         for index, raw in enumerate(page.records, start=1):
             n += 1
             ingest.add(raw, where=_label(ingest.kind, page, index, raw), n=n)
+        progress(n)
         if ingest.problems:
             return  # the page is reported whole; later pages need not be fetched
 
 
 def sync_kind(
     sessions: SessionFactory, client: PlatformClient, kind: Kind, path: str, *, clock: Clock,
-    tz: tzinfo = UTC,
+    tz: tzinfo = UTC, progress: Callable[[int], None] = lambda _: None,
 ) -> Counts:  # fmt: skip
-    """Pull one kind and move its watermark, in one transaction: all of it, or nothing."""
+    """Pull one kind and move its watermark, in one transaction: all of it, or nothing.
+    `progress` hears how many of its records were read, after each page."""
     with transaction(sessions) as session:
         started = clock()
         ingest = Ingest(session, kind, now=started, tz=tz, source=SOURCE, duplicates="replace")
         with contextlib.suppress(TooManyErrors):
-            _feed(ingest, client.pages(path, _query(session, kind)))
+            _feed(ingest, client.pages(path, _query(session, kind)), progress)
         counts = ingest.finish(f"sync {kind.name}", outcome="nothing of it was stored")
         session.merge(SyncWatermark(kind=kind.name, watermark=started, synced_at=clock(),
                                     records=counts.read))  # fmt: skip
@@ -117,14 +120,17 @@ def sync_kinds(
     sessions: SessionFactory, plan: SyncPlan, *, clock: Clock, tz: tzinfo = UTC,
     sleep: Sleep = time.sleep, transport: httpx.BaseTransport | None = None,
     report: Callable[[Counts], None] | None = None,
+    progress: Callable[[int], None] = lambda _: None,
 ) -> list[Counts]:  # fmt: skip
-    """Sync the plan's kinds in order; stops at the first that fails (earlier ones stay)."""
+    """Sync the plan's kinds in order; stops at the first that fails (earlier ones stay).
+    `progress` hears how many records were read so far, all kinds together."""
     done: list[Counts] = []
     with PlatformClient(plan.base_url, plan.token, timeout=plan.timeout, sleep=sleep,
                         clock=clock, transport=transport) as client:  # fmt: skip
         for name, path in plan.paths.items():
             try:
-                counts = sync_kind(sessions, client, KINDS[name], path, clock=clock, tz=tz)
+                counts = sync_kind(sessions, client, KINDS[name], path, clock=clock, tz=tz,
+                                   progress=_after(done, progress))  # fmt: skip
             except SyncError as exc:
                 raise SyncError(f"sync {name}: {exc}; nothing of {name} was stored" +
                                 _so_far(done)) from None  # fmt: skip
@@ -135,6 +141,12 @@ def sync_kinds(
             if report is not None:
                 report(counts)
     return done
+
+
+def _after(done: list[Counts], progress: Callable[[int], None]) -> Callable[[int], None]:
+    """Progress of the next kind, counted on from the records of the kinds already done."""
+    before = sum(c.read for c in done)
+    return lambda n: progress(before + n)
 
 
 def _so_far(done: list[Counts]) -> str:
@@ -160,9 +172,10 @@ def run_sync(
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
-        sync_kinds(session_factory(engine), plan, clock=clock, tz=settings.tz, sleep=sleep,
-                   transport=transport, report=lambda c: print(f"sync {c.summary()}", file=out),
-                   )  # fmt: skip
+        with progress_bar("sync", total=None, unit="records") as bar:
+            sync_kinds(session_factory(engine), plan, clock=clock, tz=settings.tz, sleep=sleep,
+                       transport=transport, report=lambda c: bar.echo(f"sync {c.summary()}", out),
+                       progress=bar)  # fmt: skip
     finally:
         engine.dispose()
     return 0

@@ -9,8 +9,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.cli import main
+from csbot.config import load_settings
 from csbot.store import models as m
-from csbot.store.csv_import import TerminalProgress, import_csv
+from csbot.store.csv_import import import_csv, run_import
 from csbot.store.ingest import KINDS, Counts, IngestError
 from tests.integration.ingest_support import EXAMPLES, NOW, dump, write_csv
 
@@ -229,17 +230,18 @@ def test_the_cli_lists_errors_one_per_line_and_exits_1(
     assert "cannot read" in capsys.readouterr().err
 
 
-def test_the_progress_line_rewrites_itself(tmp_path: Path) -> None:
+def test_the_cli_import_draws_no_bar_in_a_pipe(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    """In a pipe (or a log) only the summary: the progress bar is for terminals
+    (tests/unit/test_progress.py draws it)."""
     import io
 
-    out = io.StringIO()
-    bar = TerminalProgress("import usage", out, every=0)
-    bar(50, 200, 1_000)
-    bar(200, 200, 4_000)
-    bar.close()
-    shown = [line.rsplit(" rows", 1)[0] for line in out.getvalue().split("\r")[1:3]]
-    assert shown == ["import usage:  25% 1,000", "import usage: 100% 4,000"]
-    assert out.getvalue().endswith("\r\x1b[K")
+    out, err = io.StringIO(), io.StringIO()
+    settings = load_settings(_env_file=None, CSBOT_DATABASE_URL=database_url)
+    run_import(settings, kind="groups", path=EXAMPLES / "groups.csv", out=out, err=err)
+    assert err.getvalue() == ""
+    assert out.getvalue().startswith(f"{EXAMPLES / 'groups.csv'}: groups: ")
 
 
 def test_the_cli_help_names_every_kind() -> None:

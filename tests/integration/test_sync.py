@@ -87,6 +87,18 @@ def test_every_page_is_read_whichever_way_pages_link(
         assert set(session.scalars(select(m.Ticket.source))) == {"api"}
 
 
+def test_progress_counts_the_records_read_page_by_page_across_kinds(
+    grouped: sessionmaker[Session], platform: FakePlatform
+) -> None:
+    """What `csbot sync`'s bar shows: records read so far, after each page, all kinds on."""
+    platform.put("surveys", {"group": "CVP-001", "day": "2026-05-01", "kind": "nps",
+                             "score": 9, "external_id": "S-1"})  # fmt: skip
+    heard: list[int] = []
+    plan = SyncPlan(platform.url, TOKEN, {k: f"/v1/{k}" for k in ("tickets", "surveys")})
+    sync_kinds(grouped, plan, clock=lambda: T1, sleep=lambda s: None, progress=heard.append)
+    assert heard == [2, 4, 5, 6]  # tickets on pages of 2, 2 and 1, then the one survey
+
+
 def test_the_next_sync_asks_only_for_changes_since_the_last(
     grouped: sessionmaker[Session], platform: FakePlatform
 ) -> None:

@@ -53,3 +53,8 @@ def after(later: Any, earlier: Any, later_name: str, earlier_name: str) -> Itera
     """A check that `later` is not before `earlier` when both are given."""
     if later is not None and earlier is not None and later < earlier:
         yield later_name, f"is before {earlier_name} ({earlier.isoformat()})", later.isoformat()
+
+
+def packed_day_key(group_id: int, day: int) -> int:
+    """A (group id, day ordinal) key as one int: a million usage keys in ~60 MB, not ~150 MB."""
+    return (group_id << 32) | day

@@ -8,21 +8,24 @@ one run reports every problem (up to a limit). The caller's transaction makes it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from csbot.store.ingest.base import Record, Row, UnknownRef
+from csbot.store.ingest.base import Record, Row, UnknownRef, packed_day_key
 from csbot.store.ingest.kinds import Kind
 from csbot.store.ingest.problems import IngestError, Problem, from_validation, headline, problem
 from csbot.store.ingest.refs import Refs
 from csbot.store.ingest.upsert import Upserter
 
-CHUNK_ROWS = 2_000
+if TYPE_CHECKING:
+    from csbot.store.ingest.fast import Checked
+
+CHUNK_ROWS = 10_000
 MAX_ERRORS = 100
 MAX_KEYS_KEPT = 1_000
 Duplicates = Literal["error", "replace"]
@@ -60,7 +63,7 @@ def _clean(raw: Mapping[str, Any]) -> dict[str, Any]:
 def _packed(key: tuple[Any, ...]) -> Hashable:
     """(group id, day) as one int: a million usage keys in ~60 MB instead of ~150 MB."""
     if len(key) == 2 and isinstance(key[0], int) and isinstance(key[1], date):
-        return (key[0] << 32) | key[1].toordinal()
+        return packed_day_key(key[0], key[1].toordinal())
     return key
 
 
@@ -95,9 +98,13 @@ class Ingest:
         self._keep_keys, self._describe = keep_keys, describe
         self._refs = Refs.load(session, kind)
         self._seen: dict[Hashable, int] = {}
-        self._chunk: list[Row] = []
+        self._chunk: list[tuple[Any, ...]] = []
         self._flushes = 0
         self._upserter: Upserter | None = None
+
+    @property
+    def refs(self) -> Refs:
+        return self._refs
 
     @property
     def limit_hit(self) -> bool:
@@ -117,6 +124,52 @@ class Ingest:
             return
         if not self._first_time(row, where, n):
             return
+        upserter = self._writer(list(row))
+        self._queue(upserter.prepare(tuple(row[c] for c in upserter.columns)))
+
+    def add_checked(self, checked: Checked, lines: Sequence[int], where: Callable[[int], str]
+                    ) -> None:  # fmt: skip
+        """Queue rows already checked field by field (csbot.store.ingest.fast), every one of
+        them passed, ready for the upsert, on `lines` (for "same ... as line N")."""
+        self.counts.read += len(lines)
+        seen = self._seen
+        repeated = [i for i, key in enumerate(checked.keys) if key in seen]
+        if repeated or len(set(checked.keys)) < len(checked.keys):
+            self.counts.read -= len(lines)
+            for row, key, n in zip(checked.rows, checked.keys, lines, strict=True):
+                self._add_one(row, key, where(n), n)
+            return
+        seen.update(zip(checked.keys, lines, strict=True))
+        self._writer(checked.columns)
+        if not self.problems:
+            self._chunk.extend(r for r in checked.rows if r is not None)
+            if len(self._chunk) >= CHUNK_ROWS:
+                self.flush()
+
+    def add_one_checked(self, row: tuple[Any, ...], key: int, columns: list[str], *, where: str,
+                        n: int) -> None:  # fmt: skip
+        """One row checked field by field (a batch that also holds rows the model checks)."""
+        self._writer(columns)
+        self._add_one(row, key, where, n)
+
+    def _add_one(self, row: tuple[Any, ...] | None, key: int, where: str, n: int) -> None:
+        self.counts.read += 1
+        seen = self._seen.get(key)
+        if seen is not None:
+            names = " and ".join(self.kind.record_key)
+            self._fail(problem(where, None, f"same {names} as {self._describe(seen)}"))
+            return
+        self._seen[key] = n
+        if row is not None:
+            self._queue(row)
+
+    def _writer(self, columns: list[str]) -> Upserter:
+        """The upserter, made for the first rows' columns (every row of a kind has them)."""
+        if self._upserter is None:
+            self._upserter = Upserter(self._session, self.kind, columns)
+        return self._upserter
+
+    def _queue(self, row: tuple[Any, ...]) -> None:
         if not self.problems:
             self._chunk.append(row)
             if len(self._chunk) >= CHUNK_ROWS:
@@ -182,9 +235,7 @@ class Ingest:
         if self.problems or not self._chunk:
             self._chunk.clear()
             return
-        if self._upserter is None:
-            self._upserter = Upserter(self._session, self.kind, list(self._chunk[0]),
-                                      repeats=self._duplicates == "replace")  # fmt: skip
+        assert self._upserter is not None  # made with the first queued row
         written = self._upserter.write(self._chunk)
         self.counts.inserted += written.inserted
         self.counts.updated += written.updated

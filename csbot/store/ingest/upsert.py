@@ -1,40 +1,32 @@
-"""Set-based upserts: one `INSERT ... ON CONFLICT DO UPDATE` per chunk, SQLite and PostgreSQL.
+"""Set-based upserts of plain row tuples (`prepare`d for the driver), SQLite and PostgreSQL,
+in the caller's transaction.
 
-PostgreSQL gets the chunk as one array per column (`INSERT ... SELECT unnest(...)`), SQLite as
-a multi-row VALUES. The update only fires when a value differs (`IS DISTINCT FROM`), so
-loading the same records again rewrites nothing, and `RETURNING` gives back only the rows
-inserted or changed. Each returned row says whether it was new: on PostgreSQL a freshly
-inserted tuple has `xmax = 0`; on SQLite a new row's rowid is above the table's largest rowid
-when the batch began (the batch's transaction is the only writer, so nothing else can take
-those rowids).
+SQLite: one `INSERT ... ON CONFLICT DO UPDATE` statement run with executemany over the chunk.
+PostgreSQL: the chunk is COPYed into a temporary table, then moved with one `INSERT ... SELECT
+... ON CONFLICT DO UPDATE`. The update fires only when a value differs (`IS DISTINCT FROM`), so
+loading the same records again rewrites nothing. What happened to each row is counted, not
+returned row by row: on PostgreSQL a freshly inserted tuple has `xmax = 0`; on SQLite new rows
+take the rowids after the table's largest (the batch's transaction is the only writer) and
+the connection's change counter says how many rows were inserted or changed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Table,
-    Text,
-    bindparam,
-    cast,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
-from csbot.store.dialect import insert_for
-from csbot.store.ingest.base import Row
+from csbot.store.bulk import copy_rows
 from csbot.store.ingest.kinds import Kind
 from csbot.store.models import Base
+
+__all__ = ["Upserter", "Written"]
+
+_TEMP = "csbot_ingest_"
 
 
 @dataclass(frozen=True)
@@ -44,84 +36,105 @@ class Written:
     unchanged: int
 
 
-def _comparable(column: Any) -> Any:
-    """JSON has no equality operator on PostgreSQL; its text does."""
-    return cast(column, Text) if isinstance(column.type, JSON) else column
-
-
-def _item(column: Any) -> Any:
-    """An array element's type: JSON travels as text (a list of lists is no 2-D array)."""
-    return Text() if isinstance(column.type, JSON) else column.type
-
-
-def _plain(value: Any, is_json: bool) -> Any:
-    return json.dumps(value) if is_json and value is not None else value
-
-
 class Upserter:
-    """Writes chunks of one kind's rows into its table within the caller's transaction."""
+    """Writes chunks of one kind's rows (tuples in `columns` order) into its table."""
 
-    def __init__(
-        self, session: Session, kind: Kind, columns: Sequence[str], *, repeats: bool = False
-    ) -> None:
-        """`repeats`: a later chunk may hold rows this batch wrote already (sync's replace
-        mode), so on SQLite the floor is raised after each chunk to count those as updates."""
+    def __init__(self, session: Session, kind: Kind, columns: Sequence[str]) -> None:
         self._session, self._kind, self._columns = session, kind, list(columns)
+        self.columns = self._columns
         self._table: Table = Base.metadata.tables[kind.table]
-        self._postgres = session.get_bind().dialect.name == "postgresql"
-        self._repeats = repeats and not self._postgres
-        self._json = {c for c in self._columns if isinstance(self._table.c[c].type, JSON)}
-        self._statement = self._build(self._is_new())
+        dialect = session.get_bind().dialect
+        self._postgres = dialect.name == "postgresql"
+        self._quote = dialect.identifier_preparer.quote
+        self._prepare = [self._converter(name) for name in self._columns]
+        self._any = any(f is not None for f in self._prepare)
+        self._statement = self._upsert()
+        self._temp = self._temp_table() if self._postgres else ""
+        self._raw: Any = session.connection().connection.driver_connection
+        self._top = 0 if self._postgres else self._largest_rowid()
 
-    def _is_new(self) -> Any:
+    def _converter(self, name: str) -> Callable[[Any], Any] | None:
+        """How a column's values are handed to the driver (None: as they are)."""
+        kind = self._table.c[name].type
+        if isinstance(kind, JSON):
+            return lambda v: None if v is None else json.dumps(v)
         if self._postgres:
-            return literal_column("xmax") == literal(0)
-        floor = self._session.execute(select(func.max(literal_column("rowid")))
-                                      .select_from(self._table)).scalar()  # fmt: skip
-        return literal_column("rowid") > literal(floor or 0)
+            return None  # psycopg takes dates, aware datetimes and numbers as they are
+        dialect = self._session.get_bind().dialect
+        process: Callable[[Any], Any] | None = kind.dialect_impl(dialect).bind_processor(dialect)
+        return process
 
-    def _unnested(self) -> Any:
-        """PostgreSQL: the chunk as one array per column, unnested in step.
+    def _names(self, columns: Sequence[str]) -> str:
+        return ", ".join(self._quote(c) for c in columns)
 
-        One small statement per chunk instead of thousands of placeholders, which psycopg
-        would otherwise parse for every chunk (most of the time of a large import).
-        """
-        columns = [self._table.c[c] for c in self._columns]
-        return select(*(cast(func.unnest(bindparam(f"p_{c.name}", type_=ARRAY(_item(c)))), c.type)
-                        for c in columns))  # fmt: skip
-
-    def _build(self, is_new: Any) -> Any:
-        kind, table = self._kind, self._table
-        stmt: Any = insert_for(self._session, table)
-        if self._postgres:
-            stmt = stmt.from_select(self._columns, self._unnested())
+    def _upsert(self) -> str:
+        kind, q = self._kind, self._quote
+        table, names = q(self._table.name), self._names(self._columns)
+        marks = ", ".join("?" for _ in self._columns)
+        temp = _TEMP + self._table.name
+        source = f"SELECT {names} FROM {temp}" if self._postgres else f"VALUES ({marks})"
+        head = f"INSERT INTO {table} ({names}) {source} ON CONFLICT ({self._names(kind.key)})"
         updated = [c for c in self._columns if c not in kind.key and c not in kind.insert_only]
         if not updated:
-            return stmt.on_conflict_do_nothing(index_elements=list(kind.key)).returning(is_new)
-        differs = or_(
-            *(_comparable(table.c[c]).is_distinct_from(_comparable(stmt.excluded[c]))
-              for c in updated)
-        )  # fmt: skip
-        return stmt.on_conflict_do_update(
-            index_elements=list(kind.key),
-            set_={c: stmt.excluded[c] for c in updated},
-            where=differs,
-        ).returning(is_new)
+            return f"{head} DO NOTHING"
+        sets = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in updated)
+        differs = " OR ".join(self._differs(c) for c in updated)
+        return f"{head} DO UPDATE SET {sets} WHERE {differs}"
 
-    def _execute(self, rows: Sequence[Row]) -> list[Any]:
-        if self._postgres:
-            arrays = {f"p_{c}": [_plain(row[c], c in self._json) for row in rows]
-                      for c in self._columns}  # fmt: skip
-            return list(self._session.execute(self._statement, arrays).scalars())
-        return list(self._session.execute(self._statement, list(rows)).scalars())
+    def _differs(self, column: str) -> str:
+        """`table.c` differs from the new value; JSON compared as text (it has no `=`)."""
+        q, table = self._quote, self._quote(self._table.name)
+        old, new = f"{table}.{q(column)}", f"excluded.{q(column)}"
+        if not self._postgres:
+            return f"{old} IS NOT {new}"
+        if isinstance(self._table.c[column].type, JSON):
+            old, new = f"{old}::text", f"{new}::text"
+        return f"{old} IS DISTINCT FROM {new}"
 
-    def write(self, rows: Sequence[Row]) -> Written:
-        """Upsert `rows` (whose keys must be distinct) and say what happened to them."""
+    def _temp_table(self) -> str:
+        """A temporary table with the chunk's columns (and no constraints), gone at commit."""
+        name = _TEMP + self._table.name
+        self._session.connection().exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {name} ON COMMIT DROP AS "
+            f"SELECT {self._names(self._columns)} FROM {self._quote(self._table.name)} WITH NO DATA"
+        )
+        return name
+
+    def _largest_rowid(self) -> int:
+        found = (
+            self._session.connection()
+            .exec_driver_sql(f"SELECT max(rowid) FROM {self._quote(self._table.name)}")
+            .scalar()
+        )
+        return int(found or 0)
+
+    def prepare(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A row of Python values (dates, datetimes, lists) as the driver takes it."""
+        if not self._any:
+            return row
+        return tuple(v if f is None else f(v) for v, f in zip(row, self._prepare, strict=True))
+
+    def write(self, rows: Sequence[tuple[Any, ...]]) -> Written:
+        """Upsert `rows` (prepared; their keys distinct) and say what happened to them."""
         if not rows:
             return Written(0, 0, 0)
-        flags = self._execute(rows)
-        if self._repeats and any(flags):
-            self._statement = self._build(self._is_new())
-        inserted = sum(1 for new in flags if new)
-        updated = len(flags) - inserted
-        return Written(inserted, updated, len(rows) - inserted - updated)
+        write = self._write_postgres if self._postgres else self._write_sqlite
+        inserted, changed = write(rows)
+        return Written(inserted, changed - inserted, len(rows) - changed)
+
+    def _write_sqlite(self, values: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
+        before = self._raw.total_changes
+        self._session.connection().exec_driver_sql(self._statement, list(values))
+        changed = self._raw.total_changes - before
+        top = self._largest_rowid()
+        inserted, self._top = top - self._top, top
+        return inserted, changed
+
+    def _write_postgres(self, values: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
+        connection = self._session.connection()
+        connection.exec_driver_sql(f"TRUNCATE {self._temp}")
+        copy_rows(self._session, self._temp, self._columns, values)
+        counted = f"WITH up AS ({self._statement} RETURNING (xmax = 0) AS new) " \
+                  "SELECT count(*) FILTER (WHERE new), count(*) FROM up"  # fmt: skip
+        inserted, changed = connection.exec_driver_sql(counted).one()
+        return int(inserted), int(changed)
