@@ -19,6 +19,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _SLACK_ID_RE = re.compile(r"^[UWS][A-Z0-9]{2,}$")
+MAX_LEAD_DAYS = 365
 
 
 def _parse_hhmm(value: str) -> time:
@@ -79,6 +80,8 @@ class Settings(BaseSettings):
     )
     alert_margin: float = Field(default=2.0, ge=0, le=20, validation_alias="CSBOT_ALERT_MARGIN")
     alert_days: int = Field(default=1, ge=1, le=14, validation_alias="CSBOT_ALERT_DAYS")
+    # Renewal reminders: days before a group's renewal date (empty: none).
+    renewal_leads: str = Field(default="120,90,60,30", validation_alias="CSBOT_RENEWAL_LEADS")
     scheduler: bool = Field(default=True, validation_alias="CSBOT_SCHEDULER")
     # Roles (csbot.commands.permissions): Slack user ids (U.../W...) or user-group ids (S...),
     # comma-separated. Everyone else in the workspace is a member.
@@ -167,6 +170,12 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a log level; use one of {', '.join(allowed)}")
         return value.upper()
 
+    @field_validator("renewal_leads")
+    @classmethod
+    def _renewal_leads(cls, value: str) -> str:
+        _parse_leads(value)
+        return value
+
     @field_validator("admins", "leads")
     @classmethod
     def _slack_ids(cls, value: str) -> str:
@@ -187,6 +196,11 @@ class Settings(BaseSettings):
         return _split_ids(self.leads)
 
     @property
+    def renewal_lead_days(self) -> tuple[int, ...]:
+        """Lead times of renewal reminders, longest first; () when they are off."""
+        return _parse_leads(self.renewal_leads)
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -204,6 +218,21 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None and (
             self.slack_signing_secret is not None or self.slack_app_token is not None
         )
+
+
+def _parse_leads(value: str) -> tuple[int, ...]:
+    days = set()
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        if not item.isdigit() or not 1 <= int(item) <= MAX_LEAD_DAYS:
+            raise ValueError(
+                f"{item!r} is not a number of days from 1 to {MAX_LEAD_DAYS}; give the days "
+                "before a renewal to remind at, comma-separated, e.g. 120,90,60,30 "
+                "(empty: no renewal reminders)"
+            )
+        days.add(int(item))
+    return tuple(sorted(days, reverse=True))
 
 
 def _split_ids(value: str) -> tuple[str, ...]:

@@ -8,8 +8,11 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackClientError
 
+from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, Handled, alert_card, posted_chart
+from csbot.alerts.renewal_card import RenewalFacts, posted_renewal_chart, renewal_card
 from csbot.commands import blockkit as bk
+from csbot.commands.card import Card
 from csbot.commands.pipeline import today
 from csbot.services import Services
 from csbot.store.alert_state import alert_states, snooze
@@ -80,21 +83,26 @@ def _handled(services: Services, alert: AlertRecord) -> Handled:
     )
 
 
+def _card(services: Services, alert: AlertRecord, handled: Handled) -> tuple[Card, str | None]:
+    """The alert's card as posted, with who handled it, and its chart's file id."""
+    tz = services.settings.tz
+    if alert.kind == Kind.RENEWAL:
+        renewal = RenewalFacts.model_validate(alert.payload)
+        chart = posted_renewal_chart(renewal)
+        card = renewal_card(renewal, alert_id=alert.id, tz=tz, handled=handled, chart=chart)
+        return card, renewal.chart_file_id
+    facts = AlertFacts.model_validate(alert.payload)
+    card = alert_card(facts, alert_id=alert.id, tz=tz, handled=handled, chart=posted_chart(facts))
+    return card, facts.chart_file_id
+
+
 def redraw_alert(services: Services, alert: AlertRecord) -> bool:
     """Update the posted alert with who acknowledged or snoozed it; False if it cannot be."""
     if alert.channel is None or alert.slack_ts is None:
         return False
-    facts = AlertFacts.model_validate(alert.payload)
-    handled = _handled(services, alert)
-    card = alert_card(
-        facts,
-        alert_id=alert.id,
-        tz=services.settings.tz,
-        handled=handled,
-        chart=posted_chart(facts),
-    )
+    card, chart_file_id = _card(services, alert, _handled(services, alert))
     try:
-        blocks = card.blocks(chart_file_id=facts.chart_file_id)
+        blocks = card.blocks(chart_file_id=chart_file_id)
         services.client.chat_update(
             channel=alert.channel, ts=alert.slack_ts, **bk.message(card.text, blocks)
         )

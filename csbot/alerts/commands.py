@@ -13,6 +13,7 @@ from datetime import date
 
 from slack_sdk import WebClient
 
+from csbot.alerts.crossing import Kind
 from csbot.alerts.delivery import deliver_pending
 from csbot.alerts.digest import run_digest
 from csbot.alerts.jobs import DAILY_JOB, run_days
@@ -26,7 +27,7 @@ from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.locks import job_lock
-from csbot.store.outbox import count_pending, list_alerts
+from csbot.store.outbox import AlertRecord, count_pending, list_alerts
 from csbot.webclient import make_web_client
 
 __all__ = [
@@ -124,11 +125,19 @@ def alerts_command(
     if not rows:
         echo("no pending alerts" if pending else "no alerts yet")
     for alert, name in rows:
-        move = f"{alert.from_band or '?'} -> {alert.to_band}"
+        move = _what(alert)
         where = f"{alert.channel} {alert.slack_ts}" if alert.slack_ts else alert.last_error or ""
         echo(f"#{alert.id} {alert.day.isoformat()} {alert.state:<7} {alert.kind:<9} "
              f"{name}: {move} (attempts {alert.attempts}) {where}".rstrip())  # fmt: skip
     return 0
+
+
+def _what(alert: AlertRecord) -> str:
+    """What an alert announced, in a few words: a band move, or which renewal reminder."""
+    if alert.kind == Kind.RENEWAL:
+        renewal, lead = alert.payload.get("renewal_date"), alert.payload.get("lead_days")
+        return f"renews {renewal} ({lead}-day reminder)"
+    return f"{alert.from_band or '?'} -> {alert.to_band}"
 
 
 def digest_command(settings: Settings, *, dry_run: bool, echo: Echo = print) -> int:

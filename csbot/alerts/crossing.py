@@ -47,6 +47,7 @@ class Kind(StrEnum):
 
     CROSSING = "crossing"
     RECOVERED = "recovered"
+    RENEWAL = "renewal"  # a renewal reminder (csbot.alerts.renewals)
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,16 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
+from csbot.alerts.renewal_card import RenewalFacts, renewal_card, renewal_chart, with_score
 from csbot.commands import blockkit as bk
+from csbot.commands.card import Card
 from csbot.commands.delivery import Delivered, Delivery, Where
 from csbot.commands.render import render_png
 from csbot.config import Settings
 from csbot.services import Services
-from csbot.store.db import transaction
+from csbot.store.db import DbSession, transaction
 from csbot.store.outbox import (
+    AlertRecord,
     GroupTarget,
     alert_targets,
     claim_alert,
@@ -35,6 +38,7 @@ from csbot.store.outbox import (
     pending_alert_ids,
     thread_of,
 )
+from csbot.store.recompute import explain
 from csbot.store.snapshots import snapshot_series
 
 __all__ = [
@@ -48,6 +52,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CHART_DAYS = 30
+Point = tuple[date, float]
+UNREADABLE = "unreadable payload: written by another version?"
 NO_CHANNEL = (
     "no channel to post to: set the group's alert channel, its CSM team's channel in "
     "CSBOT_TEAM_CHANNELS, or CSBOT_DEFAULT_CHANNEL"
@@ -100,20 +106,54 @@ class _Posted:
     payload: dict[str, Any] | None = None
 
 
-def _post_crossing(
-    services: Services, alert_id: int, facts: AlertFacts, channel: str,
-    points: list[tuple[date, float]], delivery: OutboxDelivery,
+def _post_card(
+    services: Services, alert_id: int, card: Card, facts: AlertFacts | RenewalFacts,
+    channel: str, delivery: OutboxDelivery,
 ) -> _Posted | str:  # fmt: skip
-    """Post a crossing alert with its chart; where it went, or why it failed."""
-    chart = health_chart(facts, points, services.scoring.bands)
-    card = alert_card(facts, alert_id=alert_id, tz=services.settings.tz, chart=chart)
+    """Post an alert card with its chart; where it went (the facts kept with the chart's file
+    id, so a redraw shows the same chart), or why it failed."""
     delivery.error = None
-    png = render_png(services.renderer, chart)
+    png = render_png(services.renderer, card.chart)
     sent = delivery.post(card, png, Where(channel, ""), filename=f"csbot-alert-{alert_id}.png")
     if sent.via != "message" or sent.ts is None:
         return delivery.error or "slack: not posted"
     stored = facts.model_copy(update={"chart_file_id": sent.file_id}).model_dump(mode="json")
     return _Posted(channel, sent.ts, payload=stored)
+
+
+def _points(session: DbSession, group_id: int, window_days: int, day: date) -> list[Point]:
+    """The group's daily health over the CHART_DAYS up to `day`: the alert's chart."""
+    first = day - timedelta(days=CHART_DAYS - 1)
+    series = snapshot_series(
+        session, group_id=group_id, window_days=window_days, start=first, end=day
+    )
+    return [(p.day, p.score) for p in series]
+
+
+def _post_crossing(
+    services: Services, session: DbSession, alert: AlertRecord, channel: str,
+    delivery: OutboxDelivery,
+) -> _Posted | str:  # fmt: skip
+    facts = AlertFacts.model_validate(alert.payload)
+    points = _points(session, facts.group_id, facts.window_days, facts.day)
+    chart = health_chart(facts, points, services.scoring.bands)
+    card = alert_card(facts, alert_id=alert.id, tz=services.settings.tz, chart=chart)
+    return _post_card(services, alert.id, card, facts, channel, delivery)
+
+
+def _post_renewal(
+    services: Services, session: DbSession, alert: AlertRecord, channel: str,
+    delivery: OutboxDelivery,
+) -> _Posted | str:  # fmt: skip
+    facts = RenewalFacts.model_validate(alert.payload)
+    if not facts.scored:  # the full score of its day, added now: detection stays cheap
+        score = explain(session, day=facts.day, window_days=facts.window_days,
+                        group_ids=[facts.group_id], config=services.scoring)  # fmt: skip
+        facts = with_score(facts, score.get(facts.group_id))
+    points = _points(session, facts.group_id, facts.window_days, facts.day)
+    chart = renewal_chart(facts, points, services.scoring.bands)
+    card = renewal_card(facts, alert_id=alert.id, tz=services.settings.tz, chart=chart)
+    return _post_card(services, alert.id, card, facts, channel, delivery)
 
 
 def _post_recovered(
@@ -133,6 +173,22 @@ def _post_recovered(
     return _Posted(where, str(posted["ts"]), thread_ts)
 
 
+def _post(
+    services: Services, session: DbSession, alert: AlertRecord, delivery: OutboxDelivery
+) -> _Posted | str:
+    """Post one claimed alert where its group's alerts go; where it went, or why not."""
+    target = alert_targets(session, group_ids=[alert.group_id]).get(alert.group_id)
+    channel = channel_for(target, services.settings) if target else None
+    if channel is None:
+        return NO_CHANNEL
+    if alert.kind == Kind.RECOVERED:
+        facts = AlertFacts.model_validate(alert.payload)
+        thread = thread_of(session, group_id=alert.group_id, before_id=alert.id)
+        return _post_recovered(services, facts, channel, thread)
+    post = _post_renewal if alert.kind == Kind.RENEWAL else _post_crossing
+    return post(services, session, alert, channel, delivery)
+
+
 def _deliver_one(
     services: Services, alert_id: int, waiting: set[int], delivery: OutboxDelivery
 ) -> bool | None:
@@ -142,25 +198,10 @@ def _deliver_one(
         if alert is None or alert.group_id in waiting:
             return None
         try:
-            facts = AlertFacts.model_validate(alert.payload)
-        except ValidationError:
-            mark_failed(session, alert.id, error="unreadable payload: written by another version?")
+            outcome = _post(services, session, alert, delivery)
+        except ValidationError:  # never postable: it does not hold up the group's later alerts
+            mark_failed(session, alert.id, error=UNREADABLE)
             return False
-        target = alert_targets(session, group_ids=[alert.group_id]).get(alert.group_id)
-        channel = channel_for(target, services.settings) if target else None
-        outcome: _Posted | str = NO_CHANNEL
-        try:
-            if channel is not None and alert.kind == Kind.RECOVERED:
-                thread = thread_of(session, group_id=alert.group_id, before_id=alert.id)
-                outcome = _post_recovered(services, facts, channel, thread)
-            elif channel is not None:
-                first = facts.day - timedelta(days=CHART_DAYS - 1)
-                series = snapshot_series(
-                    session, group_id=facts.group_id, window_days=facts.window_days,
-                    start=first, end=facts.day,
-                )  # fmt: skip
-                points = [(p.day, p.score) for p in series]
-                outcome = _post_crossing(services, alert.id, facts, channel, points, delivery)
         except OSError as exc:  # a connection error or timeout the client's retries did not cure
             outcome = f"network: {exc.__class__.__name__}"
         if isinstance(outcome, str):

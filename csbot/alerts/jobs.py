@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from csbot.alerts.crossing import AlertPolicy, Decision, decide_all
+from csbot.alerts.crossing import AlertPolicy, Crossing, Decision, Kind, decide_all
 from csbot.alerts.delivery import DeliveryReport, deliver_pending
 from csbot.alerts.messages import facts_for
+from csbot.alerts.renewals import detect_renewals
 from csbot.commands.pipeline import today
 from csbot.config import Settings
 from csbot.errors import CsbotError
@@ -26,7 +27,7 @@ from csbot.services import Services
 from csbot.store.alert_state import StateChange, alert_states, recent_scores, save_states
 from csbot.store.db import DbSession, transaction
 from csbot.store.locks import job_lock, last_run, record_run
-from csbot.store.outbox import NewAlert, alert_targets, write_alerts
+from csbot.store.outbox import GroupTarget, NewAlert, alert_targets, write_alerts
 from csbot.store.recompute import RecomputeResult, explain, recompute
 from csbot.store.sync import sync_before_recompute
 
@@ -73,12 +74,22 @@ def policy_for(settings: Settings) -> AlertPolicy:
     return AlertPolicy(margin=settings.alert_margin, consecutive_days=settings.alert_days)
 
 
-def _new_alert(decision: Decision, score: GroupScore, csm: str | None) -> NewAlert:
+def _renewal_soon(target: GroupTarget, crossing: Crossing, within: int) -> date | None:
+    """The renewal date a risk alert flags: within `within` days (the renewal_soon rule)."""
+    renewal = target.renewal_date
+    soon = renewal is not None and 0 <= (renewal - crossing.day).days <= within
+    return renewal if soon and crossing.kind is Kind.CROSSING else None
+
+
+def _new_alert(
+    decision: Decision, score: GroupScore, target: GroupTarget, renewal_within: int
+) -> NewAlert:
     crossing = decision.crossing
     assert crossing is not None
     facts = facts_for(
-        score, kind=crossing.kind, from_band=crossing.from_band, to_band=crossing.to_band, csm=csm
-    )
+        score, kind=crossing.kind, from_band=crossing.from_band, to_band=crossing.to_band,
+        csm=target.csm_owner, renewal=_renewal_soon(target, crossing, renewal_within),
+    )  # fmt: skip
     return NewAlert(
         group_id=crossing.group_id,
         kind=crossing.kind.value,
@@ -92,9 +103,9 @@ def _new_alert(decision: Decision, score: GroupScore, csm: str | None) -> NewAle
 def detect(
     session: DbSession, services: Services, result: RecomputeResult, *, now: datetime
 ) -> int:
-    """Write the day's crossings to the outbox and the changed alert states; returns how many
-    outbox rows are new. Runs in the caller's transaction, after the day's snapshots. Only
-    the groups that cross are scored in full (reasons, evidence, playbook) for their alert."""
+    """Write the day's crossings, the changed alert states and the renewal reminders due to the
+    outbox; returns how many rows are new. Runs in the caller's transaction, after the day's
+    snapshots. Only the groups alerted are scored in full (reasons, evidence, playbook)."""
     policy = policy_for(services.settings)
     recent = recent_scores(
         session, end=result.day, days=policy.consecutive_days, window_days=result.window_days
@@ -113,8 +124,9 @@ def detect(
     targets = alert_targets(session, group_ids=ids)
     explained = explain(session, day=result.day, window_days=result.window_days, group_ids=ids,
                         config=services.scoring)  # fmt: skip
+    within = services.scoring.factors.renewal_soon_days
     alerts = {
-        d.group_id: _new_alert(d, explained[d.group_id], targets[d.group_id].csm_owner)
+        d.group_id: _new_alert(d, explained[d.group_id], targets[d.group_id], within)
         for d in crossing
     }
     written, new = write_alerts(session, alerts.values(), created_at=now)
@@ -130,7 +142,7 @@ def detect(
         if d.new_band is not None
     ]
     save_states(session, changes, updated_at=now)
-    return new
+    return new + detect_renewals(session, services, result, now=now)
 
 
 def run_days(

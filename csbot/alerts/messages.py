@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from csbot.commands import blockkit as bk
-from csbot.commands.card import Card, CardState
+from csbot.commands.card import Card, CardState, day_label
 from csbot.commands.grammar import window_label
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.panels.base import ChartSpec
@@ -27,9 +27,11 @@ __all__ = [
     "SNOOZE_DAYS",
     "AlertFacts",
     "Handled",
+    "alert_buttons",
     "alert_card",
     "day_label",
     "facts_for",
+    "handled_lines",
     "health_chart",
     "posted_chart",
     "recovered_message",
@@ -62,6 +64,7 @@ class AlertFacts(BaseModel):
     churn_score: float = 0.0
     csm: str | None = None  # the CSM owner's Slack user id
     chart_file_id: str | None = None  # set once delivered, so redraws keep the chart
+    renewal_date: date | None = None  # set when the group renews soon (renewal_soon_days)
 
 
 class Handled(BaseModel):
@@ -76,9 +79,16 @@ class Handled(BaseModel):
 
 
 def facts_for(
-    score: GroupScore, *, kind: str, from_band: Band | None, to_band: Band, csm: str | None
+    score: GroupScore,
+    *,
+    kind: str,
+    from_band: Band | None,
+    to_band: Band,
+    csm: str | None,
+    renewal: date | None = None,
 ) -> AlertFacts:
-    """The facts of a group's alert from its score on the alert's day."""
+    """The facts of a group's alert from its score on the alert's day; `renewal` is the
+    group's renewal date when it is soon enough to flag."""
     health, churn = score.health, score.churn
     risks = [f.text for f in churn.beyond_band]
     return AlertFacts(
@@ -99,12 +109,8 @@ def facts_for(
         churn_level=churn.level.value,
         churn_score=churn.score,
         csm=csm,
+        renewal_date=renewal,
     )
-
-
-def day_label(day: date) -> str:
-    """'21 Mar 2026': how a day reads in alerts and digests."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def _headline(facts: AlertFacts) -> str:
@@ -113,10 +119,15 @@ def _headline(facts: AlertFacts) -> str:
     if facts.change is not None:
         parts.append(f"{signed(facts.change)} pts vs previous {window_label(facts.window_days)}")
     owner = bk.mention(facts.csm) if facts.csm else "no CSM owner on record"
-    return " · ".join(parts) + f"\nOwner: {owner}"
+    text = " · ".join(parts) + f"\nOwner: {owner}"
+    if facts.renewal_date is not None:
+        left = (facts.renewal_date - facts.day).days
+        text += f"\n:calendar: *Renews {day_label(facts.renewal_date)}*, in {left} days"
+    return text
 
 
-def _status(handled: Handled, tz: ZoneInfo) -> list[str]:
+def handled_lines(handled: Handled, tz: ZoneInfo) -> list[str]:
+    """Who acknowledged and who snoozed an alert, for the context line under it."""
     lines = []
     if handled.acknowledged_by and handled.acknowledged_at:
         local = handled.acknowledged_at.astimezone(tz)
@@ -130,10 +141,11 @@ def _status(handled: Handled, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def _buttons(facts: AlertFacts, alert_id: int, handled: Handled) -> bk.Block:
-    card = CardState(facts.group_id, window_days=facts.window_days, private=True).encode()
+def alert_buttons(group_id: int, window_days: int, alert_id: int, handled: Handled) -> bk.Block:
+    """Open card, Log meeting, Snooze 7 and 30 days, and Acknowledge until someone has."""
+    card = CardState(group_id, window_days=window_days, private=True).encode()
     elements = [
-        bk.button("Open card", action_id(ActionId.OPEN_CARD, facts.group_id), value=card),
+        bk.button("Open card", action_id(ActionId.OPEN_CARD, group_id), value=card),
         bk.button("Log meeting", ActionId.LOG_MEETING.value, value=card),
         *(
             bk.button(f"Snooze {days} days", action_id(ActionId.SNOOZE, days), value=str(alert_id))
@@ -188,14 +200,14 @@ def alert_card(
         *_sections(facts),
     ]
     tail = [
-        _buttons(facts, alert_id, handled),
+        alert_buttons(facts.group_id, facts.window_days, alert_id, handled),
         bk.context(
             f"{window_label(facts.window_days)} to {day_label(facts.day)}",
             f"alert of {day_label(facts.day)}",
             block_id=BlockId.CONTEXT.value,
         ),
     ]
-    status = _status(handled, tz)
+    status = handled_lines(handled, tz)
     if status:
         tail.append(bk.context(*status, block_id=BlockId.STATUS.value))
     text = f"{facts.group} is now {band.value} (health {facts.score})"

@@ -93,10 +93,28 @@ def save_states(session: Session, changes: Iterable[StateChange], *, updated_at:
     return len(rows)
 
 
+def _ensure_state(session: Session, *, group_id: int, at: datetime) -> None:
+    """A state for a group never band-alerted (one snoozed from a renewal reminder): Good, the
+    band such groups are judged from, with its latest score."""
+    s = HealthSnapshot
+    latest = select(s.score).where(s.group_id == group_id).order_by(s.day.desc()).limit(1)
+    row = {
+        "group_id": group_id,
+        "band": Band.GOOD.value,
+        "score": session.scalar(latest) or 0.0,
+        "since": at.date(),
+        "updated_at": at,
+    }
+    stmt = insert_for(session, AlertState).values(**row)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["group_id"]))
+
+
 def snooze(
     session: Session, *, group_id: int, until: date, by: str, updated_at: datetime
 ) -> StateRow:
-    """Hold back the group's worse-alerts until `until` (a day, in CSBOT_TIMEZONE)."""
+    """Hold back the group's worse-alerts and renewal reminders until `until` (a day, in
+    CSBOT_TIMEZONE)."""
+    _ensure_state(session, group_id=group_id, at=updated_at)
     session.execute(
         update(AlertState)
         .where(AlertState.group_id == group_id)

@@ -179,18 +179,21 @@ def _identity(index: int, combos: list[tuple[str, str, str]]) -> tuple[str, tupl
     return name, aliases, specialty
 
 
+# Days from as_of to each later group's renewal, in turn: every renewal lead time (120, 90,
+# 60, 30 days) and the renewals card have groups to show, even with `--groups 7`.
+RENEWAL_SPREAD = (104, 76, 23, 300, 41, 160, 13, 88, 117, 200, 57, 270, 28, 330, 95, 240)
+
+
 def _contract(index: int, arch: Archetype, as_of: date, rng: random.Random) -> tuple[date, date]:
-    """Contract start and next renewal; Acme renews within two months."""
+    """Contract start and next renewal; Acme renews within two months, the others are spread
+    over the year ahead (RENEWAL_SPREAD), onboarding groups a year after their start."""
     if index == 0:
         return add_years(as_of + timedelta(days=52), -2), as_of + timedelta(days=52)
     if arch is A.ONBOARDING:
         start = as_of - timedelta(days=rng.randint(28, 46))
         return start, add_years(start, 1)
-    start = as_of - timedelta(days=rng.randint(420, 1600))
-    years = 1
-    while add_years(start, years) <= as_of:
-        years += 1
-    return start, add_years(start, years)
+    renewal = as_of + timedelta(days=RENEWAL_SPREAD[(index - 1) % len(RENEWAL_SPREAD)])
+    return add_years(renewal, -rng.randint(2, 4)), renewal
 
 
 def onboarding_schedule(start: date) -> list[tuple[str, date, date]]:

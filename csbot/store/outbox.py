@@ -10,7 +10,7 @@ and ts in the same transaction: a row is posted once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "alert_targets",
     "claim_alert",
     "get_alert",
+    "known_keys",
     "list_alerts",
     "mark_failed",
     "mark_sent",
@@ -52,11 +53,13 @@ class NewAlert:
     to_band: str
     day: date
     payload: dict[str, Any] = field(default_factory=dict)
+    unique: str | None = None  # the key, when the alert is not one per band and day
 
     @property
     def key(self) -> str:
-        """The idempotency key: the same crossing on the same day is the same alert."""
-        return f"{self.group_id}:{self.kind}:{self.to_band}:{self.day.isoformat()}"
+        """The idempotency key: the same crossing on the same day is the same alert (a
+        renewal reminder gives its own: group, renewal date, lead time)."""
+        return self.unique or f"{self.group_id}:{self.kind}:{self.to_band}:{self.day.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class GroupTarget:
     csm_owner: str | None
     csm_team: str | None
     alert_channel: str | None
+    renewal_date: date | None = None
 
 
 _COLUMNS = tuple(Alert.__table__.c[name] for name in AlertRecord.__dataclass_fields__)
@@ -129,6 +133,14 @@ def write_alerts(
         select(Alert.idempotency_key, Alert.id).where(Alert.idempotency_key.in_(given))
     )
     return {key: alert_id for key, alert_id in found}, len(added)
+
+
+def known_keys(session: Session, keys: Collection[str]) -> set[str]:
+    """Which of these idempotency keys the outbox holds already."""
+    if not keys:
+        return set()
+    stmt = select(Alert.idempotency_key).where(Alert.idempotency_key.in_(list(keys)))
+    return set(session.scalars(stmt))
 
 
 def pending_alert_ids(session: Session) -> list[int]:
@@ -245,7 +257,7 @@ def count_pending(session: Session) -> int:
 def alert_targets(session: Session, *, group_ids: Iterable[int]) -> dict[int, GroupTarget]:
     """Routing facts of these groups, in one query."""
     g = PhysicianGroup
-    stmt = select(g.id, g.name, g.csm_owner, g.csm_team, g.alert_channel).where(
+    stmt = select(g.id, g.name, g.csm_owner, g.csm_team, g.alert_channel, g.renewal_date).where(
         g.id.in_(list(group_ids))
     )
     return {row[0]: GroupTarget(*row) for row in session.execute(stmt)}

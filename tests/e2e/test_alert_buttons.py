@@ -65,7 +65,8 @@ def acme_alert(app_server: AppServer) -> m.Alert:
     run_daily(services, day=AS_OF)
     with transaction(services.sessions) as session:
         acme = groups[Archetype.DECLINING][0]
-        alert = session.scalars(select(m.Alert).where(m.Alert.group_id == acme)).one()
+        acme_alerts = select(m.Alert).where(m.Alert.group_id == acme, m.Alert.kind == "crossing")
+        alert = session.scalars(acme_alerts).one()
     assert alert.state == "sent" and alert.slack_ts
     app_server.fake.clear()
     return alert

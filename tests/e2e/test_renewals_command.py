@@ -58,7 +58,9 @@ def test_renewals_posts_the_groups_renewing_in_the_window(cs: AppServer) -> None
     shown = _rows(blocks)
     assert set(shown) == _renewing(cs, 120) and len(shown) == len(set(shown))
     assert "Acme Family Medicine" in shown  # the demo's Acme renews in 52 days, in Needs Attention
-    assert shown[0] == "Acme Family Medicine"
+    texts = [b["text"]["text"] for b in blocks if b["block_id"].startswith("renewal_row.")]
+    at_risk = [":red_circle:" in t or ":large_orange_circle:" in t for t in texts]
+    assert at_risk[0] and at_risk == sorted(at_risk, reverse=True)  # Critical and NA first
     assert message["text"] == f"Renewals in the next 120 days: {len(shown)} groups"
 
 
@@ -81,16 +83,17 @@ def test_open_card_posts_the_groups_card_and_log_meeting_opens_the_form(cs: AppS
     message = _post_card(cs, "renewals")
     buttons = next(b for b in message["blocks"] if b["block_id"].startswith("renewal_buttons."))
     opened, log = buttons["elements"]
+    [first] = _rows(message["blocks"])[:1]  # the buttons under the first row are its group's
     cs.fake.clear()
     click(cs, message, opened, buttons["block_id"])
     [post] = cs.fake.wait_for("chat.postMessage")
     done(cs)
     header = block(post.json_param("blocks"), "header")["text"]["text"]
-    assert header == "Acme Family Medicine · Overview"
+    assert header == f"{first} · Overview"
     click(cs, message, log, buttons["block_id"])
     [form] = cs.fake.wait_for("views.open")
     done(cs)
-    assert "Acme Family Medicine" in str(form.json_param("view"))
+    assert first in str(form.json_param("view"))
 
 
 def test_a_renewals_word_with_a_group_is_answered_in_the_ack(cs: AppServer) -> None:

@@ -320,11 +320,13 @@ def test_csbot_demo_alone_gives_trends_home_history_and_alerts(
         days = session.scalars(
             select(m.HealthSnapshot.day).where(m.HealthSnapshot.group_id == acme)
         ).all()
-        alerts = session.scalars(select(m.Alert.to_band)).all()
+        alerts = session.execute(select(m.Alert.kind, m.Alert.to_band)).all()
         ran = session.scalar(select(func.max(m.JobRun.day)))
     engine.dispose()
     assert sorted(days) == [AS_OF - timedelta(days=back) for back in range(40, -1, -1)]
-    assert alerts and set(alerts) <= {"Needs Attention", "Critical"}
+    crossings = {band for kind, band in alerts if kind == "crossing"}
+    assert crossings and crossings <= {"Needs Attention", "Critical"}
+    assert "renewal" in {kind for kind, _ in alerts}  # the demo's renewals reach their lead times
     assert ran == AS_OF
     assert len(out.splitlines()) <= 8, out
     assert "health_snapshot" in out and f"{len(alerts)} new alert(s)" in out

@@ -217,8 +217,8 @@ def test_routing_facts_of_the_asked_groups(
         targets = alert_targets(session, group_ids=[acme, birch])
         only_birch = alert_targets(session, group_ids=iter([birch]))
     assert targets == {
-        acme: GroupTarget(acme, "Acme Family Medicine", "U0CSM", "East", "C1"),
-        birch: GroupTarget(birch, "Birch Pediatrics", None, None, None),
+        acme: GroupTarget(acme, "Acme Family Medicine", "U0CSM", "East", "C1", date(2027, 1, 1)),
+        birch: GroupTarget(birch, "Birch Pediatrics", None, None, None, date(2027, 1, 1)),
     }
     assert list(only_birch) == [birch]
 

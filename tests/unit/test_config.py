@@ -24,6 +24,9 @@ def test_defaults_need_no_environment() -> None:
         ("CSBOT_RENDER_WORKERS", "0", "CSBOT_RENDER_WORKERS"),
         ("CSBOT_TEAM_CHANNELS", "East=C01", "CSBOT_TEAM_CHANNELS: must be a JSON object of CSM"),
         ("CSBOT_SYNC_ENDPOINTS", '["/t"]', "CSBOT_SYNC_ENDPOINTS: must be a JSON object of record"),
+        ("CSBOT_RENEWAL_LEADS", "90,sixty", "CSBOT_RENEWAL_LEADS: 'sixty' is not a number of days"),
+        ("CSBOT_RENEWAL_LEADS", "0", "CSBOT_RENEWAL_LEADS: '0' is not a number of days from 1"),
+        ("CSBOT_RENEWAL_LEADS", "400", "CSBOT_RENEWAL_LEADS: '400' is not a number of days"),
     ],
 )
 def test_bad_value_names_the_variable(
@@ -47,3 +50,23 @@ def test_secrets_never_show_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_api_url_gets_a_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSBOT_SLACK_API_URL", "http://127.0.0.1:8999/api")
     assert load_settings().slack_api_url == "http://127.0.0.1:8999/api/"
+
+
+@pytest.mark.parametrize(
+    ("value", "leads"),
+    [
+        ("120,90,60,30", (120, 90, 60, 30)),
+        (" 30, 90 ,60,90", (90, 60, 30)),
+        ("", ()),
+        ("45", (45,)),
+    ],
+)
+def test_renewal_leads_longest_first(
+    monkeypatch: pytest.MonkeyPatch, value: str, leads: tuple[int, ...]
+) -> None:
+    monkeypatch.setenv("CSBOT_RENEWAL_LEADS", value)
+    assert load_settings().renewal_lead_days == leads
+
+
+def test_renewal_leads_default_to_four_months_ahead() -> None:
+    assert load_settings().renewal_lead_days == (120, 90, 60, 30)

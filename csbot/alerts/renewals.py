@@ -1,0 +1,94 @@
+"""Renewal reminders: at each lead time (CSBOT_RENEWAL_LEADS, default 120, 90, 60 and 30 days)
+before a group's renewal date, its alert channel gets one message.
+
+The rule is stateless: on a day, the lead time due for a group is the smallest lead that is at
+least its days left (none before the longest lead or once the date has passed). Only that one
+is written to the outbox, under the key (group, renewal date, lead), so
+
+- each lead time fires once per renewal date: re-runs, catch-ups and a second replica write
+  nothing new, and delivery retries what Slack refused, like any alert;
+- a group first seen already past some lead times gets only the nearest one, and a missed
+  week of mornings sends the nearest one, never a backlog;
+- a renewal date moved by an import, a sync, a webhook or a recorded renewal has keys of its
+  own: its lead times start afresh.
+
+A snoozed group gets no reminder until its snooze ends; the nearest lead time then goes out.
+Detection runs in the daily job's transaction, beside the crossings (csbot.alerts.jobs), and
+stays cheap however many groups are due (a first run reminds every group within the longest
+lead): the reminder's full score of its day (reasons, trend, playbook) is added when it is
+delivered (csbot.alerts.delivery), one group at a time, and kept in the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from csbot.alerts.crossing import Kind
+from csbot.alerts.renewal_card import renewal_facts
+from csbot.services import Services
+from csbot.store.alert_state import StateRow, alert_states
+from csbot.store.db import DbSession
+from csbot.store.outbox import NewAlert, known_keys, write_alerts
+from csbot.store.recompute import RecomputeResult
+from csbot.store.renewals import RenewalTarget, renewal_targets
+
+__all__ = ["detect_renewals", "due_lead", "renewal_key"]
+
+NO_DATA = "no data"
+
+
+def due_lead(renewal: date, day: date, leads: Sequence[int]) -> int | None:
+    """The nearest lead time reached on `day`: the smallest lead >= days left (>= 0)."""
+    left = (renewal - day).days
+    reached = [lead for lead in leads if lead >= left]
+    return min(reached) if reached and left >= 0 else None
+
+
+def renewal_key(group_id: int, renewal: date, lead: int) -> str:
+    """The outbox key: one reminder per group, renewal date and lead time."""
+    return f"{group_id}:{Kind.RENEWAL}:{renewal.isoformat()}:{lead}d"
+
+
+def _snoozed(state: StateRow | None, day: date) -> bool:
+    return state is not None and state.snoozed_until is not None and day < state.snoozed_until
+
+
+def _due(
+    targets: Sequence[RenewalTarget], states: dict[int, StateRow], day: date, leads: Sequence[int]
+) -> dict[str, tuple[RenewalTarget, int]]:
+    due = {}
+    for target in targets:
+        lead = due_lead(target.renewal_date, day, leads)
+        if lead is not None and not _snoozed(states.get(target.group_id), day):
+            due[renewal_key(target.group_id, target.renewal_date, lead)] = (target, lead)
+    return due
+
+
+def _alert(key: str, target: RenewalTarget, lead: int, result: RecomputeResult) -> NewAlert:
+    facts = renewal_facts(
+        target.group_id, target.name, renewal=target.renewal_date, lead=lead, day=result.day,
+        window_days=result.window_days, arr=target.arr, csm=target.csm_owner,
+    )  # fmt: skip
+    scored = target.group_id in result.scored
+    band = result.scored.band_of(target.group_id).value if scored else NO_DATA
+    return NewAlert(target.group_id, Kind.RENEWAL.value, None, band, result.day,
+                    facts.model_dump(mode="json"), unique=key)  # fmt: skip
+
+
+def detect_renewals(
+    session: DbSession, services: Services, result: RecomputeResult, *, now: datetime
+) -> int:
+    """Write the day's due renewal reminders to the outbox; returns how many are new. Runs in
+    the caller's transaction, after the day's snapshots."""
+    leads = services.settings.renewal_lead_days
+    if not leads:
+        return 0
+    day = result.day
+    targets = renewal_targets(session, start=day, end=day + timedelta(days=max(leads)))
+    states = alert_states(session, group_ids=[t.group_id for t in targets])
+    due = _due(targets, states, day, leads)
+    written = known_keys(session, due)
+    alerts = [_alert(key, t, lead, result) for key, (t, lead) in due.items() if key not in written]
+    _, added = write_alerts(session, alerts, created_at=now)
+    return added
