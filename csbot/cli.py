@@ -115,7 +115,7 @@ def _cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from csbot.alerts.commands import digest_command
 
-    return digest_command(settings, dry_run=args.dry_run)
+    return digest_command(settings, kind=args.kind, dry_run=args.dry_run)
 
 
 def _cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
@@ -142,8 +142,13 @@ def _add_alerts(sub: argparse._SubParsersAction[_Parser]) -> None:
         sub,
         "digest",
         _cmd_digest,
-        "post this week's onboarding digest now",
-        "csbot digest --dry-run",
+        "post this week's digests now (book of business and onboarding)",
+        "csbot digest --kind book --dry-run",
+    )
+    digest.add_argument(
+        "--kind",
+        choices=("book", "onboarding"),
+        help="only this digest: book (each CSM's groups, each team's book) or onboarding",
     )
     digest.add_argument("--dry-run", action="store_true", help="print it instead of posting")
     _add(

@@ -14,10 +14,11 @@ from csbot.alerts.renewal_card import RenewalFacts, posted_renewal_chart, renewa
 from csbot.commands import blockkit as bk
 from csbot.commands.card import Card
 from csbot.commands.pipeline import today
+from csbot.errors import NotFoundError
 from csbot.services import Services
 from csbot.store.alert_state import alert_states, snooze
 from csbot.store.audit import AuditAction, record
-from csbot.store.db import transaction
+from csbot.store.db import DbSession, transaction
 from csbot.store.outbox import AlertRecord, acknowledge, alert_targets, get_alert
 
 __all__ = ["acknowledge_alert", "alert_owner", "redraw_alert", "snooze_alert"]
@@ -28,15 +29,24 @@ log = logging.getLogger(__name__)
 def alert_owner(services: Services, alert_id: int) -> str | None:
     """The Slack id of the CSM who owns the alert's group now (who may handle it), if any."""
     with transaction(services.sessions) as session:
-        group_id = get_alert(session, alert_id).group_id
+        group_id = _group_of(session, alert_id)
         target = alert_targets(session, group_ids=[group_id]).get(group_id)
     return target.csm_owner if target else None
+
+
+def _group_of(session: DbSession, alert_id: int) -> int:
+    """The alert's group; an alert id that is a digest's (no group) is not an alert."""
+    group_id = get_alert(session, alert_id).group_id
+    if group_id is None:
+        raise NotFoundError(f"there is no alert with id {alert_id}")
+    return group_id
 
 
 def acknowledge_alert(services: Services, alert_id: int, *, user_id: str) -> AlertRecord:
     """Record that `user_id` has it in hand (the first acknowledgement stands); redraw."""
     now = services.clock()
     with transaction(services.sessions) as session:
+        _group_of(session, alert_id)
         alert = acknowledge(session, alert_id, user_id=user_id, at=now)
         if alert.acknowledged_by == user_id and alert.acknowledged_at == now:  # this click wrote
             record(
@@ -55,10 +65,9 @@ def snooze_alert(services: Services, alert_id: int, *, days: int, user_id: str) 
     """No worse-alerts for the alert's group for `days` days from today; redraw."""
     until = today(services) + timedelta(days=days)
     with transaction(services.sessions) as session:
+        group_id = _group_of(session, alert_id)
         alert = get_alert(session, alert_id)
-        snooze(
-            session, group_id=alert.group_id, until=until, by=user_id, updated_at=services.clock()
-        )
+        snooze(session, group_id=group_id, until=until, by=user_id, updated_at=services.clock())
         record(
             session,
             actor=user_id,
@@ -72,8 +81,9 @@ def snooze_alert(services: Services, alert_id: int, *, days: int, user_id: str) 
 
 
 def _handled(services: Services, alert: AlertRecord) -> Handled:
+    gid = alert.group_id or 0
     with transaction(services.sessions) as session:
-        state = alert_states(session, group_ids=[alert.group_id]).get(alert.group_id)
+        state = alert_states(session, group_ids=[gid]).get(gid)
     snoozed = state is not None and state.snoozed_until and state.snoozed_until > today(services)
     return Handled(
         acknowledged_by=alert.acknowledged_by,

@@ -13,6 +13,7 @@ from datetime import date
 
 from slack_sdk import WebClient
 
+from csbot.alerts.book_run import run_book_digest
 from csbot.alerts.crossing import Kind
 from csbot.alerts.delivery import deliver_pending
 from csbot.alerts.digest import run_digest
@@ -125,27 +126,40 @@ def alerts_command(
     if not rows:
         echo("no pending alerts" if pending else "no alerts yet")
     for alert, name in rows:
-        move = _what(alert)
+        move = f"{name}: {_what(alert)}" if name else _what(alert)
         where = f"{alert.channel} {alert.slack_ts}" if alert.slack_ts else alert.last_error or ""
         echo(f"#{alert.id} {alert.day.isoformat()} {alert.state:<7} {alert.kind:<9} "
-             f"{name}: {move} (attempts {alert.attempts}) {where}".rstrip())  # fmt: skip
+             f"{move} (attempts {alert.attempts}) {where}".rstrip())  # fmt: skip
     return 0
 
 
 def _what(alert: AlertRecord) -> str:
-    """What an alert announced, in a few words: a band move, or which renewal reminder."""
+    """What an alert announced, in a few words: a band move, which renewal reminder, or to
+    whom a digest went."""
+    if alert.group_id is None:
+        return f"book digest to {alert.payload.get('recipient')}"
     if alert.kind == Kind.RENEWAL:
         renewal, lead = alert.payload.get("renewal_date"), alert.payload.get("lead_days")
         return f"renews {renewal} ({lead}-day reminder)"
     return f"{alert.from_band or '?'} -> {alert.to_band}"
 
 
-def digest_command(settings: Settings, *, dry_run: bool, echo: Echo = print) -> int:
-    """`csbot digest [--dry-run]`: post (or print) this week's onboarding digest now."""
+def digest_command(
+    settings: Settings, *, kind: str | None = None, dry_run: bool, echo: Echo = print
+) -> int:
+    """`csbot digest [--kind book|onboarding] [--dry-run]`: post (or print) this week's digests
+    now. The onboarding digest is posted again; a book digest once per recipient and week."""
+    failed = False
     with services_for(settings, slack=not dry_run) as services:
-        run = run_digest(services, dry_run=dry_run, force=True, echo=echo)
-    echo(run.text)
-    return 1 if run.failed else 0
+        if kind in (None, "book"):
+            book = run_book_digest(services, dry_run=dry_run, echo=echo)
+            echo(book.text)
+            failed = bool(book.delivered and book.delivered.failed)
+        if kind in (None, "onboarding"):
+            run = run_digest(services, dry_run=dry_run, force=True, echo=echo)
+            echo(run.text)
+            failed = failed or bool(run.failed)
+    return 1 if failed else 0
 
 
 def scheduler_command(settings: Settings) -> int:

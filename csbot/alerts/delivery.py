@@ -18,6 +18,8 @@ from typing import Any
 from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from csbot.alerts.book import BookFacts
+from csbot.alerts.book_card import book_card
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
 from csbot.alerts.renewal_card import RenewalFacts, renewal_card, renewal_chart, with_score
@@ -107,18 +109,22 @@ class _Posted:
 
 
 def _post_card(
-    services: Services, alert_id: int, card: Card, facts: AlertFacts | RenewalFacts,
-    channel: str, delivery: OutboxDelivery,
+    services: Services, card: Card, facts: AlertFacts | RenewalFacts | BookFacts, where: Where,
+    filename: str, delivery: OutboxDelivery,
 ) -> _Posted | str:  # fmt: skip
-    """Post an alert card with its chart; where it went (the facts kept with the chart's file
-    id, so a redraw shows the same chart), or why it failed."""
+    """Post a card with its chart; where it went (the facts kept with the chart's file id, so
+    a redraw shows the same chart), or why it failed."""
     delivery.error = None
     png = render_png(services.renderer, card.chart)
-    sent = delivery.post(card, png, Where(channel, ""), filename=f"csbot-alert-{alert_id}.png")
+    sent = delivery.post(card, png, where, filename=filename)
     if sent.via != "message" or sent.ts is None:
         return delivery.error or "slack: not posted"
     stored = facts.model_copy(update={"chart_file_id": sent.file_id}).model_dump(mode="json")
-    return _Posted(channel, sent.ts, payload=stored)
+    return _Posted(sent.channel or where.channel, sent.ts, payload=stored)
+
+
+def _filename(alert: AlertRecord) -> str:
+    return f"csbot-{alert.kind}-{alert.id}.png"
 
 
 def _points(session: DbSession, group_id: int, window_days: int, day: date) -> list[Point]:
@@ -138,7 +144,7 @@ def _post_crossing(
     points = _points(session, facts.group_id, facts.window_days, facts.day)
     chart = health_chart(facts, points, services.scoring.bands)
     card = alert_card(facts, alert_id=alert.id, tz=services.settings.tz, chart=chart)
-    return _post_card(services, alert.id, card, facts, channel, delivery)
+    return _post_card(services, card, facts, Where(channel, ""), _filename(alert), delivery)
 
 
 def _post_renewal(
@@ -153,7 +159,7 @@ def _post_renewal(
     points = _points(session, facts.group_id, facts.window_days, facts.day)
     chart = renewal_chart(facts, points, services.scoring.bands)
     card = renewal_card(facts, alert_id=alert.id, tz=services.settings.tz, chart=chart)
-    return _post_card(services, alert.id, card, facts, channel, delivery)
+    return _post_card(services, card, facts, Where(channel, ""), _filename(alert), delivery)
 
 
 def _post_recovered(
@@ -173,17 +179,27 @@ def _post_recovered(
     return _Posted(where, str(posted["ts"]), thread_ts)
 
 
+def _post_digest(services: Services, alert: AlertRecord, delivery: OutboxDelivery) -> _Posted | str:
+    """Post a book-of-business digest to its channel, or to its CSM's DM."""
+    facts = BookFacts.model_validate(alert.payload)
+    where = Where("", facts.recipient, private=True) if facts.dm else Where(facts.recipient, "")
+    return _post_card(services, book_card(facts), facts, where, _filename(alert), delivery)
+
+
 def _post(
     services: Services, session: DbSession, alert: AlertRecord, delivery: OutboxDelivery
 ) -> _Posted | str:
-    """Post one claimed alert where its group's alerts go; where it went, or why not."""
+    """Post one claimed alert where its group's alerts go (a digest to its recipient); where
+    it went, or why not."""
+    if alert.group_id is None:
+        return _post_digest(services, alert, delivery)
     target = alert_targets(session, group_ids=[alert.group_id]).get(alert.group_id)
     channel = channel_for(target, services.settings) if target else None
-    if channel is None:
+    if target is None or channel is None:
         return NO_CHANNEL
     if alert.kind == Kind.RECOVERED:
         facts = AlertFacts.model_validate(alert.payload)
-        thread = thread_of(session, group_id=alert.group_id, before_id=alert.id)
+        thread = thread_of(session, group_id=target.group_id, before_id=alert.id)
         return _post_recovered(services, facts, channel, thread)
     post = _post_renewal if alert.kind == Kind.RENEWAL else _post_crossing
     return post(services, session, alert, channel, delivery)
@@ -208,7 +224,8 @@ def _deliver_one(
             mark_failed(session, alert.id, error=outcome)
             log.warning("alert %s not delivered: %s", alert.id, outcome,
                         extra={"group_id": alert.group_id, "alert_id": alert.id})  # fmt: skip
-            waiting.add(alert.group_id)
+            if alert.group_id is not None:  # a digest holds up no one else's
+                waiting.add(alert.group_id)
             return False
         mark_sent(session, alert.id, channel=outcome.channel, ts=outcome.ts,
                   thread_ts=outcome.thread_ts, sent_at=services.clock(),

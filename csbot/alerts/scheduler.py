@@ -1,4 +1,4 @@
-"""APScheduler 3: the daily run at CSBOT_DAILY_AT and the digest at CSBOT_DIGEST_AT, local time.
+"""APScheduler 3: the daily run at CSBOT_DAILY_AT and the digests at CSBOT_DIGEST_AT, local time.
 
 Jobs have stable ids and are added with `replace_existing`; `coalesce` turns a backlog of missed
 firings into one run, `max_instances=1` keeps a slow run from overlapping the next, and a
@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from csbot.alerts.book_run import book_catch_up, book_digest_job
 from csbot.alerts.digest import digest_job
 from csbot.alerts.jobs import catch_up_job, daily_job
 from csbot.commands.modals.reminders import JOB_ID as REMINDERS_ID
@@ -24,6 +25,7 @@ from csbot.config import Settings
 from csbot.services import Services
 
 __all__ = [
+    "BOOK_DIGEST_ID",
     "CATCH_UP_ID",
     "DAILY_ID",
     "DIGEST_ID",
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 DAILY_ID = "csbot.daily"
 DIGEST_ID = "csbot.digest"
+BOOK_DIGEST_ID = "csbot.book_digest"
 CATCH_UP_ID = "csbot.catch_up"
 HOUR = 3600
 JOB_DEFAULTS: dict[str, Any] = {"coalesce": True, "max_instances": 1, "misfire_grace_time": HOUR}
@@ -63,9 +66,15 @@ def reminders_trigger(settings: Settings) -> CronTrigger:
     return CronTrigger(day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=settings.tz)
 
 
+def start_up_job(services: Services) -> None:
+    """Once at start: the missed daily run, then (on its scores) a missed book digest."""
+    catch_up_job(services)
+    book_catch_up(services)
+
+
 def add_jobs(scheduler: Any, services: Services, *, catch_up: bool = True) -> None:
-    """The daily, digest and meeting-reminder jobs, and (once, now) the catch-up of a missed
-    daily run."""
+    """The daily, digest (onboarding and book of business) and meeting-reminder jobs, and
+    (once, now) the catch-up of a missed daily run and book digest."""
     settings = services.settings
     common = {"args": [services], "replace_existing": True, "coalesce": True, "max_instances": 1}
     scheduler.add_job(
@@ -85,6 +94,14 @@ def add_jobs(scheduler: Any, services: Services, *, catch_up: bool = True) -> No
         **common,
     )
     scheduler.add_job(
+        book_digest_job,
+        digest_trigger(settings),
+        id=BOOK_DIGEST_ID,
+        name="weekly book-of-business digest",
+        misfire_grace_time=DIGEST_GRACE,
+        **common,
+    )
+    scheduler.add_job(
         meeting_reminders_job,
         reminders_trigger(settings),
         id=REMINDERS_ID,
@@ -94,9 +111,9 @@ def add_jobs(scheduler: Any, services: Services, *, catch_up: bool = True) -> No
     )
     if catch_up:  # no trigger: runs once, now
         scheduler.add_job(
-            catch_up_job,
+            start_up_job,
             id=CATCH_UP_ID,
-            name="catch up a missed daily run",
+            name="catch up a missed daily run and book digest",
             misfire_grace_time=None,
             **common,
         )

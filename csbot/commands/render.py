@@ -52,6 +52,7 @@ class ChartName(StrEnum):
     ONBOARDING_PROGRESS = "onboarding_progress"
     TIMELINE = "timeline"
     HEALTH_DISTRIBUTION = "health_distribution"
+    BAND_SHIFT = "band_shift"
 
 
 class Renderer(Protocol):

@@ -291,13 +291,14 @@ class HealthSnapshot(Base):
 
 
 class Alert(Base):
-    """The outbox. A crossing is written here with the snapshot; delivery posts and records ts."""
+    """The outbox. A crossing is written here with the snapshot; delivery posts and records ts.
+    A digest's row belongs to no group (its recipient is in the payload)."""
 
     __tablename__ = "alert"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(_group_fk())
-    kind: Mapped[str] = mapped_column(String(20))  # crossing / recovered
+    group_id: Mapped[int | None] = mapped_column(_group_fk())
+    kind: Mapped[str] = mapped_column(String(20))  # crossing / recovered / renewal / digest
     from_band: Mapped[str | None] = mapped_column(String(20))
     to_band: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)

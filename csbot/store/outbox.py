@@ -45,9 +45,10 @@ ERROR_LIMIT = 500
 
 @dataclass(frozen=True)
 class NewAlert:
-    """An alert to write; `payload` holds what the message shows, fixed on the day."""
+    """An alert to write; `payload` holds what the message shows, fixed on the day. A digest
+    has no group: its recipient is in the payload, its key is `unique`."""
 
-    group_id: int
+    group_id: int | None
     kind: str
     from_band: str | None
     to_band: str
@@ -64,10 +65,10 @@ class NewAlert:
 
 @dataclass(frozen=True)
 class AlertRecord:
-    """An outbox row as delivery and the CLI read it."""
+    """An outbox row as delivery and the CLI read it (a digest's has no group)."""
 
     id: int
-    group_id: int
+    group_id: int | None
     kind: str
     from_band: str | None
     to_band: str
@@ -237,16 +238,17 @@ def acknowledge(session: Session, alert_id: int, *, user_id: str, at: datetime) 
 def list_alerts(
     session: Session, *, pending_only: bool = False, limit: int = 50
 ) -> list[tuple[AlertRecord, str]]:
-    """The newest alerts (or only the pending ones) with their group's name, newest first."""
+    """The newest alerts (or only the pending ones) with their group's name (a digest's: ""),
+    newest first."""
     stmt = (
         select(*_COLUMNS, PhysicianGroup.name)
-        .join(PhysicianGroup, PhysicianGroup.id == Alert.group_id)
+        .outerjoin(PhysicianGroup, PhysicianGroup.id == Alert.group_id)
         .order_by(Alert.id.desc())
         .limit(limit)
     )
     if pending_only:
         stmt = stmt.where(Alert.state == PENDING)
-    return [(_record(row[:-1]), str(row[-1])) for row in session.execute(stmt)]
+    return [(_record(row[:-1]), str(row[-1] or "")) for row in session.execute(stmt)]
 
 
 def count_pending(session: Session) -> int:

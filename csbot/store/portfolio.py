@@ -88,7 +88,7 @@ def open_alerts(
         .limit(limit)
     )
     rows = session.execute(for_groups(stmt, Alert.group_id, group_ids))
-    return [OpenAlert(*row) for row in rows], total
+    return [OpenAlert(i, int(g or 0), n, f, t, d) for i, g, n, f, t, d in rows], total
 
 
 def meetings_between(

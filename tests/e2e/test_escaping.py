@@ -21,12 +21,13 @@ from typing import Any
 import httpx
 import pytest
 
+from csbot.alerts.book_run import run_book_digest
 from csbot.alerts.digest import run_digest
 from csbot.commands.grammar import Panel
 from csbot.commands.ids import ActionId, ModalBlock, action_id
 from csbot.commands.modals.reminders import remind_upcoming_meetings
 from csbot.store.demo_catalog import CSMS
-from tests.e2e.cs_fixtures import NOW, USER, click, element
+from tests.e2e.cs_fixtures import AS_OF, NOW, USER, click, element
 from tests.e2e.fakeslack import Call
 from tests.e2e.hostile_fixtures import (  # noqa: F401  (fixtures)
     Hostile,
@@ -162,6 +163,11 @@ def _digest(h: Hostile) -> list[Call]:
     return h.fake.calls
 
 
+def _book(h: Hostile) -> list[Call]:
+    run_book_digest(h.server.runtime.services, day=AS_OF)
+    return h.fake.calls
+
+
 def _reminder(h: Hostile) -> list[Call]:
     assert remind_upcoming_meetings(h.server.runtime.services, now=NOW) >= 1
     return h.fake.calls
@@ -200,6 +206,7 @@ SURFACES: dict[str, Surface] = {
     ),  # renewal reminders of the demo's other groups mention their CSMs
     "alert acknowledged": Surface(_acknowledge, (ACME,), live=("<@{csm}>", f"<@{LEAD}>")),
     "digest": Surface(_digest, (CEDAR, "Phase", "Task")),
+    "book digest": Surface(_book, (ACME, "Birch Hostile")),
     "meeting reminder": Surface(_reminder, ("Next meeting", ACME)),
     "export": Surface(_command("export timeline acme"), (ACME,)),
     "ticket form for a typed name": Surface(

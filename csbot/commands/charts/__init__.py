@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from csbot.commands.charts._base import DPI, HEIGHT_IN, NO_DATA, PALETTE, WIDTH_IN, PngChart
 from csbot.commands.charts.bars import (
     adoption_funnel,
+    band_shift,
     churn_factors,
     component_breakdown,
     health_distribution,
@@ -34,6 +35,7 @@ __all__ = [
     "PngChart",
     "active_users_sessions",
     "adoption_funnel",
+    "band_shift",
     "chart_figure",
     "churn_factors",
     "component_breakdown",
@@ -59,6 +61,7 @@ CHARTS: dict[str, PngChart[...]] = {
         onboarding_progress,
         timeline,
         health_distribution,
+        band_shift,
     )
 }
 

@@ -1,4 +1,5 @@
-"""Bar charts of parts: health components, churn factors, adoption funnel, onboarding, bands."""
+"""Bar charts of parts: health components, churn factors, adoption funnel, onboarding, bands
+(and bands now against a week before)."""
 
 from __future__ import annotations
 
@@ -145,8 +146,36 @@ def health_distribution_figure(
     return _finish(fig, ax, heading, y="Groups", grid="y")
 
 
+def band_shift_figure(
+    now: Mapping[str, int], before: Mapping[str, int], *, title: str | None = None
+) -> Figure:
+    """Groups per band now (band colours) beside a week before (grey), best band first."""
+    heading = title or "Groups by health band, now and a week before"
+    counts_now = [max(0, int(now.get(x, 0))) for x in _BAND_ORDER]
+    counts_before = [max(0, int(before.get(x, 0))) for x in _BAND_ORDER]
+    if sum(counts_now) + sum(counts_before) == 0:
+        return b.no_data(heading, "No groups scored yet")
+    fig = b.new_figure()
+    ax = fig.add_subplot()
+    xs = list(range(len(_BAND_ORDER)))
+    width = 0.38
+    last = ax.bar([x - width / 2 for x in xs], counts_before, width, color=b.GRID,
+                  edgecolor=b.GREY, label="a week before")  # fmt: skip
+    bars = ax.bar([x + width / 2 for x in xs], counts_now, width, color=list(b.BAND_COLOURS),
+                  label="now")  # fmt: skip
+    for group in (last, bars):
+        ax.bar_label(group, labels=[f"{int(h.get_height()):,}" for h in group], padding=3,
+                     fontsize=b.TICK_SIZE)  # fmt: skip
+    ax.set_xticks(xs, list(_BAND_ORDER))
+    ax.set_ylim(0, max(counts_now + counts_before) * 1.2)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=b.TICK_SIZE)
+    return _finish(fig, ax, heading, y="Groups", grid="y")
+
+
 component_breakdown = b.PngChart(component_breakdown_figure)
 churn_factors = b.PngChart(churn_factors_figure)
 adoption_funnel = b.PngChart(adoption_funnel_figure)
 onboarding_progress = b.PngChart(onboarding_progress_figure)
 health_distribution = b.PngChart(health_distribution_figure)
+band_shift = b.PngChart(band_shift_figure)

@@ -28,6 +28,7 @@ TITLES = {
     "onboarding_progress": "Onboarding progress",
     "timeline": "Account timeline",
     "health_distribution": "Groups by health band",
+    "band_shift": "Groups by health band, now and a week before",
 }
 SCORE = "Score (0\u2013100)"
 LABELS = {  # (x label, y label) of each axes, top to bottom
@@ -41,6 +42,7 @@ LABELS = {  # (x label, y label) of each axes, top to bottom
     "onboarding_progress": [("Tasks done", "")],
     "timeline": [("", "")],
     "health_distribution": [("", "Groups")],
+    "band_shift": [("", "Groups")],
 }
 NO_DATA = {
     "health_trend": "No data for this window",
@@ -53,6 +55,7 @@ NO_DATA = {
     "onboarding_progress": "No onboarding plan for this group",
     "timeline": "No activity in this window",
     "health_distribution": "No groups scored yet",
+    "band_shift": "No groups scored yet",
 }
 
 
@@ -219,3 +222,13 @@ def test_health_distribution_counts_groups_per_band_best_first() -> None:
     colours = [to_hex(p.get_facecolor()) for p in bars.patches]
     assert colours == [c.lower() for c in b.BAND_COLOURS]
     assert _texts(ax) == ["4", "9", "3", "1"]
+
+
+def test_band_shift_draws_each_band_a_week_before_beside_now() -> None:
+    ax = _ax(_figure("band_shift"))
+    before, now = _bars(ax)
+    assert _heights(before) == [5.0, 9.0, 2.0, 0.0]  # a band missing a week before is zero
+    assert _heights(now) == [4.0, 9.0, 3.0, 1.0]
+    assert [to_hex(p.get_facecolor()) for p in now.patches] == [c.lower() for c in b.BAND_COLOURS]
+    assert _ticks(ax.get_xticklabels()) == ["Excellent", "Good", "Needs Attention", "Critical"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a week before", "now"]

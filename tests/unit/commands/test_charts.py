@@ -45,6 +45,10 @@ FULL: dict[str, dict[str, Any]] = {
     "health_distribution": dict(
         band_counts={"Excellent": 4, "Good": 9, "Needs Attention": 3, "Critical": 1}
     ),
+    "band_shift": dict(
+        now={"Excellent": 4, "Good": 9, "Needs Attention": 3, "Critical": 1},
+        before={"Excellent": 5, "Good": 9, "Needs Attention": 2},
+    ),
 }
 
 EMPTY: dict[str, dict[str, Any]] = {
@@ -58,6 +62,7 @@ EMPTY: dict[str, dict[str, Any]] = {
     "onboarding_progress": dict(phases=[], percent_done=[]),
     "timeline": dict(events=[]),
     "health_distribution": dict(band_counts={}),
+    "band_shift": dict(now={}, before={}),
 }
 
 
