@@ -37,7 +37,7 @@ from csbot.store.db import (
     session_factory,
     upgrade,
 )
-from csbot.web import HttpServer, Router, health_endpoint
+from csbot.web import HttpLimits, HttpServer, Router, health_endpoint
 from csbot.webclient import make_web_client
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,16 @@ def http_router(runtime: Runtime) -> Router:
     return router
 
 
+def http_limits(settings: Settings) -> HttpLimits:
+    """The HTTP server's limits from CSBOT_HTTP_THREADS, _CONNECTIONS, _IDLE_TIMEOUT, _MAX_BODY."""
+    return HttpLimits(
+        threads=settings.http_threads,
+        connections=settings.http_connections,
+        idle_timeout=settings.http_idle_timeout,
+        max_body=settings.http_max_body,
+    )
+
+
 def prepare_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Bring the database schema to head, then build the app: what `csbot run` does first."""
     engine = make_engine(settings.database_url)
@@ -198,7 +208,10 @@ def http_server(
     require_credentials(settings, http=True)
     runtime = prepare_runtime(settings, clock=clock)
     try:
-        return HttpServer(http_router(runtime), host=host, port=port), runtime
+        server = HttpServer(
+            http_router(runtime), host=host, port=port, limits=http_limits(settings)
+        )
+        return server, runtime
     except OSError as exc:
         runtime.close()
         raise CsbotError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

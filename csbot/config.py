@@ -74,6 +74,18 @@ class Settings(BaseSettings):
     work_workers: int = Field(default=4, ge=1, le=64, validation_alias="CSBOT_WORK_WORKERS")
     work_queue: int = Field(default=256, ge=0, le=10_000, validation_alias="CSBOT_WORK_QUEUE")
     log_level: str = Field(default="INFO", validation_alias="CSBOT_LOG_LEVEL")
+    # The HTTP edge (csbot.web): what one process takes before it refuses or closes connections.
+    http_threads: int = Field(default=8, ge=1, le=64, validation_alias="CSBOT_HTTP_THREADS")
+    http_connections: int = Field(
+        default=1000, ge=10, le=10_000, validation_alias="CSBOT_HTTP_CONNECTIONS"
+    )
+    http_idle_timeout: int = Field(
+        default=30, ge=1, le=3600, validation_alias="CSBOT_HTTP_IDLE_TIMEOUT"
+    )
+    http_max_body: int = Field(
+        default=1024 * 1024, ge=64 * 1024, le=64 * 1024 * 1024,
+        validation_alias="CSBOT_HTTP_MAX_BODY",
+    )  # fmt: skip
     # Alerts: routing (group's channel, else its CSM team's, else the default) and noise control.
     team_channels: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, validation_alias="CSBOT_TEAM_CHANNELS"

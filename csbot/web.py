@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PARAMS_KEY = "csbot.path_params"
-MAX_BODY_BYTES = 5 * 1024 * 1024
-THREADS = 8
 MAX_JSON_DEPTH = 64
 """Deeper than any Slack payload or webhook record (view state and rich text reach about 12)."""
 
@@ -189,6 +188,22 @@ def _plain(start_response: StartResponse, status: int, extra: list[tuple[str, st
     return [body]
 
 
+def _connection_limit(wanted: int) -> int:
+    """waitress counts its listening socket and wake-up pipe as connections; and every
+    connection needs a file descriptor, so raise the soft limit (`ulimit -n`) if it is short,
+    or take fewer connections (with a warning) when the hard limit does not allow them."""
+    limit = wanted + 2
+    needed = limit + SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        if raised < needed:
+            limit = max(raised - SPARE_FILES, 10)
+            log.warning("only %d connections: the open-file limit is %d", limit - 2, raised)
+    return limit
+
+
 def health_endpoint(check: Callable[[], None]) -> Endpoint:
     """`GET /healthz`: 200 when `check` passes, 503 (without details, which are logged) if not."""
 
@@ -203,18 +218,48 @@ def health_endpoint(check: Callable[[], None]) -> Endpoint:
     return healthz
 
 
+@dataclass(frozen=True)
+class HttpLimits:
+    """What one process takes at the HTTP edge (Settings' CSBOT_HTTP_*; these are its defaults).
+
+    waitress reads requests asynchronously and hands only complete ones to its `threads`, so an
+    idle connection costs a socket, not a thread: `connections` can be generous. A connection
+    that sends nothing for `idle_timeout` seconds is closed; a body over `max_body` bytes gets 413.
+    """
+
+    threads: int = 8
+    connections: int = 1000
+    idle_timeout: int = 30
+    max_body: int = 1024 * 1024
+
+
+MAX_HEADER_BYTES = 64 * 1024
+BACKLOG = 1024
+SPARE_FILES = 256
+"""Descriptors kept free besides connections: database, render pool pipes, logs, Slack calls."""
+
+
 class HttpServer:
     """waitress serving one WSGI application; `stop()` may be called from any thread."""
 
-    def __init__(self, app: WSGIApplication, *, host: str, port: int) -> None:
+    def __init__(
+        self, app: WSGIApplication, *, host: str, port: int, limits: HttpLimits = HttpLimits()
+    ) -> None:
+        self.limits = limits
         self._server: Any = waitress.server.create_server(
             app,
             host=host,
             port=port,
-            threads=THREADS,
             ident="csbot",
-            max_request_body_size=MAX_BODY_BYTES,
             clear_untrusted_proxy_headers=True,
+            threads=limits.threads,
+            connection_limit=_connection_limit(limits.connections),
+            channel_timeout=limits.idle_timeout,
+            cleanup_interval=1,  # idle connections close within a second of their timeout
+            max_request_body_size=limits.max_body,
+            max_request_header_size=MAX_HEADER_BYTES,
+            backlog=BACKLOG,
+            asyncore_use_poll=True,  # select() cannot watch more than 1,024 descriptors
         )
 
     @property

@@ -90,9 +90,13 @@ class RunningCsbot:
     def log_text(self) -> str:
         return "".join(self.lines)
 
-    def post_signed(self, body: bytes, content_type: str = FORM) -> httpx.Response:
+    def post_signed(
+        self, body: bytes, content_type: str = FORM, *, timeout: float | None = None
+    ) -> httpx.Response:
         headers = signed_headers(self.secret, body, content_type)
-        return self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
+        wait = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
+        url = f"{self.url}/slack/events"
+        return self.http.post(url, content=body, headers=headers, timeout=wait)
 
     def slash_command(self, text: str, **fields: str) -> httpx.Response:
         fields.setdefault("response_url", self.fake.response_url("command"))
