@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -26,8 +27,9 @@ from csbot.commands.render import ProcessRenderer, make_renderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
 from csbot.errors import ConfigError, CsbotError
-from csbot.lifecycle import Terminated, exit_on_sigterm, require_credentials
+from csbot.lifecycle import Shutdown, Terminated, leave_within, require_credentials
 from csbot.scoring.config import load_scoring_config
+from csbot.server import DRAIN_SECONDS, HttpLimits, HttpServer
 from csbot.services import Clock, Services, utc_now
 from csbot.store.db import (
     DatabaseEngine,
@@ -37,13 +39,15 @@ from csbot.store.db import (
     session_factory,
     upgrade,
 )
-from csbot.web import HttpLimits, HttpServer, Router, health_endpoint
+from csbot.web import Router, health_endpoint
 from csbot.webclient import make_web_client
 
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 LISTENER_THREADS = 8
+RENDER_STOP_SECONDS = 1.0
+"""Of the shutdown grace, what is kept for the render workers to stop (killed if still busy)."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +69,28 @@ class Runtime:
             self.scheduler.start()
 
     def close(self) -> None:
+        """Finish everything taken (tests, and errors before serving)."""
         if self.scheduler is not None:
             self.scheduler.close()
         self.listener_pool.shutdown(wait=True, cancel_futures=True)
         self.services.close()
+        self.engine.dispose()
+
+    def stop(self, grace: float) -> None:
+        """Stop within `grace` seconds (SIGTERM): no new scheduled runs; answers still queued
+        are dropped and their people told csbot is restarting; running ones get most of the
+        grace (then their people are told too); the render workers stop, killed if need be."""
+        deadline = time.monotonic() + grace
+        log.info("shutting down", extra={"grace_seconds": round(grace, 1)})
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.listener_pool.shutdown(wait=False, cancel_futures=True)
+        self.services.work.stop(max(0.0, grace - RENDER_STOP_SECONDS))
+        renderer = self.services.renderer
+        if isinstance(renderer, ProcessRenderer):
+            renderer.close(timeout=max(0.0, deadline - time.monotonic()))
+        else:
+            renderer.close()
         self.engine.dispose()
 
 
@@ -218,36 +240,48 @@ def http_server(
 
 
 def run(settings: Settings, *, http: bool, port: int, host: str) -> int:
-    """`csbot run`: HTTP with `http`, else Socket Mode. Returns the exit code."""
+    """`csbot run`: HTTP with `http`, else Socket Mode. Returns the exit code.
+
+    SIGTERM (or Ctrl-C) stops it within CSBOT_SHUTDOWN_GRACE: it stops taking requests at
+    once, finishes what it can (`Runtime.stop`) and exits; a second signal exits at once.
+    """
     require_credentials(settings, http=http)
-    if http:
-        server, runtime = http_server(settings, host=host, port=port)
-        log.info("serving Slack requests at http://%s:%d%s", server.host, server.port, SLACK_PATH)
-        try:
+    if not http:
+        return _run_socket_mode(settings)
+    server, runtime = http_server(settings, host=host, port=port)
+    log.info("serving Slack requests at http://%s:%d%s", server.host, server.port, SLACK_PATH)
+    shutdown = Shutdown(settings.shutdown_grace, server.stop)
+    try:
+        with shutdown.signals():
             runtime.start()
-            with exit_on_sigterm():
-                server.serve_forever()
-        finally:
-            runtime.close()
-        return 0
-    return _run_socket_mode(settings)
+            server.serve_forever(drain=min(DRAIN_SECONDS, shutdown.grace / 2))
+    finally:
+        runtime.stop(shutdown.remaining())
+    leave_within(shutdown.remaining())
+    return 0
+
+
+def _terminate() -> None:
+    raise Terminated(0)
 
 
 def _run_socket_mode(settings: Settings) -> int:
     assert settings.slack_app_token is not None
     runtime = prepare_runtime(settings)
     handler = SocketModeHandler(runtime.app, app_token=settings.slack_app_token.get_secret_value())
+    shutdown = Shutdown(settings.shutdown_grace, _terminate)
     try:
-        runtime.start()
-        with exit_on_sigterm():
+        with shutdown.signals():
+            runtime.start()
             _connect(handler)
             log.info("connected to Slack over Socket Mode")
             threading.Event().wait()
     except Terminated:
-        log.info("stopping on SIGTERM")
+        log.info("stopping on a signal")
     finally:
         handler.close()  # type: ignore[no-untyped-call]
-        runtime.close()
+        runtime.stop(shutdown.remaining())
+    leave_within(shutdown.remaining())
     return 0
 
 

@@ -74,7 +74,10 @@ class Settings(BaseSettings):
     work_workers: int = Field(default=4, ge=1, le=64, validation_alias="CSBOT_WORK_WORKERS")
     work_queue: int = Field(default=256, ge=0, le=10_000, validation_alias="CSBOT_WORK_QUEUE")
     log_level: str = Field(default="INFO", validation_alias="CSBOT_LOG_LEVEL")
-    # The HTTP edge (csbot.web): what one process takes before it refuses or closes connections.
+    shutdown_grace: float = Field(
+        default=8.0, gt=0, le=600, validation_alias="CSBOT_SHUTDOWN_GRACE"
+    )  # seconds csbot run takes to stop after SIGTERM; Docker kills after 10
+    # The HTTP server (csbot.server): what one process takes before it refuses or closes.
     http_threads: int = Field(default=8, ge=1, le=64, validation_alias="CSBOT_HTTP_THREADS")
     http_connections: int = Field(
         default=1000, ge=10, le=10_000, validation_alias="CSBOT_HTTP_CONNECTIONS"

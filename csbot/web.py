@@ -1,21 +1,19 @@
-"""csbot's HTTP edge: a tiny router in front of Bolt's own WSGI adapter, served by waitress.
+"""csbot's HTTP edge: a tiny WSGI router, its request and response types, and strict JSON.
 
 Routes are `(method, path template)`; a template segment in braces (`/webhooks/{kind}`) matches
 one path segment and reaches the endpoint as `request.params["kind"]`. Unknown paths get 404, a
-known path with the wrong method 405. Nothing here knows about Slack beyond mounting Bolt.
+known path with the wrong method 405. The server that runs it is csbot.server; the Slack route
+is csbot.slack_http.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import resource
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
-
-import waitress.server
 
 from csbot.errors import InputError
 
@@ -188,22 +186,6 @@ def _plain(start_response: StartResponse, status: int, extra: list[tuple[str, st
     return [body]
 
 
-def _connection_limit(wanted: int) -> int:
-    """waitress counts its listening socket and wake-up pipe as connections; and every
-    connection needs a file descriptor, so raise the soft limit (`ulimit -n`) if it is short,
-    or take fewer connections (with a warning) when the hard limit does not allow them."""
-    limit = wanted + 2
-    needed = limit + SPARE_FILES
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
-        if raised < needed:
-            limit = max(raised - SPARE_FILES, 10)
-            log.warning("only %d connections: the open-file limit is %d", limit - 2, raised)
-    return limit
-
-
 def health_endpoint(check: Callable[[], None]) -> Endpoint:
     """`GET /healthz`: 200 when `check` passes, 503 (without details, which are logged) if not."""
 
@@ -216,72 +198,3 @@ def health_endpoint(check: Callable[[], None]) -> Endpoint:
         return Response.json(200, {"status": "ok"})
 
     return healthz
-
-
-@dataclass(frozen=True)
-class HttpLimits:
-    """What one process takes at the HTTP edge (Settings' CSBOT_HTTP_*; these are its defaults).
-
-    waitress reads requests asynchronously and hands only complete ones to its `threads`, so an
-    idle connection costs a socket, not a thread: `connections` can be generous. A connection
-    that sends nothing for `idle_timeout` seconds is closed; a body over `max_body` bytes gets 413.
-    """
-
-    threads: int = 8
-    connections: int = 1000
-    idle_timeout: int = 30
-    max_body: int = 1024 * 1024
-
-
-MAX_HEADER_BYTES = 64 * 1024
-BACKLOG = 1024
-SPARE_FILES = 256
-"""Descriptors kept free besides connections: database, render pool pipes, logs, Slack calls."""
-
-
-class HttpServer:
-    """waitress serving one WSGI application; `stop()` may be called from any thread."""
-
-    def __init__(
-        self, app: WSGIApplication, *, host: str, port: int, limits: HttpLimits = HttpLimits()
-    ) -> None:
-        self.limits = limits
-        self._server: Any = waitress.server.create_server(
-            app,
-            host=host,
-            port=port,
-            ident="csbot",
-            clear_untrusted_proxy_headers=True,
-            threads=limits.threads,
-            connection_limit=_connection_limit(limits.connections),
-            channel_timeout=limits.idle_timeout,
-            cleanup_interval=1,  # idle connections close within a second of their timeout
-            max_request_body_size=limits.max_body,
-            max_request_header_size=MAX_HEADER_BYTES,
-            backlog=BACKLOG,
-            asyncore_use_poll=True,  # select() cannot watch more than 1,024 descriptors
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self._server.effective_port)
-
-    @property
-    def host(self) -> str:
-        return str(self._server.effective_host)
-
-    def serve_forever(self) -> None:
-        """Serve until `stop()` or SIGINT/SIGTERM turned into SystemExit/KeyboardInterrupt."""
-        log.info("listening on http://%s:%d", self.host, self.port)
-        self._server.run()
-        self._server.task_dispatcher.shutdown()
-
-    def stop(self) -> None:
-        """Close the listening socket and every open connection; `serve_forever` then returns."""
-        socket_map = self._server._map
-
-        def close_all() -> None:
-            for dispatcher in list(socket_map.values()):
-                dispatcher.close()
-
-        self._server.trigger.pull_trigger(close_all)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -68,7 +69,8 @@ def _on_click(
                 log.warning("alert button: %s", exc.message, extra={"alert_id": value})
                 _tell(services, body, notice(":no_entry:", exc.message))
 
-        services.work.submit(job, label=str(action.get("action_id")))
+        label = str(action.get("action_id"))
+        services.work.submit(job, label=label, on_drop=partial(_tell, services, body))
 
     return on_click
 

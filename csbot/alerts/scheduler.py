@@ -137,3 +137,9 @@ class AlertScheduler:
     def close(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """No more runs; one already running is not waited for (each job is one transaction,
+        and a daily run the process did not finish is caught up at the next start)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -187,6 +188,8 @@ def submit_export(
     where = Where(
         command["channel_id"], command["user_id"], command.get("response_url"), private=True
     )
-    if not services.work.submit(ExportJobs(services).command(request, where), label="/cs export"):
+    jobs = ExportJobs(services)
+    tell = partial(jobs.delivery.tell, where)
+    if not services.work.submit(jobs.command(request, where), label="/cs export", on_drop=tell):
         return {"text": BUSY_MESSAGE, "response_type": "ephemeral"}
     return {"text": ":hourglass_flowing_sand: Preparing the CSV…", "response_type": "ephemeral"}

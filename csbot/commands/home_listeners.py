@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -79,7 +80,9 @@ def _export(services: Services, jobs: ExportJobs) -> Listener:
         except InputError as exc:
             jobs.delivery.tell(where, notice(":warning:", exc.message))
             return
-        if not services.work.submit(job, label="export"):
+        if not services.work.submit(
+            job, label="export", on_drop=partial(jobs.delivery.tell, where)
+        ):
             jobs.delivery.tell(where, "csbot is busy; try the export again in a minute.")
 
     return on_export

@@ -77,6 +77,22 @@ def _render_in_worker(name: str, kwargs: dict[str, Any]) -> bytes:
     return render_chart(name, **kwargs)
 
 
+def _watch_parent() -> None:
+    """In each render worker: exit as soon as the csbot process that started it is gone, even
+    killed with SIGKILL. (A worker's parent is the forkserver, and each worker holds pipes that
+    keep the forkserver and its own call queue open, so without this they wait forever.)"""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_after, args=(parent,), name="csbot-parent", daemon=True
+        ).start()
+
+
+def _exit_after(parent: Any) -> None:
+    parent.join()  # returns when the parent's end of the pipe closes: the parent has exited
+    os._exit(0)
+
+
 def _warm_worker() -> int:
     """Import Matplotlib and draw once (fonts, caches), so the first real chart is fast."""
     from csbot.commands.charts import health_distribution
@@ -126,7 +142,9 @@ class ProcessRenderer:
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
             context.set_forkserver_preload([_CHARTS_MODULE])
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_watch_parent
+        )
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -198,18 +216,35 @@ class ProcessRenderer:
             assert self._pool is not None
             return self._pool
 
-    def close(self, *, wait: bool = True) -> None:
-        """Stop the workers; queued charts are cancelled. Safe to call twice."""
+    def close(self, *, wait: bool = True, timeout: float | None = None) -> None:
+        """Stop the workers; queued charts are cancelled. With a `timeout`, a worker still
+        drawing after it is killed. Safe to call twice."""
         with self._lock:
             pool, self._pool, self._closed = self._pool, None, True
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=True)
+        if pool is None:
+            return
+        workers = list((pool._processes or {}).values())  # shutdown() forgets them
+        pool.shutdown(wait=wait and timeout is None, cancel_futures=True)
+        if timeout is not None:
+            _end(workers, deadline=time.monotonic() + timeout)
 
     def __enter__(self) -> ProcessRenderer:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _end(workers: list[Any], *, deadline: float) -> None:
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    for worker in workers:
+        if worker.is_alive():
+            log.warning(
+                "render worker still busy at shutdown; killing it", extra={"worker_pid": worker.pid}
+            )
+            worker.kill()
+            worker.join(1.0)
 
 
 def render_png(renderer: Renderer, chart: ChartSpec | None) -> bytes | None:

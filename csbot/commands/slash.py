@@ -105,7 +105,8 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
             command.get("response_url"),
             private=request.private,
         )
-        if not services.work.submit(jobs.command(request, where), label="/cs"):
+        job, tell = jobs.command(request, where), partial(jobs.delivery.tell, where)
+        if not services.work.submit(job, label="/cs", on_drop=tell):
             ack(text=BUSY_MESSAGE, response_type="ephemeral")
         elif isinstance(request, ListRequest):  # every group is scored: may take a moment
             ack(text=WORKING_ON_LIST, response_type="ephemeral")
@@ -151,8 +152,11 @@ def _control(
             _tell(services, _where(body, private=False), notice(":warning:", exc.message))
             return
         where = _where(body, private=state.private)
-        if not services.work.submit(make_job(state, where), label=str(action.get("action_id"))):
-            _tell(services, where, BUSY_MESSAGE)
+        tell = partial(_tell, services, where)
+        if not services.work.submit(
+            make_job(state, where), label=str(action.get("action_id")), on_drop=tell
+        ):
+            tell(BUSY_MESSAGE)
 
     return on_control
 

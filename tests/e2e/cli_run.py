@@ -3,7 +3,7 @@ environment a user sets, talking to the fake Slack; requests signed as Slack sig
 
 `csbot_run(env, fake)` starts `csbot run --http` on a free loopback port and yields once the
 server says it is listening; everything the process prints (stdout and stderr) is kept in
-`log_text()` for tests that read the log.
+`log_text()` for tests that read the log, and `wait_for_line(text)` waits for a line.
 """
 
 from __future__ import annotations
@@ -82,13 +82,21 @@ class RunningCsbot:
     http: httpx.Client
     samples: Samples = field(default_factory=Samples)
     lines: list[str] = field(default_factory=list)
+    logged: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def log_text(self) -> str:
-        return "".join(self.lines)
+        with self.logged:
+            return "".join(self.lines)
+
+    def wait_for_line(self, text: str, timeout: float = 30) -> None:
+        """Block until a line of the log contains `text` (AssertionError with the log if not)."""
+        with self.logged:
+            if not self.logged.wait_for(lambda: any(text in line for line in self.lines), timeout):
+                raise AssertionError(f"no {text!r} in the log:\n" + "".join(self.lines))
 
     def post_signed(
         self, body: bytes, content_type: str = FORM, *, timeout: float | None = None
@@ -109,10 +117,12 @@ class RunningCsbot:
         return self.post_signed(interaction_body(with_response_url(payload, url)))
 
 
-def _read_output(proc: subprocess.Popen[str], lines: list[str], ready: threading.Event) -> None:
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        lines.append(line)
+def _read_output(running: RunningCsbot, ready: threading.Event) -> None:
+    assert running.proc.stdout is not None
+    for line in running.proc.stdout:
+        with running.logged:
+            running.lines.append(line)
+            running.logged.notify_all()
         if "listening on" in line:
             ready.set()
     ready.set()  # the process ended: stop waiting for it
@@ -135,14 +145,15 @@ def csbot_run(env: dict[str, str], fake: FakeSlack) -> Iterator[RunningCsbot]:
     watchdog.start()
     running = RunningCsbot(proc, port, fake, env["SLACK_SIGNING_SECRET"], httpx.Client(timeout=20))
     ready = threading.Event()
-    reader = threading.Thread(target=_read_output, args=(proc, running.lines, ready), daemon=True)
+    reader = threading.Thread(target=_read_output, args=(running, ready), daemon=True)
     reader.start()
     try:
         assert ready.wait(START_SECONDS), "csbot run did not start in time"
         assert proc.poll() is None, "csbot run stopped:\n" + running.log_text()
         yield running
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0, running.log_text()
+        if proc.returncode is None:  # unless the test stopped it itself
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0, running.log_text()
     finally:
         watchdog.cancel()
         running.http.close()

@@ -19,7 +19,7 @@ import pytest
 
 from csbot.app import Runtime, http_server
 from csbot.config import Settings, load_settings
-from csbot.web import HttpServer
+from csbot.server import HttpServer
 from tests.e2e.fakeslack import FakeSlack
 from tests.e2e.slackreq import (
     FORM,

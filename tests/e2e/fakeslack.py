@@ -75,14 +75,32 @@ class Fault:
 @dataclass
 class Hold:
     """A call kept unanswered by `FakeSlack.hold`: `arrived` is set when it comes in, and it is
-    answered once `release()` is called (or after HOLD_SECONDS, so nothing hangs)."""
+    answered once `release()` is called (or after HOLD_SECONDS, so nothing hangs). With `every`,
+    every call to the method is held until then; `wait_held(n)` waits for n of them."""
 
     method: str
+    every: bool = False
     arrived: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
+    held: int = 0
+    _counted: threading.Condition = field(default_factory=threading.Condition)
 
     def release(self) -> None:
         self.released.set()
+
+    def keep(self) -> None:
+        """Hold the calling request's thread until released."""
+        with self._counted:
+            self.held += 1
+            self._counted.notify_all()
+        self.arrived.set()
+        self.released.wait(HOLD_SECONDS)
+
+    def wait_held(self, count: int, timeout: float = 30.0) -> None:
+        """Block until `count` calls are being held; AssertionError if not within `timeout`."""
+        with self._counted:
+            if not self._counted.wait_for(lambda: self.held >= count, timeout):
+                raise AssertionError(f"expected {count} held {self.method}; got {self.held}")
 
 
 HOLD_SECONDS = 60
@@ -127,6 +145,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        with self._lock:
+            self._release_holds()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -165,7 +185,13 @@ class FakeSlack:
             self._calls.clear()
             self._faults.clear()
             self._answers.clear()
+            self._release_holds()
             self.state = State()
+
+    def _release_holds(self) -> None:
+        for hold in self._holds:
+            hold.release()
+        self._holds.clear()
 
     def wait_for(
         self,
@@ -216,10 +242,11 @@ class FakeSlack:
         with self._lock:
             self._answers[method] = answer
 
-    def hold(self, method: str) -> Hold:
+    def hold(self, method: str, *, every: bool = False) -> Hold:
         """Keep the next call to `method` waiting: e.g. to start a second process while the
-        first is in the middle of posting."""
-        hold = Hold(method)
+        first is in the middle of posting. `every`: all calls to it, until released (e.g. to
+        keep csbot's work threads busy while a test stops it)."""
+        hold = Hold(method, every)
         with self._lock:
             self._holds.append(hold)
         return hold
@@ -233,11 +260,10 @@ class FakeSlack:
         """The answer to `call`; None: drop the connection without one."""
         with self._lock:
             hold = next((h for h in self._holds if h.method == call.method), None)
-            if hold is not None:
+            if hold is not None and not hold.every:
                 self._holds.remove(hold)
         if hold is not None:
-            hold.arrived.set()
-            hold.released.wait(HOLD_SECONDS)
+            hold.keep()
         with self._lock:
             fault = next((f for f in self._faults if f.fires(call.method)), None)
             if fault is not None and fault.drop:

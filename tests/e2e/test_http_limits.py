@@ -15,7 +15,8 @@ import httpx
 
 from csbot.app import http_limits
 from csbot.config import load_settings
-from csbot.web import HttpLimits, HttpServer, Router, health_endpoint
+from csbot.server import HttpLimits, HttpServer
+from csbot.web import Router, health_endpoint
 from tests.e2e.cli_run import csbot_run, user_env
 from tests.e2e.conftest import AppServer
 from tests.e2e.fakeslack import FakeSlack

@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.config import load_settings
 from csbot.scoring.config import default_config
+from csbot.server import HttpServer
 from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.csv_import import import_csv
-from csbot.web import HttpServer, Router
+from csbot.web import Router
 from csbot.webhooks import PATH, register, signed_headers, webhook_endpoint
 from tests.integration.ingest_support import EXAMPLES, NOW, dump
 from tests.unit.test_webhook_signing import SECRET as EXAMPLE_SECRET

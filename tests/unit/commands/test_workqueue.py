@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from csbot.commands.workqueue import WorkQueue
+from csbot.commands.workqueue import RESTARTING_MESSAGE, Stopped, WorkQueue
 
 
 def test_jobs_run_on_the_queues_own_threads() -> None:
@@ -58,3 +58,70 @@ def test_a_closed_queue_takes_nothing() -> None:
     queue = WorkQueue(workers=1, capacity=1)
     queue.close()
     assert not queue.submit(lambda: None)
+
+
+def _blocked(queue: WorkQueue, release: threading.Event, told: list[str], who: str) -> None:
+    started = threading.Event()
+
+    def job() -> None:
+        started.set()
+        release.wait(10)
+
+    assert queue.submit(job, label=who, on_drop=lambda text: told.append(f"{who}: {text}"))
+    assert started.wait(5)
+
+
+def test_stop_drops_the_waiting_jobs_and_tells_their_people_at_once() -> None:
+    queue, release, told = WorkQueue(workers=1, capacity=3), threading.Event(), []
+    _blocked(queue, release, told, "running")
+    ran: list[str] = []
+
+    def tell(who: str) -> None:
+        told.append(who)
+        release.set()  # meanwhile the running job ends, within the grace
+
+    for who in ("a", "b"):
+        queue.submit(lambda who=who: ran.append(who), on_drop=lambda _, who=who: tell(who))
+    queue.submit(lambda: ran.append("c"))  # nobody to tell: dropped quietly
+    stopped = queue.stop(grace=5)
+    assert stopped == Stopped(finished=1, dropped=3, abandoned=0)
+    assert sorted(told) == ["a", "b"] and ran == []
+    assert not queue.submit(lambda: None)
+
+
+def test_stop_gives_up_on_a_stuck_job_after_the_grace_and_tells_its_person() -> None:
+    queue, release, told = WorkQueue(workers=1, capacity=0), threading.Event(), []
+    _blocked(queue, release, told, "stuck")
+    stopped = queue.stop(grace=0.4)
+    release.set()
+    assert stopped == Stopped(finished=0, dropped=0, abandoned=1)
+    assert told == [f"stuck: {RESTARTING_MESSAGE}"]
+
+
+def test_a_notice_that_fails_is_logged_and_the_others_still_go(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue, release, told = WorkQueue(workers=1, capacity=2), threading.Event(), []
+    _blocked(queue, release, told, "running")
+
+    def broken(text: str) -> None:
+        raise OSError("Slack is unreachable")
+
+    queue.submit(lambda: None, label="first", on_drop=broken)
+    queue.submit(lambda: None, label="second", on_drop=told.append)
+    release.set()
+    with caplog.at_level(logging.DEBUG):
+        queue.stop(grace=5)
+    assert told == [RESTARTING_MESSAGE]
+    assert "could not tell the person behind first that csbot is restarting" in caplog.text
+
+
+def test_close_without_waiting_forgets_the_waiting_jobs() -> None:
+    queue, release, told = WorkQueue(workers=1, capacity=1), threading.Event(), []
+    _blocked(queue, release, told, "running")
+    ran: list[str] = []
+    queue.submit(lambda: ran.append("waiting"))
+    queue.close(wait=False)
+    release.set()
+    assert queue.wait_idle(5)
+    assert ran == [] and told == []
