@@ -54,10 +54,18 @@ def stores(postgres: str | None, *, sqlite: bool = True) -> Iterator[list[tuple[
             yield ([("sqlite", lite)] if sqlite else []) + [("postgresql", pg)]
 
 
-def peak_rss_mb(children: bool = False) -> float:
-    """Peak resident memory of this process (or of its largest child) in MB (Linux: kB)."""
-    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
-    return resource.getrusage(who).ru_maxrss / 1024
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process since it started its program, in MB.
+
+    Linux's VmHWM belongs to the program (it starts again at exec); ru_maxrss does not, so a
+    child forked from a bench that had loaded a million rows would report the bench's memory.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

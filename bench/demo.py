@@ -23,7 +23,7 @@ import time
 from datetime import date
 from typing import Any
 
-from _stores import ROOT, peak_rss_mb, stores, table
+from _stores import ROOT, stores, table
 
 from csbot.store.bulk import column_rows, copy_rows
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
@@ -32,6 +32,13 @@ from csbot.store.demo_load import BATCH_GROUPS, generate, insert_groups
 from csbot.store.demo_profile import group_specs
 from csbot.store.models import Base
 
+_CHILD = """import sys
+from csbot.cli import main
+from _stores import peak_rss_mb
+code = main(sys.argv[1:])
+print("peak RSS MB", peak_rss_mb(), file=sys.stderr)
+raise SystemExit(code)
+"""
 HEADER = ("store", "groups", "days", "history", "rows", "floor s", "csbot s", "ratio",
           "csbot CPU s", "peak RSS MB")  # fmt: skip
 
@@ -69,10 +76,14 @@ def _floor(url: str, *, groups: int, days: int, as_of: date) -> tuple[float, int
 
 def _csbot(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """`csbot demo` in its own process: wall and CPU seconds and peak RSS of that process."""
-    command = [sys.executable, "-c", "from csbot.cli import main; raise SystemExit(main())",
-               "demo", "--groups", str(args.groups), "--days", str(args.days),
-               "--history", str(args.history)]  # fmt: skip
-    env = {**os.environ, "CSBOT_DATABASE_URL": url, "CSBOT_TIMEZONE": "UTC"}
+    command = [sys.executable, "-c", _CHILD, "demo", "--groups", str(args.groups),
+               "--days", str(args.days), "--history", str(args.history)]  # fmt: skip
+    env = {
+        **os.environ,
+        "CSBOT_DATABASE_URL": url,
+        "CSBOT_TIMEZONE": "UTC",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("SLACK_BOT_TOKEN", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -81,7 +92,8 @@ def _csbot(url: str, args: argparse.Namespace) -> dict[str, Any]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     total = next(line for line in done.stdout.splitlines() if " rows in " in line)
-    return {"seconds": seconds, "cpu": cpu, "rss": peak_rss_mb(children=True),
+    peak = next(line for line in done.stderr.splitlines() if line.startswith("peak RSS MB "))
+    return {"seconds": seconds, "cpu": cpu, "rss": float(peak.split()[-1]),
             "rows": int(total.split()[0].replace(",", ""))}  # fmt: skip
 
 
