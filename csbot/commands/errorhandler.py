@@ -1,4 +1,5 @@
-"""The global Bolt error handler: a short apology with an error id, never a stack trace.
+"""The global Bolt error handler: a short apology with an error id, never a stack trace; and an
+ack that stays given when a listener crashes after it.
 
 The log line carries the same id and the request's shape (type, command, action ids, user,
 team), never its body: a body holds the verification token and a response_url, which is a
@@ -9,15 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.context.respond import Respond
 
 from csbot.commands import blockkit as bk
 from csbot.commands.slackwords import apology, logged_failure
 
-__all__ = ["describe_request", "register"]
+__all__ = ["KeptAck", "describe_request", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -61,5 +63,35 @@ def on_error(
     return None
 
 
+class KeptAck(Ack):
+    """An ack that, once given, stays given.
+
+    Bolt (1.30, process_before_response=False) runs a listener in the pool while the request
+    thread polls `ack.response` every 10 ms; when the listener raises after ack(), Bolt sets
+    `ack.response` back to None. A request thread that first looked after that (a busy machine)
+    saw no ack, waited its 3 s and answered 404, and Slack showed the person "dispatch_failed"
+    beside the apology. Keeping the first answer makes it the HTTP answer, as the ack said."""
+
+    def __init__(self) -> None:
+        self._given: BoltResponse | None = None
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._given
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if self._given is None:
+            self._given = value
+
+
+def _keep_the_ack(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    if context.ack.response is None:  # not given yet (Bolt made it to offer it as an argument)
+        context["ack"] = KeptAck()
+    return next()
+
+
 def register(app: App) -> None:
     app.error(on_error)
+    app.middleware(_keep_the_ack)

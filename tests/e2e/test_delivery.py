@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, wait
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,35 @@ def test_a_listener_crash_after_the_ack_apologises_through_the_response_url(
     assert app_server.slash_command("x", command="/boom").status_code == 200
     [reply] = app_server.fake.wait_for("response_url")
     assert "error id" in reply.params["text"] and reply.params["response_type"] == "ephemeral"
+
+
+def test_an_ack_stays_given_when_the_listener_crashes_before_bolt_looks_at_it(
+    app_server: AppServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bolt's request thread hands the listener to the pool, then polls the ack every 10 ms; on a
+    crash after ack() Bolt cleared it. A request thread that looked only after the crash (a busy
+    machine) found no ack, waited 3 s and answered 404, and Slack showed "dispatch_failed". Here
+    the request thread looks only once the listener is done: the loaded machine's worst case."""
+    runner = app_server.runtime.app.listener_runner
+    pool = runner.listener_executor
+
+    class DoneBeforeLooking:
+        def submit(self, fn: Callable[[], None]) -> Future[None]:
+            future = pool.submit(fn)
+            wait([future], timeout=10)
+            return future
+
+    monkeypatch.setattr(runner, "listener_executor", DoneBeforeLooking())
+
+    @app_server.runtime.app.command("/boom")
+    def boom(ack: Ack) -> None:
+        ack()
+        raise RuntimeError("late")
+
+    response = app_server.slash_command("x", command="/boom")
+    assert (response.status_code, response.text) == (200, "")
+    [reply] = app_server.fake.wait_for("response_url")
+    assert "error id" in reply.params["text"]
 
 
 # a full work queue ---------------------------------------------------------------------------
