@@ -49,6 +49,10 @@ WINDOW_HELP = (
     "Windows: `7d`, `30d` (the default), `90d`, or any number of days or weeks up to a year, "
     "e.g. `14d` or `6w`."
 )
+RENEWAL_WINDOW_HELP = (
+    "`/cs renewals` looks 120 days ahead by default, or any number of days or weeks up to a year, "
+    "e.g. `/cs renewals 90d` or `/cs renewals 26w`."
+)
 
 
 class Panel(StrEnum):
@@ -200,19 +204,20 @@ def _show(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def parse_window(token: str) -> int:
-    """Days in a window such as `30d`, `4w` or `30 days`; an InputError says what is allowed."""
+def parse_window(token: str, hint: str = WINDOW_HELP) -> int:
+    """Days in a window such as `30d`, `4w` or `30 days`; an InputError says what is allowed
+    (`hint`: the windows of the command at hand)."""
     text = "".join(token.split())
     match = _WINDOW.fullmatch(text)
     if not match:
-        raise InputError(f"“{_show(token)}” is not a window. {WINDOW_HELP}")
+        raise InputError(f"“{_show(token)}” is not a window. {hint}")
     digits, unit = match.groups()
     # Five significant digits are out of range anyway, and int() refuses thousands of them.
     significant = digits.lstrip("0") or "0"
     count = int(significant) if len(significant) <= 4 else MAX_WINDOW_DAYS + 1
     days = count * (7 if unit[0].lower() == "w" else 1)
     if not 1 <= days <= MAX_WINDOW_DAYS:
-        raise InputError(f"“{_show(token)}” is outside 1 to {MAX_WINDOW_DAYS} days. {WINDOW_HELP}")
+        raise InputError(f"“{_show(token)}” is outside 1 to {MAX_WINDOW_DAYS} days. {hint}")
     return days
 
 
@@ -281,17 +286,17 @@ def _looks_like_window(token: Token, last: bool) -> bool:
     return signed or unit in _CLEAR_UNITS or (last and bool(unit))
 
 
-def _take_window(tokens: Sequence[Token]) -> tuple[int, list[Token]]:
+def _take_window(tokens: Sequence[Token], hint: str = WINDOW_HELP) -> tuple[int, list[Token]]:
     windows: list[tuple[str, int]] = []
     rest: list[Token] = []
     for i, token in enumerate(tokens):
         if _looks_like_window(token, last=i == len(tokens) - 1):
-            windows.append((token.text, parse_window(token.text)))
+            windows.append((token.text, parse_window(token.text, hint)))
         else:
             rest.append(token)
     if len(windows) > 1:
         given = " and ".join(f"`{_show(w)}`" for w, _ in windows)
-        raise InputError(f"Give one window, not {given}. {WINDOW_HELP}")
+        raise InputError(f"Give one window, not {given}. {hint}")
     return (windows[0][1] if windows else DEFAULT_WINDOW_DAYS), rest
 
 
@@ -338,8 +343,8 @@ def _renewal_days(tokens: Sequence[Token]) -> int:
     if not tokens:
         return DEFAULT_RENEWAL_DAYS
     if len(tokens) == 1 and tokens[0].text.isdigit():  # `/cs renewals 90`: days
-        return parse_window(tokens[0].text + "d")
-    days, rest = _take_window(tokens)
+        return parse_window(tokens[0].text + "d", RENEWAL_WINDOW_HELP)
+    days, rest = _take_window(tokens, RENEWAL_WINDOW_HELP)
     if rest:
         raise InputError(
             f"`/cs renewals` takes only how far ahead to look, e.g. `/cs renewals 90d`, not "

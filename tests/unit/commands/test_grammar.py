@@ -277,6 +277,19 @@ def test_renewals_with_anything_else_says_what_works(text: str, message: str) ->
         parse_command(text)
 
 
+@pytest.mark.parametrize(
+    "text", ["renewals 400d", "export renewals 53w", "renewals 0", "renewals 9x"]
+)
+def test_a_bad_renewals_window_says_the_renewals_default_not_the_cards(text: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_command(text)
+    assert refused.value.message.endswith(
+        "`/cs renewals` looks 120 days ahead by default, or any number of days or weeks up to a "
+        "year, e.g. `/cs renewals 90d` or `/cs renewals 26w`."
+    )
+    assert "30d` (the default)" not in refused.value.message
+
+
 def test_a_quoted_renewal_word_is_a_group_name() -> None:
     assert panel('"Renewal Health" 7d') == PanelRequest(group_query="Renewal Health", window_days=7)
 
