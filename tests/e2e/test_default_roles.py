@@ -7,6 +7,9 @@ everyone else is told whom to ask; App Home says what each person may do.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -99,6 +102,22 @@ def test_the_groups_csm_snoozes_its_alert_with_no_roles_set(
     click_alert(app, acme_csm, "snooze:7", alert[0])
     assert said(app) == []
     assert handled(app, alert[0])[1] is not None
+
+
+def test_the_groups_csm_exports_its_numbers_with_no_roles_set(app: AppServer) -> None:
+    _, acme_csm = group_row(app, ACME)
+    assert acme_csm is not None
+    assert app.slash_command(f'export "{ACME}"', user_id=acme_csm).status_code == 200
+    assert app.runtime.services.work.wait_idle(20)
+    assert said(app) == [
+        ":page_facing_up: Sent *csbot-acme-family-medicine-overview-30d-2026-03-31.csv* (1 row) "
+        "to your DMs."
+    ]
+    [done] = app.fake.calls_to("files.completeUploadExternal")
+    assert done.params["channel_id"] == "D" + acme_csm[1:]
+    [item] = json.loads(done.params["files"])
+    rows = list(csv.DictReader(io.StringIO(app.fake.state.uploads[item["id"]].decode("utf-8"))))
+    assert [r["group"] for r in rows] == [ACME]
 
 
 def _home(app: AppServer, user: str) -> dict[str, Any]:

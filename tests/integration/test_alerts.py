@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.alerts.actions import snooze_alert
@@ -131,6 +131,32 @@ def test_a_month_replayed_alerts_once_per_crossing_and_reruns_post_nothing(
     assert new == 0
     assert run_daily(services, deliver=False).alerts == 0
     assert _outbox(sessions) == rows
+
+
+def test_a_risk_alert_flags_the_renewal_only_within_90_days(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    acme, collapsing = groups[Archetype.DECLINING][0], groups[Archetype.COLLAPSING][0]
+    g = m.PhysicianGroup
+    with sessions.begin() as session:  # Acme keeps the demo's renewal, 52 days after AS_OF
+        session.execute(
+            update(g).where(g.id == collapsing).values(renewal_date=AS_OF + timedelta(days=200))
+        )
+    _replay(services, clock, START, AS_OF)
+    with sessions() as session:
+        renews = {gid: day for gid, day in session.execute(select(g.id, g.renewal_date))}
+        alerts = session.scalars(select(m.Alert).where(m.Alert.kind == "crossing")).all()
+    flagged = {}
+    for alert in alerts:
+        soon = 0 <= (renews[alert.group_id] - alert.day).days <= 90
+        assert alert.payload["renewal_date"] == (
+            renews[alert.group_id].isoformat() if soon else None
+        )
+        flagged[alert.group_id] = soon
+    assert flagged[acme] is True and flagged[collapsing] is False
 
 
 def test_a_three_day_outage_is_caught_up_with_one_alert_for_the_latest_state(

@@ -342,3 +342,39 @@ def test_demo_sh_runs_csbot_demo_alone_before_the_card() -> None:
     before_card = commands[: commands.index([".venv/bin/csbot", "ask"])]
     assert before_card == [[".venv/bin/python", "-m"], [".venv/bin/csbot", "demo"]]
     assert "--quiet" in script
+
+
+def test_after_csbot_demo_both_digests_have_something_to_show(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The demo's renewal dates and onboarding groups give Monday's book-of-business digest
+    renewals, reminders and alerts, and the onboarding digest a group midway."""
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("CSBOT_DEFAULT_CHANNEL", "C0DEFAULT1")  # the whole book's digest
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    with freeze_time("2026-03-16 12:00:00"):  # a Monday
+        assert main(["demo", "--groups", "7", "--days", "60", "--history", "40"]) == 0
+        capsys.readouterr()
+        assert main(["digest", "--kind", "book", "--dry-run"]) == 0
+        book = capsys.readouterr().out
+        assert main(["digest", "--kind", "onboarding", "--dry-run"]) == 0
+        onboarding = capsys.readouterr().out
+    engine = make_engine(database_url)
+    with session_factory(engine)() as session:
+        csms = set(session.scalars(select(m.PhysicianGroup.csm_owner)))
+        onboarding_groups = session.scalars(
+            select(m.PhysicianGroup.name)
+            .join(m.OnboardingTask)
+            .where(m.OnboardingTask.done_at.is_(None))
+            .distinct()
+        ).all()
+    engine.dispose()
+    recipients = [part.split(" ---")[0] for part in book.split("--- ")[1:]]
+    assert sorted(recipients) == sorted(["C0DEFAULT1", *(f"DM {c}" for c in csms if c)])
+    whole = book.split("--- C0DEFAULT1 ---")[1].split("\n--- ")[0]
+    assert "a quiet week" not in whole
+    for reminder in (30, 60, 90, 120):  # every lead time's reminder is among the new alerts
+        assert f"{reminder}-day renewal reminder on 16 Mar 2026" in whole
+    assert "Renewing in the next 90 days" in whole and "→ Critical on 16 Mar 2026" in whole
+    assert "Onboarding digest · week to 16 Mar 2026" in onboarding and "% done" in onboarding
+    assert onboarding_groups and all(name in onboarding for name in onboarding_groups)

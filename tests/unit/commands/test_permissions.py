@@ -298,3 +298,11 @@ def test_workspace_admin_status_is_kept_briefly_and_a_failure_is_asked_again() -
     assert role_of(failing, OWNER) is Role.MEMBER
     assert role_of(failing, OWNER) is Role.MEMBER
     assert failing.client.asked_users == [OWNER, OWNER]
+
+
+def test_a_primary_owner_is_an_admin_and_a_deactivated_admin_is_not() -> None:
+    sources = _sources(admins="", leads="")
+    sources.client.users[MEMBER] = {"is_primary_owner": True}
+    sources.client.users[ADMIN] = {"is_admin": True, "deleted": True}
+    assert role_of(sources, MEMBER) is Role.ADMIN
+    assert role_of(sources, ADMIN) is Role.MEMBER
