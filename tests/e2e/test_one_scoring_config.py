@@ -3,9 +3,10 @@
 `CSBOT_SCORING_CONFIG` moves Good's lower edge from 60 to 75 and doubles the Needs Attention
 factor's points (15 -> 30). A group that is Good under the built-in config is then Needs
 Attention everywhere, with the same health, churn score, "after the plan" figure and band
-zones: its cards, `/cs list`, App Home, its alert, both exports, `csbot report` and
-`csbot ask`. The snapshots come from `csbot recompute`, the app is `csbot run --http` on the
-fake Slack, and the CLI commands run as `csbot …` with the same environment.
+zones: its cards, `/cs list`, `/cs renewals`, App Home, its alert, both exports,
+`csbot report` and `csbot ask`. The snapshots come from `csbot recompute`, the app is
+`csbot run --http` on the fake Slack, and the CLI commands run as `csbot …` with the same
+environment.
 """
 
 from __future__ import annotations
@@ -220,6 +221,23 @@ def test_the_list_counts_and_marks_the_group_in_its_configured_band(
     ]
     assert row["text"]["text"].startswith(f"{Band.NEEDS_ATTENTION.slack_emoji} *")
     assert f"*{expected.name}*  {expected.score.health.display}" in row["text"]["text"]
+
+
+def test_the_renewals_card_shows_the_configured_band_and_churn(
+    app: AppServer, expected: Expected
+) -> None:
+    assert app.slash_command("renewals 365d").status_code == 200
+    app.fake.wait_for("chat.postMessage")
+    assert app.runtime.services.work.wait_idle(20)
+    [message] = app.fake.messages(CHANNEL)
+    block_id = f"renewal_row.{expected.score.group_id}"
+    [row] = [b for b in message["blocks"] if b.get("block_id") == block_id]
+    health = row["text"]["text"].split("\n")[1]
+    assert health.startswith(
+        f"{Band.NEEDS_ATTENTION.slack_emoji} Health *{expected.score.health.display}* "
+        f"{Band.NEEDS_ATTENTION.value} ("
+    )
+    assert f" · churn risk {expected.churn_fact} · " in health
 
 
 def _home(app: AppServer, user: str) -> list[dict[str, Any]]:
