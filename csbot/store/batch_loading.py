@@ -9,7 +9,7 @@ The recompute test holds the two loaders to the same scores.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -21,7 +21,6 @@ from sqlalchemy import (
     String,
     any_,
     bindparam,
-    case,
     cast,
     func,
     literal_column,
@@ -200,24 +199,61 @@ class _Loader:
         average = self.spread(self.rows(csat.group_by(s.group_id), s.group_id), 1, np.nan)
         return nps, average[:, 0]
 
+    def per_group(self, group_id: Any, where: Sequence[Any], *values: _Aggregate
+                  ) -> list[tuple[Any, ...]]:  # fmt: skip
+        """Each group's id and `values`, aggregates over its rows where `where` holds.
+
+        PostgreSQL groups the rows (a hash aggregate). SQLite has no hash aggregate and would
+        read every row of the table in group order; it seeks each group's few rows by index
+        instead, one correlated subquery per value (under half the time on the demo's 10,000
+        groups).
+        """
+        if self.dialect == "postgresql":
+            stmt = select(group_id, *(v.then(v.grouped()) for v in values))
+            return self.rows(stmt.where(*where).group_by(group_id), group_id)
+        g = PhysicianGroup
+        mine = (group_id == g.id, *where)
+        return self.rows(select(g.id, *(v.then(v.seek(mine)) for v in values)), g.id)
+
     def onboarding(self) -> Floats:
         """Open and overdue tasks, and days since the last one was done (NaN: none)."""
         t, as_of = OnboardingTask, self.window.as_of
-        done = t.done_at.is_not(None) & (t.done_at < day_end(as_of))
-        stmt = select(
+        end = day_end(as_of)
+        done, open_ = t.done_at < end, t.done_at.is_(None) | (t.done_at >= end)
+        rows = self.per_group(
             t.group_id,
-            func.count() - func.sum(case((done, 1), else_=0)),
-            func.sum(case((~done & (t.due < as_of), 1), else_=0)),
-            -self.days(func.max(case((done, t.done_at), else_=None))),
-        ).group_by(t.group_id)
-        return self.spread(self.rows(stmt, t.group_id), 3, (0.0, 0.0, np.nan))
+            (),
+            _Aggregate(func.count(), open_),
+            _Aggregate(func.count(), open_ & (t.due < as_of)),
+            _Aggregate(func.max(t.done_at), done, self.days_ago),
+        )
+        return self.spread(rows, 3, (0.0, 0.0, np.nan))
 
     def last_touch(self) -> Floats:
         a = Activity
-        stmt = select(a.group_id, -self.days(func.max(a.occurred_at))).where(
-            a.kind.in_(self.rules.touch_kinds), a.occurred_at < day_end(self.window.as_of)
-        )
-        return self.spread(self.rows(stmt.group_by(a.group_id), a.group_id), 1, np.nan)[:, 0]
+        touch = (a.kind.in_(self.rules.touch_kinds), a.occurred_at < day_end(self.window.as_of))
+        latest = _Aggregate(func.max(a.occurred_at), then=self.days_ago)
+        return self.spread(self.per_group(a.group_id, touch, latest), 1, np.nan)[:, 0]
+
+    def days_ago(self, column: Any) -> ColumnElement[Any]:
+        return -self.days(column)
+
+
+@dataclass(frozen=True)
+class _Aggregate:
+    """An aggregate over a group's rows (those where `condition` holds, if given), and the
+    expression made of its value."""
+
+    function: Any
+    condition: Any = None
+    then: Callable[[Any], Any] = lambda value: value
+
+    def grouped(self) -> Any:
+        return self.function if self.condition is None else self.function.filter(self.condition)
+
+    def seek(self, where: Sequence[Any]) -> Any:
+        wanted = where if self.condition is None else (*where, self.condition)
+        return select(self.function).where(*wanted).scalar_subquery()
 
 
 def medians(ids: np.ndarray, rows: Floats) -> Floats:
