@@ -13,6 +13,7 @@ from csbot.config import load_settings
 from csbot.store import models as m
 from csbot.store.csv_import import import_csv, run_import
 from csbot.store.ingest import KINDS, Counts, IngestError
+from csbot.store.ingest.pipeline import CHUNK_ROWS
 from tests.integration.ingest_support import EXAMPLES, NOW, dump, write_csv
 
 USAGE_HEADER = ("group,day,active_users,sessions,session_minutes,documents_processed,"
@@ -81,16 +82,38 @@ def test_a_bad_row_in_the_middle_leaves_the_database_as_it_was(
     _import(sessions, "groups", EXAMPLES / "groups.csv")
     _import(sessions, "usage", EXAMPLES / "usage.csv")
     before = dump(engine)
-    rows = _usage_rows(5_000)  # several chunks are written before the bad row is read
-    rows[3_500] = rows[3_500].rsplit(",", 1)[0] + ",41"  # billable 41 > total 40
+    rows = _usage_rows(CHUNK_ROWS + 5_000)  # a chunk is written before the bad row is read
+    bad = CHUNK_ROWS + 3_500
+    rows[bad] = rows[bad].rsplit(",", 1)[0] + ",41"  # billable 41 > total 40
     path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
     with pytest.raises(IngestError) as err:
         _import(sessions, "usage", path)
     assert dump(engine) == before
     assert err.value.problems == [
-        f"{path} line 3502, patients_billable: must not exceed patients_total (40) (41)"
+        f"{path} line {bad + 2}, patients_billable: must not exceed patients_total (40) (41)"
     ]
     assert str(err.value).splitlines()[0] == f"{path}: 1 error; nothing was imported"
+
+
+def test_a_bad_row_of_another_kind_after_a_written_chunk_leaves_the_database_as_it_was(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """Kinds without the column-at-a-time checks go through the record model row by row: the
+    rows before the problems are already written in chunks, and still nothing is kept."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    before = dump(engine)
+    rows = [f"CVP-001,Person {n:05d},Lead,false" for n in range(CHUNK_ROWS + 2_000)]
+    rows[CHUNK_ROWS + 1_000] = "CVP-001,Somebody New,Lead,perhaps"
+    rows[CHUNK_ROWS + 1_500] = rows[5]
+    path = write_csv(tmp_path / "contacts.csv", "group,name,role,internal", rows)
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "contacts", path)
+    assert dump(engine) == before
+    assert len(err.value.problems) == 2
+    assert err.value.problems[0].startswith(f"{path} line {CHUNK_ROWS + 1_002}, internal: ")
+    assert (
+        err.value.problems[1] == f"{path} line {CHUNK_ROWS + 1_502}: same group and name as line 7"
+    )
 
 
 def test_every_problem_is_listed_with_its_line_and_column(
