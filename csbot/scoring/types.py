@@ -114,10 +114,6 @@ class ComponentValues:
     engagement: float | None = None
     revenue: float | None = None
 
-    def get(self, component: Component) -> float | None:
-        value: float | None = getattr(self, component.value)
-        return value
-
 
 @dataclass(frozen=True)
 class Reason:

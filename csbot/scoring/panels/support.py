@@ -89,7 +89,7 @@ def _nps(scores: list[int]) -> tuple[float | None, int, int]:
 
 def _oldest(tickets: list[TicketEntry], end: datetime) -> tuple[OpenTicket, ...]:
     rank = {p: i for i, p in enumerate(PRIORITY_ORDER)}
-    ordered = sorted(tickets, key=lambda t: (rank.get(t.priority, 9), t.opened_at))
+    ordered = sorted(tickets, key=lambda t: (rank.get(t.priority, len(rank)), t.opened_at))
     return tuple(
         OpenTicket(
             t.id, t.subject, t.priority, _open_status(t), t.category, (end - t.opened_at).days
@@ -111,7 +111,7 @@ def _insights(m: SupportMetrics, rules: FactorRules) -> tuple[str, ...]:
     if m.first_response_median_h is not None:
         p90 = fmt(m.first_response_p90_h or 0, 0)
         out.append(f"Median first response {fmt(m.first_response_median_h)} h (p90 {p90} h)")
-    if m.by_category and m.opened:
+    if m.by_category:  # some tickets were opened
         top = m.by_category[0]
         out.append(f"Most tickets are {top.name} ({fmt(100 * top.count / m.opened, 0)}%)")
     if m.nps is not None:

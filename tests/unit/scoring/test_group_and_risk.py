@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from scoring_builders import AS_OF, STEADY_USAGE, steady
 
-from csbot.scoring import Band, FactorId, RiskLevel, default_config, score_group
+from csbot.scoring import Band, FactorId, RiskLevel, default_config, score_group, score_groups
 from csbot.scoring.config import build_config
 from csbot.scoring.inputs import (
     GroupInputs,
@@ -177,3 +177,12 @@ def test_unknown_plan_uses_default_targets() -> None:
     inputs = steady(profile=replace(steady().profile, plan="Platinum"))
     assert default_config().plan("Platinum") == default_config().plans["default"]
     assert score_group(inputs, default_config()).health.engagement.value == pytest.approx(65)
+
+
+def test_score_groups_scores_each_group_under_its_id() -> None:
+    config = build_config({"bands": {"good": 75}})  # 74 is Needs Attention here
+    scores = score_groups({7: steady(), 9: steady(revenue_months=())}, config)
+    assert sorted(scores) == [7, 9]
+    assert scores[7].health.score == pytest.approx(74.0)
+    assert scores[7].health.band is Band.NEEDS_ATTENTION
+    assert scores[9].health.score == pytest.approx((0.4 * 80 + 0.3 * 65) / 0.7)

@@ -27,7 +27,7 @@ from csbot.scoring.panels import (
     revenue_metrics,
     support_metrics,
 )
-from csbot.scoring.panels._common import Change, percentile
+from csbot.scoring.panels._common import Change, Count, percentile
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -262,3 +262,85 @@ def test_empty_group_panels_do_not_crash() -> None:
     assert adoption_metrics(empty).projected_impact == "No feature usage recorded yet."
     assert onboarding_metrics(empty, stalled_days=14).insights == ("No onboarding plan on record",)
     assert plan_metrics(empty).insights == ("No success plan on record",)
+
+
+def _goal(baseline: float, target: float, current: float, **dates: date) -> GoalEntry:
+    return GoalEntry("Plan", "Goal", "metric", baseline, target, current, "%", **dates)
+
+
+def test_goal_progress_at_its_edges() -> None:
+    goals = (
+        _goal(5.0, 5.0, 5.0),  # target is the baseline and reached: done
+        _goal(5.0, 5.0, 4.0),  # target is the baseline, not reached: nothing
+        _goal(10.0, 11.0, 10.5),  # a span of one: half way
+        _goal(10.0, 20.0, 25.0),  # beyond the target: 100, not more
+        _goal(10.0, 20.0, 5.0),  # moved away from the target: 0, not less
+    )
+    m = plan_metrics(data(goals=goals))
+    assert [g.pct for g in m.goals] == [100.0, 0.0, 50.0, 100.0, 0.0]
+
+
+def test_goal_pace_at_its_edges() -> None:
+    # AS_OF is 31 March: 1 March to 30 April is exactly half gone.
+    half = {"plan_start": date(2026, 3, 1), "due": date(2026, 4, 30)}
+    past_due = {"plan_start": date(2026, 1, 1), "due": date(2026, 3, 1)}
+    goals = (
+        _goal(0.0, 10.0, 5.0, **half),  # half done at half time: on track
+        _goal(0.0, 10.0, 4.9, **half),  # just behind
+        _goal(0.0, 10.0, 10.0, **past_due),  # done, past its date: on track
+        _goal(0.0, 10.0, 5.0, due=date(2026, 4, 30)),  # no start: no pace
+        _goal(0.0, 10.0, 5.0, plan_start=date(2026, 3, 1)),  # no due date: no pace
+        _goal(0.0, 10.0, 5.0, plan_start=date(2026, 3, 1), due=date(2026, 3, 1)),  # no span
+    )
+    m = plan_metrics(data(goals=goals))
+    assert [g.on_track for g in m.goals] == [True, False, True, None, None, None]
+
+
+def _ticket(
+    n: int, opened: datetime, priority: str = "normal", status: str = "open", **more: datetime
+) -> TicketEntry:
+    return TicketEntry(n, f"Ticket {n}", "billing", priority, status, opened, **more)
+
+
+def test_support_window_ends_at_midnight_after_its_last_day() -> None:
+    midnight = datetime(2026, 4, 1, tzinfo=UTC)  # AS_OF is 31 March
+    tickets = (
+        _ticket(1, midnight),  # opened as the window closed: not in it, not open in it
+        _ticket(2, midnight + timedelta(minutes=30)),
+        _ticket(3, at(date(2026, 3, 30)), status="resolved", resolved_at=midnight),
+        _ticket(4, at(date(2026, 3, 30)), status="closed", resolved_at=midnight - timedelta(1)),
+    )
+    m = support_metrics(data(tickets=tickets), default_config().factors)
+    assert (m.opened, m.resolved, m.open_now) == (2, 1, 1)
+    # ticket 3 was resolved only after the window: it was open at its end
+    assert [(t.id, t.status) for t in m.oldest_open] == [(3, "open")]
+    assert m.open_by_status == (Count("open", 1),)
+
+
+def test_support_orders_unknown_priorities_last_and_lists_five_oldest() -> None:
+    tickets = tuple(_ticket(n, at(date(2026, 3, n + 1)), "critical") for n in range(1, 5)) + (
+        _ticket(5, at(date(2026, 3, 9)), "low"),
+        _ticket(6, at(date(2026, 3, 8)), "high"),
+    )
+    m = support_metrics(data(tickets=tickets), default_config().factors)
+    assert [(c.name, c.count) for c in m.by_priority] == [("high", 1), ("low", 1), ("critical", 4)]
+    assert [t.id for t in m.oldest_open] == [6, 5, 1, 2, 3]
+
+
+def test_support_response_times_in_hours_and_nps_bands() -> None:
+    opened = at(date(2026, 3, 10))
+    tickets = (
+        _ticket(1, opened, first_response_at=opened),
+        _ticket(2, opened, first_response_at=opened + timedelta(minutes=30)),
+        _ticket(3, opened, first_response_at=opened),
+    )
+    surveys = tuple(SurveyEntry(date(2026, 3, 1), "nps", s) for s in (6, 7, 9))
+    m = support_metrics(data(tickets=tickets, surveys=surveys), default_config().factors)
+    assert (m.first_response_median_h, m.first_response_p90_h) == (0.0, pytest.approx(0.4))
+    assert (m.nps, m.promoters, m.detractors) == (0.0, 1, 1)  # 6 detracts, 7 is passive
+    quick = (_ticket(1, opened, first_response_at=opened),)
+    m = support_metrics(data(tickets=quick), default_config().factors)
+    assert m.insights == (
+        "Median first response 0.0 h (p90 0 h)",
+        "Most tickets are billing (100%)",
+    )

@@ -73,3 +73,23 @@ def test_unknown_factor_lists_the_known_ones() -> None:
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read scoring config"):
         load_scoring_config(tmp_path / "nope.yml")
+
+
+def test_every_problem_is_named_in_one_message() -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_config({"weights": {"billabilty": 0.4}, "bands": {"good": 90}})
+    assert str(caught.value) == (
+        "scoring config (given values): weights.billabilty: unknown key; bands: band thresholds "
+        "must be ordered excellent > good > needs_attention, got 80, 90, 40"
+    )
+
+
+def test_unknown_factor_message_lists_every_factor() -> None:
+    with pytest.raises(ConfigError) as caught:
+        build_config({"playbook": {"made_up": {"strategy": "x", "actions": ["y"]}}}, source="s.yml")
+    assert str(caught.value) == (
+        "scoring config s.yml: playbook.made_up.[key]: unknown factor; use one of health_band, "
+        "health_falling, active_users_falling, billability_falling, revenue_falling, "
+        "open_high_priority_tickets, slow_first_response, nps_detractor, low_csat, "
+        "onboarding_stalled, renewal_soon, no_cs_touch"
+    )

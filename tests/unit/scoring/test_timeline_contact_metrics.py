@@ -151,3 +151,35 @@ def test_contacts_insights_name_what_is_missing() -> None:
         "No one on our side is assigned to this group",
         "No meeting booked",
     )
+
+
+def test_contacts_one_person_not_reached_is_one_person() -> None:
+    alone = (ContactEntry("Dee Park", "Billing Lead", primary=True), CONTACTS[3])
+    m = contact_metrics(data(contacts=alone))
+    assert m.insights == ("1 of 1 person at the group not reached in the last 30 days",)
+
+
+def test_contacts_are_ordered_by_name_a_word_at_a_time() -> None:
+    names = ("Benjamin Fox", "Ben Okafor", "ben  Adams")
+    m = contact_metrics(data(contacts=tuple(ContactEntry(n, "Staff") for n in names)))
+    assert [p.name for p in m.people] == ["ben  Adams", "Ben Okafor", "Benjamin Fox"]
+
+
+def test_contacts_a_booked_email_is_no_meeting() -> None:
+    booked = (ActivityEntry("email", "Renewal quote", ago(-3), attendees=("Ana Diaz",)),)
+    m = contact_metrics(data(activities=booked))
+    assert m.upcoming == ()
+    assert m.people[0].name == "Ana Diaz" and m.people[0].next_meeting is None
+    assert m.insights[-1] == "No meeting booked"
+
+
+def test_contacts_look_ahead_and_list_recent_as_far_as_asked() -> None:
+    # "Far away" is 45 days ahead: beyond the default 30-day lookahead, within 60.
+    assert [e.title for e in contact_metrics(data()).upcoming] == ["Quarterly business review"]
+    wide = contact_metrics(data(), lookahead_days=60)
+    assert [e.title for e in wide.upcoming] == ["Quarterly business review", "Far away"]
+    edge = (ActivityEntry("call", "Edge", ago(-30)), ActivityEntry("call", "Past it", ago(-31)))
+    assert [e.title for e in contact_metrics(data(activities=edge)).upcoming] == ["Edge"]
+    calls = tuple(ActivityEntry("call", f"Call {d}", ago(d)) for d in range(1, 8))
+    recent = contact_metrics(data(activities=calls)).recent
+    assert [e.title for e in recent] == ["Call 1", "Call 2", "Call 3", "Call 4", "Call 5"]
