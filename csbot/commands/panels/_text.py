@@ -14,6 +14,7 @@ from datetime import date
 
 from csbot.commands.blockkit import escape, truncate
 from csbot.scoring.panel_inputs import ContactEntry
+from csbot.scoring.panels import _common as panel_common
 from csbot.scoring.types import fmt
 
 SECTION_LIMIT = 2900  # a section body; the frame adds a heading within Slack's 3000
@@ -33,12 +34,7 @@ def pct(value: float | None, *, none: str = "no data") -> str:
 
 def signed_pct(value: float | None, *, none: str = "no earlier data") -> str:
     """'+12%', '\u221229%', '\u00b10%'."""
-    if value is None:
-        return none
-    text = fmt(abs(value), 0)
-    if float(text) == 0:
-        return "\u00b10%"
-    return ("+" if value > 0 else "\u2212") + text + "%"
+    return none if value is None else panel_common.signed_pct(value)
 
 
 def hours(value: float | None, *, none: str = "no data") -> str:

@@ -48,10 +48,12 @@ class Change:
         pct = self.pct
         if pct is None or self.current is None or self.previous is None:
             return f"{what}: no earlier {days} days to compare with"
-        direction = "up" if pct > 0 else "down" if pct < 0 else "unchanged"
         values = f"{fmt(self.previous, digits)}\u2192{fmt(self.current, digits)}"
-        amount = f" {fmt(abs(pct), 0)}%" if direction != "unchanged" else ""
-        return f"{what} {direction}{amount} against the previous {days} days ({values})"
+        amount = fmt(abs(pct), 0)
+        if float(amount) == 0:  # a change that rounds to 0% is no change to a reader
+            return f"{what} unchanged against the previous {days} days ({values})"
+        direction = "up" if pct > 0 else "down"
+        return f"{what} {direction} {amount}% against the previous {days} days ({values})"
 
 
 def percentile(values: list[float], pct: float) -> float | None:
@@ -79,4 +81,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def signed_pct(value: float) -> str:
-    return ("+" if value > 0 else MINUS if value < 0 else "") + f"{fmt(abs(value), 0)}%"
+    """'+12%', '\u221229%', '\u00b10%': the sign of the figure shown, so 0.3% is \u00b10%."""
+    text = fmt(abs(value), 0)
+    if float(text) == 0:
+        return f"\u00b1{text}%"
+    return ("+" if value > 0 else MINUS) + f"{text}%"

@@ -27,7 +27,7 @@ from csbot.scoring.panels import (
     revenue_metrics,
     support_metrics,
 )
-from csbot.scoring.panels._common import Change, Count, percentile
+from csbot.scoring.panels._common import Change, Count, percentile, signed_pct
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -318,7 +318,9 @@ def test_support_window_ends_at_midnight_after_its_last_day() -> None:
 
 
 def test_support_orders_unknown_priorities_last_and_lists_five_oldest() -> None:
-    tickets = tuple(_ticket(n, at(date(2026, 3, n + 1)), "critical") for n in range(1, 5)) + (
+    critical = [_ticket(n, at(date(2026, 3, n + 1)), "critical") for n in range(1, 5)]
+    tickets = (
+        *critical,
         _ticket(5, at(date(2026, 3, 9)), "low"),
         _ticket(6, at(date(2026, 3, 8)), "high"),
     )
@@ -344,3 +346,23 @@ def test_support_response_times_in_hours_and_nps_bands() -> None:
         "Median first response 0.0 h (p90 0 h)",
         "Most tickets are billing (100%)",
     )
+
+
+def test_a_change_is_worded_as_its_rounded_figure() -> None:
+    assert Change(10.03, 10.0).text("Active users", 30) == (
+        "Active users unchanged against the previous 30 days (10.0\u219210.0)"
+    )
+    assert Change(10.0, 10.0).text("Sessions", 7, 0) == (
+        "Sessions unchanged against the previous 7 days (10\u219210)"
+    )
+    assert Change(10.1, 10.0).text("Active users", 30) == (
+        "Active users up 1% against the previous 30 days (10.0\u219210.1)"
+    )
+    assert [signed_pct(v) for v in (12.4, 0.4, 0.0, -0.4, -0.5, -29.0)] == [
+        "+12%",
+        "\u00b10%",
+        "\u00b10%",
+        "\u00b10%",
+        "\u22121%",
+        "\u221229%",
+    ]
