@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from csbot.scoring.types import MINUS, fmt
 
@@ -64,6 +64,11 @@ def percentile(values: list[float], pct: float) -> float | None:
     rank = (len(ordered) - 1) * pct / 100.0
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def day_end(day: date) -> datetime:
+    """Midnight UTC after `day`: a thing done before it was done by the end of `day`."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def week_start(day: date) -> date:

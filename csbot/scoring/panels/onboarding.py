@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from csbot.scoring.panel_inputs import PanelData, TaskEntry
-from csbot.scoring.panels._common import plural, share
+from csbot.scoring.panels._common import day_end, plural, share
 from csbot.scoring.types import fmt
 
 
@@ -58,8 +58,7 @@ class OnboardingMetrics:
 
 
 def _done_by(task: TaskEntry, as_of: date) -> bool:
-    end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
-    return task.done_at is not None and task.done_at < end
+    return task.done_at is not None and task.done_at < day_end(as_of)
 
 
 def _status(task: TaskEntry, as_of: date) -> TaskStatus:

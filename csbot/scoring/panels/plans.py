@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from csbot.scoring.panel_inputs import ActionEntry, GoalEntry, PanelData
-from csbot.scoring.panels._common import plural
+from csbot.scoring.panels._common import day_end, plural
 from csbot.scoring.types import fmt
 
 
@@ -89,8 +89,7 @@ def _goal(goal: GoalEntry, as_of: date) -> GoalProgress:
 
 
 def _action(a: ActionEntry, as_of: date) -> ActionStatus:
-    end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
-    done = a.done_at is not None and a.done_at < end
+    done = a.done_at is not None and a.done_at < day_end(as_of)
     late = None if done or a.due is None or a.due >= as_of else (as_of - a.due).days
     return ActionStatus(a.text, a.owner, a.due, done, late, a.goal)
 

@@ -84,8 +84,10 @@ def _by_service(data: PanelData) -> tuple[ServiceAmount, ...]:
 def _trend(totals: tuple[MonthAmount, ...]) -> str:
     recent = totals[-6:]
     slope = slope_of([(m.month, m.amount) for m in recent])
-    mean = sum(m.amount for m in recent) / len(recent) if recent else 0.0
-    if slope is None or not mean or abs(slope * 30 / mean) < 0.01:
+    if slope is None:  # fewer than two months
+        return "flat"
+    mean = sum(m.amount for m in recent) / len(recent)
+    if not mean or abs(slope * 30 / mean) < 0.01:
         return "flat"
     return "growing" if slope > 0 else "shrinking"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from csbot.scoring.config import FactorRules
 from csbot.scoring.panel_inputs import PanelData, TicketEntry
-from csbot.scoring.panels._common import Count, percentile, plural, share, week_start
+from csbot.scoring.panels._common import Count, day_end, percentile, plural, share, week_start
 from csbot.scoring.types import fmt
 
 CLOSED_STATUSES = ("resolved", "closed")
@@ -55,10 +55,6 @@ class SupportMetrics:
     csat_responses: int
     oldest_open: tuple[OpenTicket, ...]  # most urgent first, then oldest
     insights: tuple[str, ...]
-
-
-def _end(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def _is_open(t: TicketEntry, end: datetime) -> bool:
@@ -125,7 +121,7 @@ def support_metrics(data: PanelData, rules: FactorRules) -> SupportMetrics:
     """The support panel's numbers and series; surveys count over the rules' lookback and the
     rules' high priorities are what the insights call high-priority (as the churn factor does)."""
     window = data.window
-    start, end = _end(window.start - timedelta(days=1)), _end(window.as_of)
+    start, end = day_end(window.start - timedelta(days=1)), day_end(window.as_of)
     opened = [t for t in data.tickets if start <= t.opened_at < end]
     resolved = [t for t in data.tickets if t.resolved_at and start <= t.resolved_at < end]
     still_open = [t for t in data.tickets if _is_open(t, end)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -366,3 +367,86 @@ def test_a_change_is_worded_as_its_rounded_figure() -> None:
         "\u22121%",
         "\u221229%",
     ]
+
+
+def _months(*amounts: float, last: date = date(2026, 3, 1)) -> tuple[RevenueEntry, ...]:
+    """One service's monthly revenue, the last amount in `last`'s month."""
+    index = last.year * 12 + last.month - 1
+    firsts = [index - back for back in range(len(amounts) - 1, -1, -1)]
+    return tuple(
+        RevenueEntry(date(i // 12, i % 12 + 1, 1), "Billing", a)
+        for i, a in zip(firsts, amounts, strict=True)
+    )
+
+
+def _daily_users(*users: int) -> tuple[UsageDay, ...]:
+    """The window's days (newest first), cycling through `users` active users a day."""
+    return tuple(
+        UsageDay(AS_OF - timedelta(days=i), users[i % len(users)], 1, 10.0, 1, 1, 1)
+        for i in range(30)
+    )
+
+
+def test_revenue_trend_is_the_last_six_months_slope() -> None:
+    config = default_config()
+    # Three big months, then six that rise and dip back: the last six grow overall.
+    bumpy = _months(50e3, 50e3, 50e3, 10e3, 14e3, 18e3, 22e3, 20e3, 18e3)
+    m = revenue_metrics(data(revenue=bumpy), config)
+    assert m.trend == "growing"
+    assert m.insights[-1] == "Monthly revenue has been growing over the last six months"
+    small = _months(100.0, 110.0, 120.0, 130.0, 140.0, 150.0)  # 8% a month on small sums
+    assert revenue_metrics(data(revenue=small), config).trend == "growing"
+    slow = _months(10_000.0, 10_050.0, 10_100.0, 10_150.0, 10_200.0, 10_250.0)  # 0.5% a month
+    assert revenue_metrics(data(revenue=slow), config).trend == "flat"
+    falling = _months(15e3, 14e3, 13e3, 12e3, 11e3, 10e3)
+    assert revenue_metrics(data(revenue=falling), config).trend == "shrinking"
+    assert revenue_metrics(data(revenue=_months(9e3)), config).trend == "flat"
+
+
+def test_revenue_shares_of_a_window_without_revenue_are_zero() -> None:
+    m = revenue_metrics(data(revenue=_months(0.0)), default_config())
+    assert [(s.service_type, s.amount, s.share_pct) for s in m.by_service] == [
+        ("Billing", 0.0, 0.0)
+    ]
+
+
+def test_revenue_opportunities_at_their_edges() -> None:
+    def opportunities(seats: int, users: tuple[int, ...], **more: object) -> tuple[str, ...]:
+        profile = replace(steady().profile, seats=seats)
+        m = revenue_metrics(
+            data(profile=profile, usage=_daily_users(*users), **more), default_config()
+        )
+        return m.opportunities
+
+    assert opportunities(1, (0, 1)) == ()  # half a seat idle rounds to none
+    assert opportunities(2, (1,)) == ("1 of 2 seats unused on an average day: re-engage users",)
+    assert opportunities(10, (6,)) == ()  # 60% in use: neither
+    assert opportunities(10, (9,)) == ("Seats nearly full (9 of 10 in use): room to expand",)
+    assert opportunities(10, (8, 9)) == ()  # 85%
+    unused = tuple(FeatureEntry(name, "advanced") for name in "ABCD")
+    assert opportunities(10, (6,), features=unused[:3]) == (
+        "3 advanced features not adopted (A, B, C)",
+    )
+    assert opportunities(10, (6,), features=unused) == (
+        "4 advanced features not adopted (A, B, C\u2026)",
+    )
+    # ARR 120,000 is 10,000 a month: 9,000 is 90% of target, 8,999 under it
+    assert opportunities(10, (6,), revenue=_months(9_000.0)) == ()
+    assert opportunities(10, (6,), revenue=_months(8_950.0)) == (
+        "Revenue at 90% of target: review billing gaps",
+    )
+
+
+def test_a_task_counts_as_done_by_midnight_after_the_window() -> None:
+    midnight = datetime(2026, 4, 1, tzinfo=UTC)  # AS_OF is 31 March
+    done_at = (midnight - timedelta(minutes=1), midnight, midnight + timedelta(minutes=30))
+    tasks = [
+        TaskEntry("Kickoff", f"Task {i}", sort_order=i, due=AS_OF, done_at=when)
+        for i, when in enumerate(done_at)
+    ]
+    tasks.append(TaskEntry("Kickoff", "Due today", sort_order=9, due=AS_OF))
+    m = onboarding_metrics(data(tasks=tuple(tasks)), stalled_days=14)
+    assert (m.done, m.total) == (1, 4)
+    assert m.last_done == AS_OF
+    assert m.overdue == ()  # due today is not late yet
+    assert [t.name for t in m.next_steps] == ["Task 1", "Task 2", "Due today"]
