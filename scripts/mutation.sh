@@ -10,7 +10,8 @@
 # Slow (minutes to an hour per module), so not part of CI. Each PATH gets its own work folder
 # under .mutation/ (mutmut copies the project into its mutants/ there) and each run starts
 # afresh, except with --survivors. MUTATION_JOBS (default 2) caps the parallel test processes;
-# MUTATION_DIFFS=1 prints each survivor's change.
+# MUTATION_DIFFS=1 prints each survivor's change. Property tests try at most MUTATION_EXAMPLES
+# (default 10) generated cases per mutant (tests/examples.py), or a scoring run takes hours.
 # With CSBOT_TEST_POSTGRES_URL set the store tests run on PostgreSQL too (SKIP LOCKED, ON
 # CONFLICT, row order), as in scripts/test.sh; that doubles their time.
 set -euo pipefail
@@ -74,6 +75,7 @@ for entry in "${TOP[@]}"; do ln -sfn "$ROOT/$entry" "$WORK/$entry"; done
   echo 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]'
 } >"$WORK/pyproject.toml"
 
+export CSBOT_TEST_EXAMPLES="${MUTATION_EXAMPLES:-10}"
 echo "mutating $TARGET; tests: $TESTS"
 cd "$WORK"
 MUTMUT=("$ROOT/.venv/bin/mutmut")

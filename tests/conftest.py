@@ -17,7 +17,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.store.db import make_engine, normalize_url, session_factory, upgrade
+from tests.examples import hypothesis_profile
 from tests.logcheck import _log_calls_must_work  # noqa: F401  (autouse: broken log calls fail)
+
+hypothesis_profile()
 
 POSTGRES_URL = os.environ.get("CSBOT_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("CSBOT_TEST_REQUIRE_POSTGRES") == "1"

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbot.alerts.renewals import due_lead, renewal_key
+from tests.examples import examples
 
 LEADS = (120, 90, 60, 30)
 RENEWAL = date(2026, 6, 30)
@@ -47,7 +48,7 @@ def _mornings(leads: set[int], first_seen: int, missed: set[int]) -> list[int]:
     return fired
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(leads=st.sets(st.integers(1, 365), min_size=1, max_size=6), first_seen=st.integers(0, 400))
 def test_every_morning_fires_the_nearest_lead_first_seen_then_each_later_one_once(
     leads: set[int], first_seen: int
@@ -59,7 +60,7 @@ def test_every_morning_fires_the_nearest_lead_first_seen_then_each_later_one_onc
     assert _mornings(leads, first_seen, set()) == nearest + later
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     leads=st.sets(st.integers(1, 365), min_size=1, max_size=6),
     first_seen=st.integers(0, 400),

@@ -20,6 +20,7 @@ from csbot.commands.grammar import (
     window_label,
 )
 from csbot.errors import CsbotError, InputError
+from tests.examples import examples
 
 
 def panel(text: str) -> PanelRequest:
@@ -319,7 +320,7 @@ _ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(st.text(), st.lists(_ALPHABET, max_size=12).map("".join)))
 def test_no_input_raises_anything_but_csbot_errors(text: str) -> None:
     try:

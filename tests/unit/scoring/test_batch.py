@@ -13,6 +13,7 @@ from csbot.scoring import score_group
 from csbot.scoring.batch import BatchInputs, score_batch
 from csbot.scoring.config import ScoringConfig, build_config, default_config
 from csbot.scoring.inputs import GroupInputs, UsageTotals
+from tests.examples import examples
 from tests.unit.scoring.batch_checks import assert_same
 from tests.unit.scoring.group_strategies import group_inputs
 from tests.unit.scoring.scoring_builders import steady
@@ -40,19 +41,19 @@ def _check(inputs: list[GroupInputs], config: ScoringConfig) -> None:
         assert_same(scores, i, score_group(one, config))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(group_inputs(days=30), min_size=1, max_size=8))
 def test_batch_matches_score_group_for_any_groups(inputs: list[GroupInputs]) -> None:
     _check(inputs, default_config())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(group_inputs())
 def test_batch_matches_score_group_for_any_window(one: GroupInputs) -> None:
     _check([one], default_config())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(group_inputs(days=30), min_size=1, max_size=4))
 def test_batch_scores_with_the_running_config_not_the_defaults(inputs: list[GroupInputs]) -> None:
     _check(inputs, MOVED)
