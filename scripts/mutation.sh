@@ -72,7 +72,7 @@ for entry in "${TOP[@]}"; do ln -sfn "$ROOT/$entry" "$WORK/$entry"; done
   printf 'pytest_add_cli_args_test_selection = ['
   printf '"%s", ' $TESTS
   echo ']'
-  echo 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]'
+  echo 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "--snapshot-warn-unused"]'
 } >"$WORK/pyproject.toml"
 
 export CSBOT_TEST_EXAMPLES="${MUTATION_EXAMPLES:-10}"
