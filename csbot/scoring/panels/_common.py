@@ -71,6 +71,11 @@ def day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
+def by_due(due: date | None) -> date:
+    """A sort key: earliest due first (so most overdue first), undated last."""
+    return due or date.max
+
+
 def week_start(day: date) -> date:
     """The Monday of `day`'s week."""
     return day - timedelta(days=day.weekday())

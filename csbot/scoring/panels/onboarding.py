@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from csbot.scoring.panel_inputs import PanelData, TaskEntry
-from csbot.scoring.panels._common import day_end, plural, share
+from csbot.scoring.panels._common import by_due, day_end, plural, share
 from csbot.scoring.types import fmt
 
 
@@ -68,9 +68,9 @@ def _status(task: TaskEntry, as_of: date) -> TaskStatus:
 
 
 def _phase_order(data: PanelData) -> list[str]:
-    first_seen: dict[str, int] = {}
-    for task in sorted(data.tasks, key=lambda t: t.sort_order):
-        first_seen.setdefault(task.phase, len(first_seen))
+    first_seen = list(
+        dict.fromkeys(t.phase for t in sorted(data.tasks, key=lambda t: t.sort_order))
+    )
     known = [p for p in data.phases if p in first_seen]
     return known + [p for p in first_seen if p not in known]
 
@@ -100,7 +100,7 @@ def _insights(m: OnboardingMetrics, as_of: date, stalled_days: int) -> tuple[str
         return ("No onboarding plan on record",)
     if m.complete:
         return ("Onboarding complete",)
-    out = [f"{fmt(m.pct_done or 0, 0)}% of onboarding done; now in {m.current_phase or 'no phase'}"]
+    out = [f"{fmt(m.pct_done or 0, 0)}% of onboarding done; now in {m.current_phase}"]
     if m.overdue:
         worst = m.overdue[0]
         out.append(
@@ -134,9 +134,9 @@ def onboarding_metrics(
         modules_total=len(modules),
         current_phase=next((p.phase for p in phases if p.current), None),
         overdue=tuple(
-            sorted((s for s in open_items if s.days_overdue), key=lambda s: -(s.days_overdue or 0))
+            sorted((s for s in open_items if s.days_overdue), key=lambda s: by_due(s.due))
         ),
-        next_steps=tuple(sorted(open_items, key=lambda s: (s.due or date.max,)))[:next_steps],
+        next_steps=tuple(sorted(open_items, key=lambda s: by_due(s.due)))[:next_steps],
         last_done=max(done_days, default=None),
         insights=(),
     )

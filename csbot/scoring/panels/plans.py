@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from csbot.scoring.panel_inputs import ActionEntry, GoalEntry, PanelData
-from csbot.scoring.panels._common import day_end, plural
+from csbot.scoring.panels._common import by_due, day_end, plural
 from csbot.scoring.types import fmt
 
 
@@ -118,10 +118,10 @@ def plan_metrics(data: PanelData, *, upcoming: int = 5) -> PlanMetrics:
         open_actions=len(open_items),
         done_actions=len(actions) - len(open_items),
         overdue_actions=tuple(
-            sorted((a for a in open_items if a.days_overdue), key=lambda a: -(a.days_overdue or 0))
+            sorted((a for a in open_items if a.days_overdue), key=lambda a: by_due(a.due))
         ),
         upcoming_actions=tuple(
-            sorted((a for a in open_items if not a.days_overdue), key=lambda a: a.due or date.max)
+            sorted((a for a in open_items if not a.days_overdue), key=lambda a: by_due(a.due))
         )[:upcoming],
         insights=(),
     )

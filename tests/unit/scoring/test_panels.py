@@ -450,3 +450,103 @@ def test_a_task_counts_as_done_by_midnight_after_the_window() -> None:
     assert m.last_done == AS_OF
     assert m.overdue == ()  # due today is not late yet
     assert [t.name for t in m.next_steps] == ["Task 1", "Task 2", "Due today"]
+
+
+def test_onboarding_orders_phases_items_and_says_where_it_stands() -> None:
+    def task(phase: str, name: str, order: int, due: date | None, **more: object) -> TaskEntry:
+        return TaskEntry(phase, name, sort_order=order, due=due, **more)  # type: ignore[arg-type]
+
+    tasks = (
+        task("Training", "Module A", 1, date(2026, 3, 20), kind="module"),
+        task("Go-live", "Cut over", 2, None),
+        task("Kickoff", "Late", 3, date(2026, 3, 25)),
+        task("Kickoff", "Later", 4, date(2026, 3, 10)),
+        task("Kickoff", "Due today", 5, AS_OF),
+        *(task("Kickoff", f"Soon {d}", 5 + d, AS_OF + timedelta(days=d)) for d in range(1, 5)),
+    )
+    phases = ("Kickoff", "Design", "Training")  # Design has no tasks; Go-live is not listed
+    m = onboarding_metrics(data(tasks=tasks, phases=phases), stalled_days=14)
+    assert [p.phase for p in m.phases] == ["Kickoff", "Training", "Go-live"]
+    assert m.current_phase == "Kickoff"
+    assert (m.modules_done, m.modules_total) == (0, 1)
+    assert [t.name for t in m.overdue] == ["Later", "Module A", "Late"]  # most overdue first
+    assert [t.name for t in m.next_steps] == ["Later", "Module A", "Late", "Due today", "Soon 1"]
+    assert m.insights == (
+        "0% of onboarding done; now in Kickoff",
+        "3 items overdue, the oldest 'Later' by 21 days",
+        "Training: 0 of 1 modules completed",
+    )
+    named = replace(steady().profile, onboarding_phase="Training")
+    assert onboarding_metrics(data(tasks=tasks, profile=named), stalled_days=14).current_phase == (
+        "Training"
+    )
+
+
+def test_onboarding_stalls_after_its_days_and_completes() -> None:
+    def done(day: date) -> TaskEntry:
+        return TaskEntry("Kickoff", "Done", sort_order=1, done_at=at(day))
+
+    open_task = TaskEntry("Kickoff", "Open", sort_order=2)
+    fourteen = onboarding_metrics(
+        data(tasks=(done(AS_OF - timedelta(days=14)), open_task)), stalled_days=14
+    )
+    assert fourteen.insights[-1] == "Nothing completed for 14 days"
+    thirteen = onboarding_metrics(
+        data(tasks=(done(AS_OF - timedelta(days=13)), open_task)), stalled_days=14
+    )
+    assert thirteen.insights == ("50% of onboarding done; now in Kickoff",)
+    finished = onboarding_metrics(data(tasks=(done(AS_OF),)), stalled_days=14)
+    assert finished.insights == ("Onboarding complete",)
+
+
+def test_success_plan_orders_actions_and_names_goals_behind() -> None:
+    behind = {"plan_start": date(2026, 1, 1), "due": date(2026, 6, 30)}
+    goals = tuple(
+        GoalEntry("Plan", name, "m", 0.0, 10.0, 1.0, **behind)  # type: ignore[arg-type]
+        for name in ("A", "B", "C", "D")
+    )
+    actions = (
+        ActionEntry("Late", due=date(2026, 3, 25)),
+        ActionEntry("Later", due=date(2026, 3, 10)),
+        ActionEntry("Due today", due=AS_OF),
+        ActionEntry("Undated"),
+        *(ActionEntry(f"Soon {d}", due=AS_OF + timedelta(days=d)) for d in (3, 1, 2, 4)),
+        ActionEntry("Done at midnight", due=AS_OF, done_at=datetime(2026, 4, 1, tzinfo=UTC)),
+    )
+    m = plan_metrics(data(goals=goals, actions=actions))
+    assert [(a.text, a.days_overdue) for a in m.overdue_actions] == [("Later", 21), ("Late", 6)]
+    # done only at midnight after the window: still open then
+    assert [a.text for a in m.upcoming_actions] == [
+        "Due today",
+        "Done at midnight",
+        "Soon 1",
+        "Soon 2",
+        "Soon 3",
+    ]
+    assert m.insights == (
+        "Goals 10% of the way on average",
+        "Behind schedule: A, B, C",
+        "2 action items overdue",
+    )
+    all_done = (ActionEntry("Kickoff", done_at=at(date(2026, 3, 1))),)
+    assert plan_metrics(data(goals=goals[:1], actions=all_done)).insights[0] == (
+        "Goals 10% of the way on average"
+    )
+
+
+def test_a_feature_is_adopted_once_used_by_the_window_end() -> None:
+    start = AS_OF - timedelta(days=29)
+    features = (
+        FeatureEntry("On the last day", "core", AS_OF, AS_OF, 1),
+        FeatureEntry("Last used as the window began", "core", date(2025, 1, 1), start, 5),
+        FeatureEntry("Dated but never counted", "core", date(2025, 1, 1), start, 0),
+        FeatureEntry("Counted but undated", "core", None, None, 3),
+    )
+    m = adoption_metrics(data(features=features))
+    got = {f.feature: (f.adopted, f.active) for f in m.features}
+    assert got == {
+        "On the last day": (True, True),
+        "Last used as the window began": (True, True),
+        "Dated but never counted": (False, False),
+        "Counted but undated": (False, False),
+    }
