@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from csbot.scoring.components import (
+    Part,
     billability,
     engagement,
     revenue,
@@ -144,3 +146,69 @@ def test_revenue_missing_and_growth_only_cases() -> None:
     part = revenue(no_arr, weights=RevenueWeights())
     assert part.value == pytest.approx(30.0)
     assert part.note == "no ARR or revenue target; scored on growth only"
+
+
+def test_billability_of_a_single_patient() -> None:
+    one = UsageTotals(days=1, patients_total=1, patients_billable=1)
+    assert billability(one).value == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # each ratio over its target alone counts as 1: users 0.8, documents 0.5, minutes 0.5
+        ({"session_minutes": 12_000.0}, 100 * (0.5 * 0.8 + 0.3 * 0.5 + 0.2 * 1)),  # 40 minutes
+        ({"active_users": 600}, 100 * (0.5 * 1 + 0.3 * 0.5 + 0.2 * 0.5)),  # 20 users, 10 seats
+        ({"documents": 4_800}, 100 * (0.5 * 0.8 + 0.3 * 1 + 0.2 * 0.5)),  # twice the expected
+    ],
+    ids=["minutes", "users", "documents"],
+)
+def test_engagement_caps_a_ratio_over_target_at_one(
+    changes: dict[str, float], expected: float
+) -> None:
+    usage = replace(USAGE, **changes)
+    part = engagement(usage, seats=10, targets=TARGETS, weights=EngagementWeights())
+    assert part.value == pytest.approx(expected)
+
+
+def test_engagement_of_a_one_seat_group_counts_its_seat() -> None:
+    # 8 users and 5x the documents on one seat: both capped; 10 of 20 minutes
+    part = engagement(USAGE, seats=1, targets=TARGETS, weights=EngagementWeights())
+    assert part.value == pytest.approx(100 * (0.5 + 0.3 + 0.2 * 0.5))
+
+
+def test_engagement_without_seats_and_no_weight_on_minutes_is_missing() -> None:
+    weights = EngagementWeights(active_users=0.7, documents=0.3, session_minutes=0.0)
+    part = engagement(USAGE, seats=0, targets=TARGETS, weights=weights)
+    assert part == Part(None, "no engagement measure has weight for this group")
+
+
+def test_revenue_over_target_counts_as_100_with_flat_growth() -> None:
+    months = (MonthAmount(date(2025, 12, 1), 46_500.0), MonthAmount(date(2026, 1, 1), 46_500.0))
+    figures = revenue_figures(months, Window(date(2026, 1, 31), 31), arr=372_000, targets=TARGETS)
+    assert figures.attainment_pct == pytest.approx(150.0)
+    assert revenue(figures, weights=RevenueWeights()).value == pytest.approx(0.5 * 100 + 0.5 * 50)
+
+
+def test_revenue_target_from_any_positive_arr_and_growth_from_any_previous_revenue() -> None:
+    window = Window(date(2026, 1, 31), 31)
+    months = (MonthAmount(date(2025, 12, 1), 1.0), MonthAmount(date(2026, 1, 1), 2.0))
+    figures = revenue_figures(months, window, arr=12, targets=TARGETS)
+    assert figures.target == pytest.approx(1.0)  # $1 a month
+    assert figures.growth_pct == pytest.approx(100.0)
+    assert revenue_figures(months, window, arr=0, targets=TARGETS).target is None
+
+
+def test_window_revenue_counts_its_first_and_last_days_in_any_month_order() -> None:
+    # 31 January to 1 March: one day of January and of March, all of February
+    months = (
+        MonthAmount(date(2026, 4, 1), 99_000.0),
+        MonthAmount(date(2026, 3, 1), 31_000.0),
+        MonthAmount(date(2026, 2, 1), 28_000.0),
+        MonthAmount(date(2026, 1, 1), 31_000.0),
+    )
+    got = window_revenue(months, Window(date(2026, 3, 1), 30))
+    assert got is not None
+    assert got.amount == pytest.approx(1_000 + 28_000 + 1_000)
+    assert got.covered_days == 30
+    assert got.months == pytest.approx(1 + 2 / 31)
