@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from csbot.scoring import Band, Component, ComponentValues, RiskLevel, band_for, health_score
 from csbot.scoring.config import BandThresholds
-from csbot.scoring.health import band_floors
+from csbot.scoring.health import band_crossings, band_floors
 
 
 def test_example_from_the_issue() -> None:
@@ -157,3 +159,69 @@ def test_display_never_rounds_into_the_band_above() -> None:
     assert result.band is Band.GOOD
     assert result.display == "79.9"
     assert health_score(72.04, 72.04, 72.04).display == "72.0"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"weights": {"billabilty": 0.4}},
+            "bad health weights: billabilty: unknown key; allowed: billability, engagement, "
+            "revenue",
+        ),
+        (
+            {"weights": {"billability": 0.5, "engagement": 0.3, "revenue": 0.3}},
+            "bad health weights: health weights must sum to 1, got 1.1 (billability 0.5 + "
+            "engagement 0.3 + revenue 0.3)",
+        ),
+        (
+            {"bands": {"excellent": 50, "good": 60, "needs_attention": 40}},
+            "bad band thresholds: band thresholds must be ordered excellent > good > "
+            "needs_attention, got 50, 60, 40",
+        ),
+    ],
+)
+def test_bad_config_message_word_for_word(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        health_score(50, 50, 50, **kwargs)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_values_are_checked_word_for_word_and_the_range_is_inclusive() -> None:
+    with pytest.raises(ValueError) as caught:
+        health_score(50, 50, 50, previous=ComponentValues(50, 50, 101))
+    assert str(caught.value) == "previous revenue must be a number within 0-100, got 101"
+    with pytest.raises(ValueError) as caught:
+        health_score(50, 100.5, 50)
+    assert str(caught.value) == "engagement must be a number within 0-100, got 100.5"
+    edges = health_score(0, 100, 0, previous=ComponentValues(100, 0, None))
+    assert edges.score == pytest.approx(30.0)
+    assert edges.previous_score == pytest.approx(100 * 0.4 / 0.7)
+
+
+@pytest.mark.parametrize(
+    ("values", "band", "floor"),
+    [
+        ((90, 90, 90), Band.EXCELLENT, None),
+        ((70, 70, 70), Band.GOOD, 80),
+        ((50, 50, 50), Band.NEEDS_ATTENTION, 60),
+        ((10, 10, 10), Band.CRITICAL, 40),
+    ],
+)
+def test_next_band_floor_is_the_edge_of_the_band_above(
+    values: tuple[float, float, float], band: Band, floor: float | None
+) -> None:
+    result = health_score(*values)
+    assert result.band is band
+    assert result.next_band_floor == floor
+
+
+def test_band_crossings_name_each_day_a_band_was_entered() -> None:
+    days = [date(2026, 3, d) for d in range(1, 7)]
+    points = list(zip(days, [85.0, 80.0, 79.9, 75.0, 39.0, 60.0], strict=True))
+    assert band_crossings(points, BandThresholds()) == [
+        (days[2], Band.GOOD),
+        (days[4], Band.CRITICAL),
+        (days[5], Band.GOOD),
+    ]
+    assert band_crossings(points[:1], BandThresholds()) == []
