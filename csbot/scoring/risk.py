@@ -175,9 +175,10 @@ def _check_csat(ctx: RiskContext) -> RiskFactor | None:
     support = ctx.inputs.support
     if support.csat_average is None or support.csat_average >= ctx.rules.low_csat_below:
         return None
+    responses = "response" if support.csat_count == 1 else "responses"
     return _factor(
         FactorId.LOW_CSAT,
-        f"CSAT {fmt(support.csat_average)}/5 over {support.csat_count} responses "
+        f"CSAT {fmt(support.csat_average)}/5 over {support.csat_count} {responses} "
         f"(below {ctx.rules.low_csat_below:g})",
         ctx.rules.low_csat_points,
     )
