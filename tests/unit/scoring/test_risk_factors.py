@@ -10,7 +10,14 @@ from scoring_builders import AS_OF, STEADY_USAGE, steady
 
 from csbot.scoring import FactorId, RiskLevel, default_config, score_group
 from csbot.scoring.config import ScoringConfig, build_config
-from csbot.scoring.inputs import GroupInputs, MonthAmount, OnboardingFacts, SupportFacts, Window
+from csbot.scoring.inputs import (
+    GroupInputs,
+    MonthAmount,
+    OnboardingFacts,
+    SupportFacts,
+    UsageTotals,
+    Window,
+)
 from csbot.scoring.types import RiskFactor
 
 
@@ -151,3 +158,20 @@ def test_arr_at_risk_is_rounded_to_cents_and_actions_follow_the_top_factors() ->
     assert [(a.factor_id, a.strategy, a.actions) for a in churn.actions] == [
         (FactorId.OPEN_HIGH_PRIORITY, playbook.strategy, playbook.actions)
     ]
+
+
+def test_a_fall_needs_both_windows() -> None:
+    no_patients_before = replace(STEADY_USAGE, patients_total=0, patients_billable=0)
+    assert _evidence(steady(previous_usage=no_patients_before), FactorId.BILLABILITY_FALLING) is (
+        None
+    )
+    quiet_now = steady(usage=UsageTotals(), previous_usage=STEADY_USAGE)
+    assert _evidence(quiet_now, FactorId.ACTIVE_USERS_FALLING) is None
+
+
+def test_a_factor_worth_no_points_is_not_listed() -> None:
+    soon = replace(steady().profile, renewal_date=AS_OF + timedelta(days=10))
+    inputs = steady(profile=soon)
+    for points, listed in ((0, False), (1, True)):
+        config = build_config({"factors": {"renewal_soon_points": points}})
+        assert (FactorId.RENEWAL_SOON in _factors(inputs, config)) is listed
