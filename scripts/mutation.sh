@@ -6,6 +6,8 @@
 #   scripts/mutation.sh csbot/commands/grammar.py
 #   MUTATION_TESTS="tests/unit/commands" scripts/mutation.sh csbot/commands/card.py
 #   scripts/mutation.sh --survivors csbot/commands/grammar.py   # retest only the last survivors
+#   MUTATION_DIFFS=1 scripts/mutation.sh --report csbot/commands/grammar.py  # the last run's
+#                                                  figures and survivors, each with its change
 #
 # Slow (minutes to an hour per module), so not part of CI. Each PATH gets its own work folder
 # under .mutation/ (mutmut copies the project into its mutants/ there) and each run starts
@@ -18,7 +20,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SURVIVORS_ONLY=
-if [ "${1:-}" = --survivors ]; then SURVIVORS_ONLY=1; shift; fi
+REPORT_ONLY=
+case "${1:-}" in
+  --survivors) SURVIVORS_ONLY=1; shift ;;
+  --report) REPORT_ONLY=1; shift ;;
+esac
 TARGET="${1:-csbot/scoring}"
 TARGET="${TARGET%/}"
 [ -e "$TARGET" ] || { echo "no such file or folder: $TARGET" >&2; exit 2; }
@@ -80,6 +86,19 @@ echo "mutating $TARGET; tests: $TESTS"
 cd "$WORK"
 MUTMUT=("$ROOT/.venv/bin/mutmut")
 report() { "$ROOT/.venv/bin/python" "$ROOT/scripts/mutation_report.py" "$TARGET" "$@"; }
+show_survivors() {
+  [ -n "${MUTATION_DIFFS:-}" ] || return 0
+  for name in $(report --names); do
+    echo "--- $name"
+    "${MUTMUT[@]}" show "$name" 2>/dev/null | grep '^[-+][^-+]' || true
+  done
+}
+if [ -n "$REPORT_ONLY" ]; then
+  [ -d mutants ] || { echo "no run of $TARGET yet" >&2; exit 2; }
+  report
+  show_survivors
+  exit 0
+fi
 if [ -n "$SURVIVORS_ONLY" ] && [ -d mutants ]; then
   mapfile -t AGAIN < <(report --names)
   [ ${#AGAIN[@]} -gt 0 ] || { report; exit 0; }
@@ -90,9 +109,4 @@ fi
 "${MUTMUT[@]}" run --max-children "${MUTATION_JOBS:-2}" "${AGAIN[@]}" \
   >mutmut.log 2>&1 || { tail -n 30 mutmut.log >&2; exit 1; }
 report
-if [ -n "${MUTATION_DIFFS:-}" ]; then
-  for name in $(report --names); do
-    echo "--- $name"
-    "${MUTMUT[@]}" show "$name" 2>/dev/null | grep '^[-+][^-+]' || true
-  done
-fi
+show_survivors
