@@ -121,12 +121,12 @@ def _check_revenue_falling(ctx: RiskContext) -> RiskFactor | None:
     growth = figures.growth_pct
     if growth is None or -growth < ctx.rules.revenue_falling_pct:
         return None
-    before = figures.previous.amount if figures.previous else 0.0
-    now = figures.current.amount if figures.current else 0.0
+    before, now = figures.previous, figures.current
+    assert before is not None and now is not None  # a growth needs revenue in both windows
     return _factor(
         FactorId.REVENUE_FALLING,
-        f"Revenue ${before:,.0f}\u2192${now:,.0f} ({MINUS}{fmt(-growth, 0)}% a month) "
-        f"against the previous {ctx.inputs.window.days} days",
+        f"Revenue ${before.amount:,.0f}\u2192${now.amount:,.0f} "
+        f"({MINUS}{fmt(-growth, 0)}% a month) against the previous {ctx.inputs.window.days} days",
         ctx.rules.revenue_falling_points,
     )
 
