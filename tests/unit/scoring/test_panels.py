@@ -550,3 +550,49 @@ def test_a_feature_is_adopted_once_used_by_the_window_end() -> None:
         "Dated but never counted": (False, False),
         "Counted but undated": (False, False),
     }
+
+
+def test_adoption_orders_features_recommends_and_names_the_lapsed() -> None:
+    old, recent = date(2025, 1, 1), AS_OF - timedelta(days=3)
+    features = (
+        FeatureEntry("Z", "advanced", old, old, 10),  # lapsed
+        FeatureEntry("A", "core", old, recent, 50),  # in use
+        FeatureEntry("W", "beta"),  # unused, of no known tier
+        FeatureEntry("D", "core", old, old, 49),  # lapsed
+        FeatureEntry("X", "advanced"),  # unused
+        FeatureEntry("C", "core"),  # unused
+        FeatureEntry("V", "advanced", old, old, 5),  # lapsed
+        FeatureEntry("B", "core", old, old, 7),  # lapsed
+    )
+    m = adoption_metrics(data(features=features))
+    assert [f.feature for f in m.features] == ["A", "B", "C", "D", "V", "W", "X", "Z"]
+    assert [f.feature for f in m.recommendations] == ["C", "X", "W", "B", "D"]
+    assert m.funnel[-1] == Count("Used 50+ times", 1)
+    assert m.insights == (
+        "Core features: 3 of 4 adopted",
+        "Advanced features: 2 of 3 adopted",  # W is of neither tier
+        "Not used lately: B, D, V",
+    )
+    everything = tuple(FeatureEntry(f.feature, f.tier, old, old, 5) for f in features)
+    assert adoption_metrics(data(features=everything)).projected_impact == (
+        "Every feature is adopted; keep lapsed ones in use."
+    )
+
+
+def test_adoption_milestones_count_only_features_in_use() -> None:
+    profile = replace(steady().profile, go_live_date=AS_OF)
+    features = (
+        FeatureEntry("Charges", "core", date(2025, 2, 1), AS_OF, 500),
+        FeatureEntry("Claims", "core", date(2025, 3, 1), AS_OF, 60),
+        FeatureEntry("Forecasting", "advanced", date(2024, 6, 1), date(2024, 6, 1), 0),  # never
+        FeatureEntry("Denials", "advanced", date(2025, 5, 1), AS_OF, 4),
+    )
+    m = adoption_metrics(data(features=features, profile=profile))
+    assert [(s.name, s.day, s.reached) for s in m.milestones] == [
+        ("Contract signed", date(2024, 1, 1), True),
+        ("Went live", AS_OF, True),
+        ("First feature used", date(2025, 2, 1), True),
+        ("All core features adopted", date(2025, 3, 1), True),
+        ("First advanced feature", date(2025, 5, 1), True),
+        ("All advanced features adopted", None, False),
+    ]
