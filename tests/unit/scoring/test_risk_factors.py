@@ -65,6 +65,14 @@ def test_revenue_falling_shows_both_windows() -> None:
     )
 
 
+def test_revenue_falling_from_its_percentage() -> None:
+    months = (MonthAmount(date(2025, 12, 1), 10_000.0), MonthAmount(date(2026, 1, 1), 7_500.0))
+    inputs = steady(window=Window(date(2026, 1, 31), 31), revenue_months=months)
+    for pct, fires in ((25, True), (26, False)):
+        config = build_config({"factors": {"revenue_falling_pct": pct}})
+        assert (FactorId.REVENUE_FALLING in _factors(inputs, config)) is fires
+
+
 def test_support_factors_at_their_edges() -> None:
     def evidence(factor: FactorId, **support: object) -> str | None:
         return _evidence(steady(support=SupportFacts(**support)), factor)  # type: ignore[arg-type]
@@ -90,6 +98,9 @@ def test_onboarding_stalled_by_overdue_tasks_or_idle_days() -> None:
     recent = AS_OF - timedelta(days=3)
     assert evidence(OnboardingFacts(total=3, overdue=1, last_done=recent)) == (
         "1 of 3 open tasks overdue"
+    )
+    assert evidence(OnboardingFacts(total=2, done=1, overdue=1, last_done=recent)) == (
+        "1 of 1 open tasks overdue"
     )
     assert evidence(OnboardingFacts(total=3), AS_OF - timedelta(days=14)) == (
         "No task done since the contract start in 14 days"
