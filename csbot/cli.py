@@ -66,7 +66,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     today = datetime.now(settings.tz).date()
     run_demo(settings, groups=args.groups, days=args.days, seed=args.seed, as_of=today,
-             history_days=args.history)  # fmt: skip
+             history_days=args.history, renewal_years=args.renewal_history)  # fmt: skip
     recompute_command(settings, start=today, end=today, window_days=None, deliver=False)
     print('alerts wait in the outbox for `csbot deliver`; try: csbot ask "/cs health Acme 30d"')
     return 0
@@ -201,6 +201,26 @@ def _add_audit(sub: argparse._SubParsersAction[_Parser]) -> None:
     audit.add_argument("--limit", type=_positive, default=500, help="newest N (default 500)")
 
 
+def _cmd_backtest(args: argparse.Namespace, settings: Settings) -> int:
+    from csbot.commands.backtest import run_backtest
+
+    return run_backtest(settings, horizon_days=args.horizon, chart=args.chart)
+
+
+def _add_backtest(sub: argparse._SubParsersAction[_Parser]) -> None:
+    backtest = _add(
+        sub,
+        "backtest",
+        _cmd_backtest,
+        "audit the scores against recorded renewal outcomes: did they foresee who churned?",
+        "csbot backtest --horizon 90d --chart roc.png",
+    )
+    backtest.add_argument(
+        "--horizon", type=_window, default=90, help="days before each renewal (default 90d)"
+    )
+    backtest.add_argument("--chart", type=Path, help="also write the ROC chart to FILE.png")
+
+
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from csbot.store.csv_import import run_import
 
@@ -208,7 +228,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 RECORD_KINDS = ("groups, usage, revenue, tickets, surveys, features, onboarding, activities, "
-                "contacts, plans, goals, actions")  # fmt: skip
+                "contacts, plans, goals, actions, outcomes")  # fmt: skip
 """csbot.store.ingest.KINDS, spelled out so building the parser imports no database code."""
 
 
@@ -277,6 +297,11 @@ def build_parser() -> _Parser:
         "--history", type=_count, default=30, metavar="DAYS",
         help="days of daily snapshots before today: full 30-day trends (default 30; 0: none)",
     )  # fmt: skip
+    demo.add_argument(
+        "--renewal-history", type=_count, default=0, metavar="YEARS",
+        help="also YEARS of past renewals with outcomes, and former groups that churned, for "
+             "csbot backtest (default 0: none)",
+    )  # fmt: skip
 
     run = _add(
         sub,
@@ -323,6 +348,7 @@ def build_parser() -> _Parser:
     _add_audit(sub)
     _add_report(sub)
     _add_import(sub)
+    _add_backtest(sub)
     _add_sync(sub)
     return parser
 

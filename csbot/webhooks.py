@@ -1,4 +1,5 @@
-"""`POST /webhooks/{kind}`: helpdesks and the platform push tickets, surveys and activities.
+"""`POST /webhooks/{kind}`: helpdesks and the platform push tickets, surveys,
+activities and renewal outcomes.
 
 Each request is signed with the shared secret CSBOT_WEBHOOK_SECRET:
 
@@ -29,7 +30,7 @@ from csbot.web import Endpoint, MalformedBody, Request, Response, Router, parse_
 log = logging.getLogger(__name__)
 
 PATH = "/webhooks/{kind}"
-KINDS = ("tickets", "surveys", "activities")
+KINDS = ("tickets", "surveys", "activities", "outcomes")
 MAX_RECORDS = 1_000
 SOURCE = "webhook"
 

@@ -53,6 +53,7 @@ class ChartName(StrEnum):
     TIMELINE = "timeline"
     HEALTH_DISTRIBUTION = "health_distribution"
     BAND_SHIFT = "band_shift"
+    ROC_CURVES = "roc_curves"
 
 
 class Renderer(Protocol):

@@ -23,6 +23,7 @@ from csbot.store.db import describe_url, make_engine, session_factory, transacti
 from csbot.store.demo_history import History
 from csbot.store.demo_load import (
     TABLES,
+    PastRenewals,
     delete_demo_rows,
     demo_groups_by_archetype,
     load_demo,
@@ -65,19 +66,22 @@ def summary(counts: dict[str, int], *, where: str, as_of: date, days: int, seed:
 
 def run_demo(
     settings: Settings, *, groups: int, days: int, seed: int, as_of: date | None = None,
-    history_days: int = 0, out: TextIO | None = None, err: TextIO | None = None,
+    history_days: int = 0, renewal_years: int = 0, out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:  # fmt: skip
     """The `csbot demo` command: upgrade the schema, load demo data (and `history_days` days of
-    daily snapshots before `as_of`, scored with the running config), print a summary.
+    daily snapshots before `as_of`, scored with the running config, and `renewal_years` years
+    of renewal outcomes), print a summary.
 
     "Today" is read here, once, in the configured time zone unless `as_of` is given.
     """
     out, err = out or sys.stdout, err or sys.stderr
     as_of = as_of or datetime.now(settings.tz).date()
     engine = make_engine(settings.database_url)
-    history = History.before(as_of, min(history_days, days - 1),
-                             config=load_scoring_config(settings.scoring_config),
+    config = load_scoring_config(settings.scoring_config)
+    history = History.before(as_of, min(history_days, days - 1), config=config,
                              computed_at=datetime.now(UTC))  # fmt: skip
+    past = PastRenewals(renewal_years, config, history.computed_at) if renewal_years else None
     try:
         upgrade(engine)
         started = time.perf_counter()
@@ -87,7 +91,8 @@ def run_demo(
         ):
             counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
                                progress=lambda done, _: tick(done),
-                               history=history if history.days else None)  # fmt: skip
+                               history=history if history.days else None,
+                               past=past)  # fmt: skip
         seconds = time.perf_counter() - started
     except SQLAlchemyError as exc:
         raise StoreError(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,10 +20,12 @@ import numpy as np
 from sqlalchemy import JSON, ColumnElement, Date, Select, Table, delete, select
 from sqlalchemy.orm import Session
 
+from csbot.scoring.config import ScoringConfig
 from csbot.store import models as m
 from csbot.store.bulk import copy_columns
 from csbot.store.demo_columns import GroupColumns
 from csbot.store.demo_history import Generated, History, write_history
+from csbot.store.demo_outcomes import RenewalHistory, former_count, renewal_history
 from csbot.store.demo_plans import action_rows, goal_rows, plan_row
 from csbot.store.demo_profile import (
     EXTERNAL_ID_PREFIX,
@@ -37,6 +39,7 @@ from csbot.store.demo_profile import (
 from csbot.store.demo_rows import contact_rows, feature_rows, onboarding_rows
 from csbot.store.demo_timeline import activity_rows
 from csbot.store.demo_usage import revenue_rows, survey_rows, ticket_rows, usage_rows
+from csbot.store.snapshot_write import write_batch
 from csbot.store.types import UTCDateTime
 
 Row = dict[str, Any]
@@ -47,7 +50,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # children before parents, so nothing relies on ON DELETE CASCADE
 _GROUP_CHILDREN: tuple[type[m.Base], ...] = (
     m.Activity, m.Contact, m.OnboardingTask, m.FeatureUsage, m.Survey,
-    m.Ticket, m.Revenue, m.DailyUsage, m.HealthSnapshot, m.Alert,
+    m.Ticket, m.Revenue, m.DailyUsage, m.HealthSnapshot, m.Alert, m.RenewalOutcome,
 )  # fmt: skip
 TABLES = (
     "physician_group", "daily_usage", "revenue", "ticket", "survey", "feature_usage",
@@ -212,20 +215,60 @@ def _insert_batch(session: Session, groups: GroupColumns, *, seed: int, as_of: d
     return counts + _insert_plans(session, groups, people, seed=seed, as_of=as_of), made
 
 
+@dataclass(frozen=True)
+class PastRenewals:
+    """`csbot demo --renewal-history YEARS`: that many years of renewals with outcomes."""
+
+    years: int
+    config: ScoringConfig
+    computed_at: datetime
+
+
+def _past_renewals(specs: list[GroupSpec], *, past: PastRenewals, groups: int, days: int,
+                   seed: int, as_of: date, history: History | None) -> RenewalHistory:  # fmt: skip
+    everyone = group_specs(groups=groups + former_count(groups), seed=seed, as_of=as_of, days=days)
+    before = min(history.days) if history is not None and history.days else as_of
+    return renewal_history(specs, everyone[groups:], as_of=as_of, years=past.years, seed=seed,
+                           config=past.config, snapshots_before=before)  # fmt: skip
+
+
+def _insert_past(session: Session, found: RenewalHistory, ids: dict[str, int],
+                 past: PastRenewals) -> Counter[str]:  # fmt: skip
+    at = past.computed_at
+    rows = [{"group_id": ids[o["external_id"]], "source": "demo", "recorded_at": at,
+             **{k: v for k, v in o.items() if k != "external_id"}}
+            for o in found.outcomes]  # fmt: skip
+    written = _copy(session, m.RenewalOutcome, _columns(rows, m.RenewalOutcome))
+    group_ids = np.array([ids[g] for g in found.snapshot_groups])
+    snapshots = write_batch(session, group_ids, found.scores, days=found.snapshot_days,
+                            window_days=past.config.default_window_days,
+                            computed_at=past.computed_at)  # fmt: skip
+    return Counter(renewal_outcome=written, health_snapshot=snapshots)
+
+
 def load_demo(
     session: Session, *, groups: int, days: int, seed: int, as_of: date,
     progress: Progress | None = None, history: History | None = None,
+    past: PastRenewals | None = None,
 ) -> dict[str, int]:  # fmt: skip
     """Replace all demo rows with `groups` generated groups; returns rows inserted per table.
 
     The caller owns the transaction. `progress(done, total)` is called after each batch.
-    With `history`, each batch's groups also get their daily snapshots for `history.days`.
+    With `history`, each batch's groups also get their daily snapshots for `history.days`;
+    with `past`, former groups and years of renewal outcomes (csbot.store.demo_outcomes).
     """
     delete_demo_rows(session)
     specs = group_specs(groups=groups, seed=seed, as_of=as_of, days=days)
-    specs = _avoid_real_names(session, specs)
-    ids = insert_groups(session, specs)
-    counts = Counter(physician_group=len(specs))
+    found = None
+    if past is not None:
+        found = _past_renewals(specs, past=past, groups=groups, days=days, seed=seed,
+                               as_of=as_of, history=history)  # fmt: skip
+    everyone = _avoid_real_names(session, specs + (found.former if found else []))
+    specs = everyone[: len(specs)]
+    ids = insert_groups(session, everyone)
+    counts = Counter(physician_group=len(everyone))
+    if found is not None and past is not None:
+        counts += _insert_past(session, found, ids, past)
     for start in range(0, len(specs), BATCH_GROUPS):
         part = specs[start : start + BATCH_GROUPS]
         batch = GroupColumns.of(part, [ids[s.external_id] for s in part])
@@ -235,7 +278,9 @@ def load_demo(
             counts["health_snapshot"] += write_history(session, made, history)
         if progress is not None:
             progress(start + len(part), len(specs))
-    tables = (*TABLES, "health_snapshot") if history is not None else TABLES
+    tables: tuple[str, ...] = TABLES
+    tables += ("health_snapshot",) if history is not None or past else ()
+    tables += ("renewal_outcome",) if past else ()
     return {table: counts[table] for table in tables}
 
 

@@ -384,3 +384,23 @@ class Audit(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     __table_args__ = (Index(None, "at"), Index(None, "group_id", "at"))
+
+
+class RenewalOutcome(Base):
+    """What happened at one of a group's renewals: renewed or contracted (new ARR) or churned
+    (when, why). What `csbot backtest` and `/cs scorecheck` hold the scores against."""
+
+    __tablename__ = "renewal_outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(_group_fk())
+    renewal_date: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(12))  # renewed / contracted / churned
+    new_arr: Mapped[float | None] = mapped_column(Money)
+    churned_on: Mapped[date | None] = mapped_column(Date)
+    reason_category: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))  # import / api / webhook / slack / demo
+    recorded_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("group_id", "renewal_date"), Index(None, "renewal_date"))

@@ -206,7 +206,7 @@ def test_an_unsigned_malformed_body_is_refused_unread(router: Router) -> None:
 
 def test_other_kinds_have_no_webhook(router: Router) -> None:
     status, answer = _post(router, "usage", {"group": "CVP-001"})
-    assert status == 404 and answer["kinds"] == ["tickets", "surveys", "activities"]
+    assert status == 404 and answer["kinds"] == ["tickets", "surveys", "activities", "outcomes"]
 
 
 @pytest.fixture
@@ -270,7 +270,10 @@ def test_exactly_1000_records_are_taken(router: Router) -> None:
 def test_an_unknown_kind_is_named_shortened_in_the_404(router: Router) -> None:
     assert _post(router, "usage", {"group": "CVP-001"}) == (
         404,
-        {"error": "no webhook for 'usage'", "kinds": ["tickets", "surveys", "activities"]},
+        {
+            "error": "no webhook for 'usage'",
+            "kinds": ["tickets", "surveys", "activities", "outcomes"],
+        },
     )
     _, answer = _post(router, "x" * 60, {"group": "CVP-001"})
     assert answer["error"] == f"no webhook for {'x' * 40!r}"
@@ -329,3 +332,29 @@ def test_without_a_secret_the_log_says_webhooks_are_off(
     assert [r.getMessage() for r in caplog.records] == [
         "webhooks off: CSBOT_WEBHOOK_SECRET is not set"
     ]
+
+
+def test_a_renewal_outcome_is_pushed_and_a_bad_one_named(
+    router: Router, sessions: sessionmaker[Session]
+) -> None:
+    good = {
+        "group": "CVP-001",
+        "renewal_date": "2026-01-31",
+        "outcome": "churned",
+        "churned_on": "2026-02-02",
+        "reason_category": "price",
+        "reason": "Cheaper rival",
+    }
+    bad = {**good, "renewal_date": "2025-01-31", "churned_on": None}  # fmt: skip
+    status, answer = _post(router, "outcomes", [good, bad])
+    assert status == 422
+    assert "record 2, churned_on: is required when the outcome is churned" in answer["problems"]
+    status, answer = _post(router, "outcomes", good)
+    assert (status, answer["inserted"]) == (200, 1)
+    with sessions() as session:
+        stored = session.scalars(select(m.RenewalOutcome)).one()
+    assert (stored.outcome, stored.churned_on.isoformat(), stored.source) == (
+        "churned",
+        "2026-02-02",
+        "webhook",
+    )

@@ -21,6 +21,7 @@ from csbot.commands.charts.bars import (
     health_distribution,
     onboarding_progress,
 )
+from csbot.commands.charts.roc import roc_curves
 from csbot.commands.charts.stacked import revenue_by_month, tickets_by_week
 from csbot.commands.charts.timeline import timeline
 from csbot.commands.charts.trends import active_users_sessions, health_trend
@@ -44,6 +45,7 @@ __all__ = [
     "onboarding_progress",
     "render_chart",
     "revenue_by_month",
+    "roc_curves",
     "tickets_by_week",
     "timeline",
 ]
@@ -62,6 +64,7 @@ CHARTS: dict[str, PngChart[...]] = {
         timeline,
         health_distribution,
         band_shift,
+        roc_curves,
     )
 }
 

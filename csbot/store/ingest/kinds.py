@@ -8,6 +8,7 @@ from csbot.errors import InputError
 from csbot.store.ingest.base import Record
 from csbot.store.ingest.events import ActivityRecord, SurveyRecord, TicketRecord
 from csbot.store.ingest.numbers import FeatureRecord, GroupRecord, RevenueRecord, UsageRecord
+from csbot.store.ingest.outcomes import OutcomeRecord
 from csbot.store.ingest.plans import (
     ActionRecord,
     ContactRecord,
@@ -67,6 +68,8 @@ KINDS: dict[str, Kind] = {
         Kind("plans", PlanRecord, "success_plan", ("external_id",), ("external_id",)),
         Kind("goals", GoalRecord, "goal", ("external_id",), ("external_id",)),
         Kind("actions", ActionRecord, "action_item", ("external_id",), ("external_id",)),
+        Kind("outcomes", OutcomeRecord, "renewal_outcome", ("group_id", "renewal_date"),
+             ("group", "renewal_date"), insert_only=("recorded_at",)),
     )
 }  # fmt: skip
 """Every kind, groups first and each after the kinds it refers to."""

@@ -75,7 +75,8 @@ def validate(
         record = kind.model.model_validate(_clean(data), context={"tz": tz})
     except ValidationError as exc:
         return None, from_validation(where, exc)
-    found = [problem(where, col, msg, value) for col, msg, value in record.checks()]
+    found = [problem(where, col, msg, *(() if value is None else (value,)))
+             for col, msg, value in record.checks()]  # fmt: skip
     return (None, found) if found else (record, [])
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from csbot.errors import InputError
 
 MAX_VALUE_CHARS = 30
-QUIET_COLUMNS = frozenset({"notes", "description", "initiative", "text"})
+QUIET_COLUMNS = frozenset({"notes", "description", "initiative", "text", "reason"})
 """Free-text columns whose values are never shown in an error."""
 
 _MESSAGES = {

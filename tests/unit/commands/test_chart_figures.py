@@ -29,6 +29,7 @@ TITLES = {
     "timeline": "Account timeline",
     "health_distribution": "Groups by health band",
     "band_shift": "Groups by health band, now and a week before",
+    "roc_curves": "Which churns the scores foresaw",
 }
 SCORE = "Score (0\u2013100)"
 LABELS = {  # (x label, y label) of each axes, top to bottom
@@ -43,6 +44,9 @@ LABELS = {  # (x label, y label) of each axes, top to bottom
     "timeline": [("", "")],
     "health_distribution": [("", "Groups")],
     "band_shift": [("", "Groups")],
+    "roc_curves": [
+        ("Renewed groups flagged (false positive rate)", "Churned groups flagged (recall)")
+    ],
 }
 NO_DATA = {
     "health_trend": "No data for this window",
@@ -56,6 +60,7 @@ NO_DATA = {
     "timeline": "No activity in this window",
     "health_distribution": "No groups scored yet",
     "band_shift": "No groups scored yet",
+    "roc_curves": "No renewals with both outcomes yet",
 }
 
 

@@ -49,6 +49,12 @@ FULL: dict[str, dict[str, Any]] = {
         now={"Excellent": 4, "Good": 9, "Needs Attention": 3, "Critical": 1},
         before={"Excellent": 5, "Good": 9, "Needs Attention": 2},
     ),
+    "roc_curves": dict(
+        curves=[
+            ("health score (AUC 0.80)", [0, 0.2, 1], [0, 0.7, 1]),
+            ("churn risk (AUC 0.75)", [0, 0.3, 1], [0, 0.6, 1]),
+        ]
+    ),
 }
 
 EMPTY: dict[str, dict[str, Any]] = {
@@ -63,6 +69,7 @@ EMPTY: dict[str, dict[str, Any]] = {
     "timeline": dict(events=[]),
     "health_distribution": dict(band_counts={}),
     "band_shift": dict(now={}, before={}),
+    "roc_curves": dict(curves=[("health score", [], [])]),
 }
 
 
