@@ -204,7 +204,8 @@ def _add_audit(sub: argparse._SubParsersAction[_Parser]) -> None:
 def _cmd_backtest(args: argparse.Namespace, settings: Settings) -> int:
     from csbot.commands.backtest import run_backtest
 
-    return run_backtest(settings, horizon_days=args.horizon, chart=args.chart)
+    return run_backtest(settings, horizon_days=args.horizon, chart=args.chart,
+                        suggest_to=args.suggest)  # fmt: skip
 
 
 def _add_backtest(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -213,12 +214,16 @@ def _add_backtest(sub: argparse._SubParsersAction[_Parser]) -> None:
         "backtest",
         _cmd_backtest,
         "audit the scores against recorded renewal outcomes: did they foresee who churned?",
-        "csbot backtest --horizon 90d --chart roc.png",
+        "csbot backtest --horizon 90d --chart roc.png --suggest suggested.yml",
     )
     backtest.add_argument(
         "--horizon", type=_window, default=90, help="days before each renewal (default 90d)"
     )
     backtest.add_argument("--chart", type=Path, help="also write the ROC chart to FILE.png")
+    backtest.add_argument(
+        "--suggest", type=Path, metavar="FILE",
+        help="write the suggested weights as a scoring config (for CSBOT_SCORING_CONFIG)",
+    )  # fmt: skip
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:

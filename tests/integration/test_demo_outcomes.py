@@ -4,12 +4,15 @@ and snapshots before each renewal with something true for the audit to find."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from csbot.cli import main
 from csbot.commands.scorecheck import load_audit
-from csbot.scoring.config import default_config
+from csbot.scoring.config import default_config, load_scoring_config
 from csbot.scoring.types import Band
 from csbot.store import models as m
 from csbot.store.demo import load_demo
@@ -56,3 +59,26 @@ def test_the_history_has_churns_the_scores_saw_and_ones_they_missed(
     assert {(c.group, c.renewal_date) for c in healthy_churns} <= set(found.attention.missed)
     assert found.health is not None and found.health.value > 0.6
     assert all(c.band in Band for c in checked.cases.cases)
+
+
+def test_backtest_suggests_a_file_that_recompute_runs_with(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    with sessions.begin() as session:
+        load_demo(session, groups=40, days=60, seed=7, as_of=AS_OF, past=PAST)
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    path = tmp_path / "suggested.yml"
+    assert main(["backtest", "--suggest", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Suggested weights (logistic regression fitted on " in out
+    assert out.splitlines()[-1] == (f"suggested config written to {path}; to use it: "
+                                    f"CSBOT_SCORING_CONFIG={path} csbot recompute")  # fmt: skip
+    suggested = load_scoring_config(path)
+    assert suggested.weights != default_config().weights
+    monkeypatch.setenv("CSBOT_SCORING_CONFIG", str(path))
+    assert main(["recompute", "--date", AS_OF.isoformat(), "--no-deliver"]) == 0
+    with sessions() as session:
+        scored = session.scalar(select(func.count()).select_from(m.HealthSnapshot)
+                                .where(m.HealthSnapshot.day == AS_OF))  # fmt: skip
+    assert scored == 40
