@@ -4,6 +4,7 @@
     /cs log ticket|meeting [group]              /cs help
     /cs export [panel] <group> [window]         /cs export list [band] [window]
     /cs renewals [window] [private]             /cs export renewals [window]
+    /cs scorecheck [horizon] [private]
 
 A quoted phrase is always part of the group name, so a group called "Revenue Partners" is
 `/cs "revenue partners"`. `private` may stand anywhere; a window anywhere after the panel.
@@ -23,6 +24,7 @@ from csbot.errors import InputError
 
 __all__ = [
     "BANDS",
+    "DEFAULT_HORIZON_DAYS",
     "DEFAULT_RENEWAL_DAYS",
     "DEFAULT_WINDOW_DAYS",
     "MAX_GROUP_QUERY",
@@ -36,6 +38,7 @@ __all__ = [
     "Panel",
     "PanelRequest",
     "RenewalsRequest",
+    "ScorecheckRequest",
     "parse_command",
     "parse_window",
     "window_label",
@@ -43,6 +46,8 @@ __all__ = [
 
 DEFAULT_WINDOW_DAYS = 30
 DEFAULT_RENEWAL_DAYS = 120
+DEFAULT_HORIZON_DAYS = 90
+"""How long before each renewal `/cs scorecheck` and `csbot backtest` look by default."""
 MAX_WINDOW_DAYS = 365
 MAX_GROUP_QUERY = 200
 WINDOW_HELP = (
@@ -156,6 +161,13 @@ class RenewalsRequest(_Request):
     private: bool = False
 
 
+class ScorecheckRequest(_Request):
+    """How well the scores `horizon_days` before each recorded renewal foresaw its outcome."""
+
+    horizon_days: int = Field(default=DEFAULT_HORIZON_DAYS, ge=1, le=MAX_WINDOW_DAYS)
+    private: bool = False
+
+
 class HelpRequest(_Request):
     """Show the help card; `reason` (fit to show) says why when the input was not understood."""
 
@@ -180,11 +192,13 @@ class ExportRequest(_Request):
     renewals: bool = False
 
 
-CsRequest = PanelRequest | ListRequest | RenewalsRequest | HelpRequest | LogRequest | ExportRequest
+CsRequest = (PanelRequest | ListRequest | RenewalsRequest | ScorecheckRequest | HelpRequest
+             | LogRequest | ExportRequest)  # fmt: skip
 
 _HELP_WORDS = frozenset({"help", "?", "-h", "--help", "-help"})
 _LIST_WORDS = frozenset({"list", "ls", "all", "portfolio"})
 _RENEWAL_WORDS = frozenset({"renewals", "renewal", "renew", "renewing"})
+_SCORECHECK_WORDS = frozenset({"scorecheck", "score-check", "backtest"})
 _LOG_KINDS: dict[str, Literal["ticket", "meeting"]] = {
     "ticket": "ticket",
     "tickets": "ticket",
@@ -241,6 +255,8 @@ def parse_command(text: str) -> CsRequest:
         return _list_request(tokens[1:], private)
     if _is_word(tokens[0], _RENEWAL_WORDS):
         return RenewalsRequest(days=_renewal_days(tokens[1:]), private=private)
+    if _is_word(tokens[0], _SCORECHECK_WORDS):
+        return ScorecheckRequest(horizon_days=_horizon_days(tokens[1:]), private=private)
     if _is_word(tokens[0], {"log"}):
         return _log_request(tokens[1:])
     if _is_word(tokens[0], {"export"}):
@@ -336,6 +352,20 @@ def _list_request(tokens: Sequence[Token], private: bool) -> ListRequest:
             "`critical`, e.g. `/cs list critical`."
         )
     return ListRequest(band=band, window_days=window, private=private)
+
+
+def _horizon_days(tokens: Sequence[Token]) -> int:
+    """The horizon after `scorecheck`: a window, or nothing (DEFAULT_HORIZON_DAYS)."""
+    if not tokens:
+        return DEFAULT_HORIZON_DAYS
+    if len(tokens) == 1 and tokens[0].text.isdigit():
+        return parse_window(tokens[0].text + "d")
+    if len(tokens) == 1 and not tokens[0].quoted:
+        return parse_window(tokens[0].text)
+    raise InputError(
+        "`/cs scorecheck` takes only how long before each renewal to look, e.g. "
+        "`/cs scorecheck 90d`. For a group whose name starts with “scorecheck”, quote it."
+    )
 
 
 def _renewal_days(tokens: Sequence[Token]) -> int:

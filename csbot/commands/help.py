@@ -14,6 +14,7 @@ _EXAMPLES = (
     ("/cs rev acme family 6w private", "revenue over six weeks, shown only to you"),
     ("/cs list critical", "every group in the Critical band"),
     ("/cs renewals 90d", "groups renewing in the next 90 days, at-risk ones first"),
+    ("/cs scorecheck 90d", "did the scores 90 days before past renewals foresee who churned?"),
     ("/cs log meeting Acme", "log a meeting (or `ticket`) in a form"),
     ("/cs export health Acme", "the panel's numbers as CSV, in your DMs (`export list`: leads)"),
 )
@@ -53,6 +54,7 @@ def help_blocks(reason: str | None = None) -> list[bk.Block]:
             bk.escape(
                 "*Grammar*\n`/cs [panel] <group> [window] [private]`\n"
                 "`/cs list [band] [window]`   `/cs renewals [window]`   `/cs help`\n"
+                "`/cs scorecheck [horizon]`\n"
                 "`/cs log ticket|meeting [group]`   `/cs export [panel] <group> [window]`\n"
                 "`/cs export list [band] [window]`   `/cs export renewals [window]`"
             )
@@ -62,7 +64,8 @@ def help_blocks(reason: str | None = None) -> list[bk.Block]:
         ),
         bk.section(
             "*Group*: any part of its name, any case, accents optional; several words are fine. "
-            "Quote it when it starts with a panel word, `list`, `renewals`, `log`, `export` or "
+            "Quote it when it starts with a panel word, `list`, `renewals`, `scorecheck`, `log`, "
+            "`export` or "
             "`help`: "
             '`/cs "Revenue Partners"`.\n'
             "*Window*: `7d`, `30d` (default), `90d`, or any `Nd` / `Nw` "
@@ -80,5 +83,6 @@ def help_text(reason: str | None = None) -> str:
     """The plain-text fallback (notifications, `csbot ask`)."""
     head = f"{reason}\n" if reason else ""
     examples = "\n".join(f"  {cmd:<34} {what}" for cmd, what in _EXAMPLES)
-    usage = "/cs [panel] <group> [window] [private]; /cs list; /cs renewals; /cs log; /cs help"
+    usage = ("/cs [panel] <group> [window] [private]; /cs list; /cs renewals; /cs scorecheck; "
+             "/cs log; /cs help")  # fmt: skip
     return f"{head}{usage}\n{examples}"

@@ -13,7 +13,7 @@ from datetime import date
 
 from csbot.commands.card import CardState
 from csbot.commands.delivery import Delivered, Delivery, Where
-from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest
+from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest, ScorecheckRequest
 from csbot.commands.listing import ListState
 from csbot.commands.pipeline import CardResult, answer, show, show_list, show_renewals, today
 from csbot.commands.render import render_png
@@ -36,7 +36,11 @@ class CardJobs:
         self.services = services
         self.delivery = delivery or Delivery(services.client)
 
-    def command(self, request: PanelRequest | ListRequest | RenewalsRequest, where: Where) -> Job:
+    def command(
+        self,
+        request: PanelRequest | ListRequest | RenewalsRequest | ScorecheckRequest,
+        where: Where,
+    ) -> Job:
         """A typed `/cs`: a new card where it was typed (pickers only to the person)."""
 
         def job() -> None:

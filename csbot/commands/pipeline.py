@@ -16,12 +16,14 @@ from typing import Literal, Protocol
 
 from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, frame
-from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest
+from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest, ScorecheckRequest
 from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.listing import ListState, list_card
 from csbot.commands.matching import Ambiguous, Matched, NoMatch, match_groups
 from csbot.commands.panels import PanelView, build_panel
 from csbot.commands.renewals import RenewalRow, RenewalsState, renewal_rows, renewals_card
+from csbot.commands.scorecheck import load_audit
+from csbot.commands.scorecheck_card import scorecheck_card
 from csbot.config import Settings
 from csbot.scoring import GroupScore, ScoringConfig, score_group, score_groups
 from csbot.scoring.panel_inputs import PanelData
@@ -41,13 +43,14 @@ __all__ = [
     "show",
     "show_list",
     "show_renewals",
+    "show_scorecheck",
     "today",
 ]
 
 log = logging.getLogger(__name__)
 
 MAX_PICKS = 10
-Kind = Literal["card", "list", "renewals", "pick", "no_match"]
+Kind = Literal["card", "list", "renewals", "scorecheck", "pick", "no_match"]
 
 
 class Sources(Protocol):
@@ -96,7 +99,7 @@ def today(sources: Sources) -> date:
 
 def answer(
     sources: Sources,
-    request: PanelRequest | ListRequest | RenewalsRequest,
+    request: PanelRequest | ListRequest | RenewalsRequest | ScorecheckRequest,
     *,
     user_id: str,
     as_of: date,
@@ -107,6 +110,8 @@ def answer(
         result = show_list(sources, ListState.from_request(request), as_of=as_of)
     elif isinstance(request, RenewalsRequest):
         result = show_renewals(sources, RenewalsState.from_request(request), as_of=as_of)
+    elif isinstance(request, ScorecheckRequest):
+        result = show_scorecheck(sources, horizon_days=request.horizon_days)
     else:
         result = _panel_answer(sources, request, as_of=as_of)
     log.debug(
@@ -197,6 +202,13 @@ def load_renewals(sources: Sources, *, days: int, as_of: date) -> list[RenewalRo
         plans = active_plan_group_ids(session, as_of=as_of, group_ids=ids)
     scores = score_groups(inputs, sources.scoring)
     return renewal_rows(inputs, scores, as_of=as_of, days=days, plans=plans)
+
+
+def show_scorecheck(sources: Sources, *, horizon_days: int) -> CardResult:
+    """The score audit card: how well the snapshots before past renewals foresaw them."""
+    checked = load_audit(sources.sessions, horizon_days=horizon_days,
+                         window_days=sources.scoring.default_window_days)  # fmt: skip
+    return CardResult("scorecheck", scorecheck_card(checked))
 
 
 def show_renewals(sources: Sources, state: RenewalsState, *, as_of: date) -> CardResult:

@@ -12,9 +12,8 @@ from csbot.scoring.audit import FEW_CHURNS, Auc, Audit, Flag, Separation, audit
 from csbot.store.db import SessionFactory, transaction
 from csbot.store.outcomes import SNAPSHOT_SLACK_DAYS, Cases, audit_cases
 
-__all__ = ["DEFAULT_HORIZON_DAYS", "Checked", "audit_lines", "load_audit", "pct"]
+__all__ = ["Checked", "audit_lines", "load_audit", "pct"]
 
-DEFAULT_HORIZON_DAYS = 90
 MISSED_SHOWN = 15
 FEW_WARNING = (
     f"Fewer than {FEW_CHURNS} churns: these figures mean little yet; record more outcomes."

@@ -24,6 +24,7 @@ from csbot.commands.grammar import (
     ListRequest,
     LogRequest,
     RenewalsRequest,
+    ScorecheckRequest,
     parse_command,
 )
 from csbot.commands.help import help_blocks, help_text
@@ -43,6 +44,7 @@ __all__ = ["WORKING_ON_LIST", "WORKING_ON_RENEWALS", "register"]
 
 WORKING_ON_LIST = ":hourglass_flowing_sand: Working on the portfolio…"
 WORKING_ON_RENEWALS = ":hourglass_flowing_sand: Working on the renewals…"
+WORKING_ON_SCORECHECK = ":hourglass_flowing_sand: Checking the scores against past renewals…"
 Listener = Callable[..., None]
 
 
@@ -112,6 +114,8 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
             ack(text=WORKING_ON_LIST, response_type="ephemeral")
         elif isinstance(request, RenewalsRequest):
             ack(text=WORKING_ON_RENEWALS, response_type="ephemeral")
+        elif isinstance(request, ScorecheckRequest):
+            ack(text=WORKING_ON_SCORECHECK, response_type="ephemeral")
         else:
             ack()
 
