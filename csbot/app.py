@@ -23,6 +23,7 @@ from csbot.alerts import listeners as alert_listeners
 from csbot.alerts.scheduler import AlertScheduler
 from csbot.commands import errorhandler, home_listeners, slash
 from csbot.commands.modals import listeners as modals
+from csbot.commands.modals import outcome as outcome_modal
 from csbot.commands.render import ProcessRenderer, make_renderer
 from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
@@ -180,6 +181,7 @@ def _register_surfaces(app: App, services: Services) -> None:
     errorhandler.register(app)
     slash.register(app, services)
     modals.register(app, services)
+    outcome_modal.register(app, services)
     home_listeners.register(app, services)
     alert_listeners.register(app, services)
 

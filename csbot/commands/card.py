@@ -189,7 +189,8 @@ def _log_buttons(state: CardState, *, log: bool = True) -> bk.Block:
         bk.button("Log meeting", ActionId.LOG_MEETING.value, value=value),
     ]
     export = bk.button("Export CSV", action_id(ActionId.EXPORT, "card"), value=value)
-    return bk.actions(*(logs if log else []), export, block_id=BlockId.LOG.value)
+    outcome = bk.button("Record renewal outcome", ActionId.RECORD_OUTCOME.value, value=value)
+    return bk.actions(*(logs if log else []), export, outcome, block_id=BlockId.LOG.value)
 
 
 def frame(

@@ -42,6 +42,7 @@ class ActionId(StrEnum):
     REFRESH = "refresh"
     LIST_BAND_SELECT = "list_band_select"
     RENEWALS_SELECT = "renewals_select"  # the horizon of /cs renewals
+    RECORD_OUTCOME = "record_outcome"  # family in renewals: record_outcome:<group id>
     HELP = "help"
 
 
@@ -76,6 +77,7 @@ class CallbackId(StrEnum):
     LOG_TICKET = "log_ticket"  # modal
     LOG_MEETING = "log_meeting"  # modal
     LOG_NOTE = "log_note"  # modal
+    RECORD_OUTCOME = "record_outcome"  # modal
 
 
 class HomeBlock(StrEnum):
@@ -117,6 +119,12 @@ class ModalBlock(StrEnum):
     STEPS_OWNER = "steps_owner"
     STEPS_DUE = "steps_due"
     NOTE = "note"
+    OUTCOME = "outcome"  # the renewal outcome modal's fields: named as the outcomes kind's
+    RENEWAL_DATE = "renewal_date"
+    NEW_ARR = "new_arr"
+    CHURNED_ON = "churned_on"
+    REASON_CATEGORY = "reason_category"
+    REASON = "reason"
 
 
 def action_id(base: ActionId, suffix: object) -> str:

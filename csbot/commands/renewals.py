@@ -196,6 +196,7 @@ def _row_blocks(row: RenewalRow, state: RenewalsState, window_days: int) -> list
     buttons = bk.actions(
         bk.button("Open card", action_id(ActionId.OPEN_CARD, gid), value=card),
         bk.button("Log meeting", action_id(ActionId.LOG_MEETING, gid), value=card),
+        bk.button("Record outcome", action_id(ActionId.RECORD_OUTCOME, gid), value=card),
         block_id=f"{BlockId.RENEWAL_BUTTONS}{_SEP}{gid}",
     )
     return [bk.section(_row_text(row), block_id=f"{BlockId.RENEWAL_ROW}{_SEP}{gid}"), buttons]

@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     SNOOZE = "snooze"
     EXPORT = "export"
+    OUTCOME = "outcome"  # a renewal outcome recorded
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ taken the horizon before it, in one query."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
@@ -14,9 +14,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from csbot.scoring.audit import AuditCase
 from csbot.scoring.config import FactorId
 from csbot.scoring.types import Band, RiskLevel
+from csbot.store.audit import AuditAction, record
+from csbot.store.ingest import KINDS, Ingest, IngestError, Problem
 from csbot.store.models import HealthSnapshot, PhysicianGroup, RenewalOutcome
 
-__all__ = ["SNAPSHOT_SLACK_DAYS", "Cases", "audit_cases"]
+__all__ = ["SNAPSHOT_SLACK_DAYS", "Cases", "Recorded", "audit_cases", "record_outcome"]
 
 SNAPSHOT_SLACK_DAYS = 14
 """A renewal is held to its latest snapshot from `horizon` to `horizon + 14` days before it, so
@@ -89,3 +91,45 @@ def audit_cases(
     total = int(session.scalar(recorded) or 0)
     dates = [c.renewal_date for c in cases]
     return Cases(cases, total - len(cases), min(dates, default=None), max(dates, default=None))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A renewal outcome stored from Slack, and the group's renewal date after it."""
+
+    group: str
+    outcome: str
+    renewal_date: date
+    next_renewal: date
+
+
+def record_outcome(
+    session: Session, *, group_id: int, fields: dict[str, Any], now: datetime, actor: str
+) -> Recorded | list[Problem]:
+    """Store one renewal's outcome through the `outcomes` kind (the same checks as an import),
+    in the caller's transaction; renewed or contracted also sets the group's ARR and rolls its
+    renewal date a year past the one recorded. The problems, naming fields, otherwise."""
+    group = session.get(PhysicianGroup, group_id)
+    if group is None:
+        return [Problem("form", None, "That group is not in csbot (any more).")]
+    ingest = Ingest(session, KINDS["outcomes"], now=now, source="slack")
+    ingest.add({**fields, "group": group.name}, where="form", n=1)
+    try:
+        ingest.finish("form")
+    except IngestError:
+        return ingest.problems
+    day = date.fromisoformat(str(fields["renewal_date"]))
+    if fields["outcome"] != "churned":
+        group.arr = round(float(fields["new_arr"]), 2)
+        if day >= group.renewal_date:
+            group.renewal_date = add_years(day, 1)
+    record(session, actor=actor, action=AuditAction.OUTCOME, group_id=group_id, at=now,
+           detail={"outcome": str(fields["outcome"]), "renewal_date": day.isoformat()})  # fmt: skip
+    return Recorded(group.name, str(fields["outcome"]), day, group.renewal_date)
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

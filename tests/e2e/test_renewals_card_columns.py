@@ -238,7 +238,8 @@ def test_each_rows_buttons_carry_its_group(app: AppServer, ids: dict[str, int]) 
         expected += [f"renewal_row.{gid}", f"renewal_buttons.{gid}"]
         [buttons] = [b for b in blocks if b["block_id"] == f"renewal_buttons.{gid}"]
         labels = [(e["text"]["text"], e["action_id"]) for e in buttons["elements"]]
-        assert labels == [("Open card", f"open_card:{gid}"), ("Log meeting", f"log_meeting:{gid}")]
+        assert labels == [("Open card", f"open_card:{gid}"), ("Log meeting", f"log_meeting:{gid}"),
+                          ("Record outcome", f"record_outcome:{gid}")]  # fmt: skip
     assert order == expected
 
 

@@ -82,7 +82,7 @@ def test_the_horizon_select_redraws_the_card_in_place(cs: AppServer) -> None:
 def test_open_card_posts_the_groups_card_and_log_meeting_opens_the_form(cs: AppServer) -> None:
     message = _post_card(cs, "renewals")
     buttons = next(b for b in message["blocks"] if b["block_id"].startswith("renewal_buttons."))
-    opened, log = buttons["elements"]
+    opened, log, _outcome = buttons["elements"]
     [first] = _rows(message["blocks"])[:1]  # the buttons under the first row are its group's
     cs.fake.clear()
     click(cs, message, opened, buttons["block_id"])

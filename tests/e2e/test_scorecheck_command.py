@@ -1,7 +1,7 @@
 """`/cs scorecheck` end to end: the real app over signed HTTP, the fake Slack recording the card.
 
-Six demo groups get the six renewals of tests/unit/scoring/test_audit.py (figures worked out by
-hand there), two years before the demo's day so no other card sees their snapshots.
+Six demo groups get the six renewals of tests/unit/scoring/test_score_audit.py (figures worked
+out by hand there), two years before the demo's day so no other card sees their snapshots.
 """
 
 from __future__ import annotations

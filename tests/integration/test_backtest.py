@@ -1,5 +1,5 @@
 """`csbot backtest` on six renewals whose figures are worked out by hand
-(tests/unit/scoring/test_audit.py has the same six), read from the store as it runs."""
+(tests/unit/scoring/test_score_audit.py has the same six), read from the store as it runs."""
 
 from __future__ import annotations
 

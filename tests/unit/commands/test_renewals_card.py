@@ -97,16 +97,17 @@ def test_each_row_shows_date_arr_health_risk_tickets_touch_and_plan() -> None:
     assert texts[2].startswith("*Dogwood &amp; Sons &lt;MD&gt;* · renews")
 
 
-def test_buttons_open_the_card_and_log_a_meeting_for_their_group() -> None:
+def test_buttons_open_the_card_log_a_meeting_and_record_the_outcome_for_their_group() -> None:
     blocks = _card(_rows(), RenewalsState(90, private=True))
     buttons = [b for b in blocks if b.get("block_id", "").startswith("renewal_buttons.")]
     assert [b["block_id"] for b in buttons] == [f"renewal_buttons.{g}" for g in (3, 2, 4, 1)]
     for block in buttons:
         gid = int(block["block_id"].split(".")[1])
-        opened, log = block["elements"]
+        opened, log, outcome = block["elements"]
         assert (opened["action_id"], log["action_id"]) == (f"open_card:{gid}", f"log_meeting:{gid}")
+        assert outcome["action_id"] == f"record_outcome:{gid}"
         assert CardState.decode(opened["value"]) == CardState(gid, Panel.OVERVIEW, 30, True)
-        assert log["value"] == opened["value"]
+        assert log["value"] == opened["value"] == outcome["value"]
 
 
 def test_the_horizon_select_and_export_carry_the_state() -> None:
