@@ -23,9 +23,9 @@ from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
 from csbot.commands.panels import BUILDERS
 from csbot.commands.pipeline import show
-from csbot.commands.render import InlineRenderer
 from csbot.config import load_settings
 from csbot.scoring import default_config
+from csbot.slack.render import InlineRenderer
 from csbot.store.db import make_engine, session_factory
 from csbot.store.groups import group_names
 

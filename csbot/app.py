@@ -18,20 +18,24 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from csbot import slack_http, webhooks
+from csbot import webhooks
 from csbot.alerts import listeners as alert_listeners
-from csbot.alerts.scheduler import AlertScheduler
-from csbot.commands import errorhandler, home_listeners, slash
-from csbot.commands.modals import listeners as modals
-from csbot.commands.modals import outcome as outcome_modal
-from csbot.commands.render import ProcessRenderer, make_renderer
-from csbot.commands.workqueue import WorkQueue
+from csbot.commands import slash
 from csbot.config import Settings
 from csbot.errors import ConfigError, CsbotError
+from csbot.home import listeners as home_listeners
 from csbot.lifecycle import Shutdown, Terminated, leave_within, require_credentials
+from csbot.modals import listeners as modals
+from csbot.modals import outcome as outcome_modal
+from csbot.scheduler import AlertScheduler
 from csbot.scoring.config import load_scoring_config
 from csbot.server import DRAIN_SECONDS, HttpLimits, HttpServer
 from csbot.services import Clock, Services, utc_now
+from csbot.slack import endpoint as slack_http
+from csbot.slack import errorhandler
+from csbot.slack.render import ProcessRenderer, make_renderer
+from csbot.slack.webclient import make_web_client
+from csbot.slack.workqueue import WorkQueue
 from csbot.store.db import (
     DatabaseEngine,
     check_connection,
@@ -41,7 +45,6 @@ from csbot.store.db import (
     upgrade,
 )
 from csbot.web import Router, health_endpoint
-from csbot.webclient import make_web_client
 
 log = logging.getLogger(__name__)
 

@@ -61,7 +61,7 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Demo data with its snapshot history, then today's daily run, so trends, the App Home
     chart and the first alerts are there at once. Loading data posts nothing to Slack: the
     alerts wait in the outbox for `csbot deliver` (or the next morning's run)."""
-    from csbot.alerts.commands import recompute_command
+    from csbot.alerts.cli import recompute_command
     from csbot.store.demo import run_demo
 
     today = datetime.now(settings.tz).date()
@@ -85,7 +85,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.alerts.commands import recompute_command
+    from csbot.alerts.cli import recompute_command
 
     if (args.start is None) != (args.end is None):
         raise InputError("--from and --to go together, e.g. --from 2026-01-01 --to 2026-03-31")
@@ -101,25 +101,25 @@ def _cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.alerts.commands import deliver_command
+    from csbot.alerts.cli import deliver_command
 
     return deliver_command(settings)
 
 
 def _cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.alerts.commands import alerts_command
+    from csbot.alerts.cli import alerts_command
 
     return alerts_command(settings, pending=args.pending, limit=args.limit)
 
 
 def _cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.alerts.commands import digest_command
+    from csbot.alerts.cli import digest_command
 
     return digest_command(settings, kind=args.kind, dry_run=args.dry_run)
 
 
 def _cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.alerts.commands import scheduler_command
+    from csbot.alerts.cli import scheduler_command
 
     return scheduler_command(settings)
 
@@ -161,13 +161,13 @@ def _add_alerts(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.commands.audit_log import run_audit
+    from csbot.exports.audit_log import run_audit
 
     return run_audit(settings, group=args.group, since=args.since, limit=args.limit)
 
 
 def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.commands.report import run_report
+    from csbot.exports.report import run_report
 
     now = datetime.now(settings.tz)
     return run_report(settings, window_days=args.window, out=args.out, as_of=args.date, now=now)

@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     # Renewal reminders: days before a group's renewal date (empty: none).
     renewal_leads: str = Field(default="120,90,60,30", validation_alias="CSBOT_RENEWAL_LEADS")
     scheduler: bool = Field(default=True, validation_alias="CSBOT_SCHEDULER")
-    # Roles (csbot.commands.permissions): Slack user ids (U.../W...) or user-group ids (S...),
+    # Roles (csbot.slack.permissions): Slack user ids (U.../W...) or user-group ids (S...),
     # comma-separated. Everyone else in the workspace is a member.
     admins: str = Field(default="", validation_alias="CSBOT_ADMINS")
     leads: str = Field(default="", validation_alias="CSBOT_LEADS")

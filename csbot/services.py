@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from csbot.commands.directory import UsergroupCache, WorkspaceAdmins
-from csbot.commands.render import InlineRenderer, Renderer
-from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings
 from csbot.scoring.config import ScoringConfig
+from csbot.slack.directory import UsergroupCache, WorkspaceAdmins
+from csbot.slack.render import InlineRenderer, Renderer
+from csbot.slack.workqueue import WorkQueue
 from csbot.store.db import SessionFactory
 
 Clock = Callable[[], datetime]

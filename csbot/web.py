@@ -3,7 +3,7 @@
 Routes are `(method, path template)`; a template segment in braces (`/webhooks/{kind}`) matches
 one path segment and reaches the endpoint as `request.params["kind"]`. Unknown paths get 404, a
 known path with the wrong method 405. The server that runs it is csbot.server; the Slack route
-is csbot.slack_http.
+is csbot.slack.endpoint.
 """
 
 from __future__ import annotations

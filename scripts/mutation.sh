@@ -34,14 +34,14 @@ tests_for() {
   case "$1" in
     csbot/scoring*) echo "tests/unit/scoring tests/unit/commands/panels tests/unit/alerts" ;;
     csbot/commands/grammar.py)
-      echo "tests/unit/commands/test_grammar.py tests/unit/commands/test_export_csv.py" ;;
-    csbot/commands/matching.py)
-      echo "tests/unit/commands/test_matching.py tests/integration/test_groups_store.py" ;;
+      echo "tests/unit/commands/test_grammar.py tests/unit/exports/test_export_csv.py" ;;
+    csbot/slack/matching.py)
+      echo "tests/unit/slack/test_matching.py tests/integration/test_groups_store.py" ;;
     csbot/webhooks.py)
       echo "tests/integration/test_webhooks.py tests/e2e/test_webhook_route.py" \
         "tests/unit/test_request_signing.py" ;;
-    csbot/signing.py | csbot/slack_http.py)
-      echo "tests/unit/test_request_signing.py tests/unit/test_slack_http.py" \
+    csbot/signing.py | csbot/slack/endpoint.py)
+      echo "tests/unit/test_request_signing.py tests/unit/slack/test_slack_http.py" \
         "tests/unit/test_signing.py tests/e2e/test_edge.py" \
         "tests/e2e/test_malformed.py tests/integration/test_webhooks.py" ;;
     csbot/alerts/crossing.py) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from csbot.alerts.book import AlertItem, BookFacts, RenewalItem, TouchItem
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, day_label
-from csbot.commands.ids import BlockId
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money
 from csbot.scoring.types import fmt
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import BlockId
 
 __all__ = ["MAX_LINES", "book_card", "book_chart"]
 

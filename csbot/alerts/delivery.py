@@ -1,7 +1,7 @@
 """Deliver the outbox: post each pending alert, record where it went, keep what fails.
 
 Alerts go out oldest first, one claimed row at a time (csbot.store.outbox.claim_alert), through
-the cards' delivery (csbot.commands.delivery): the chart is uploaded privately and shown with a
+the cards' delivery (csbot.slack.delivery): the chart is uploaded privately and shown with a
 `slack_file` image block. 429s and 5xx are retried by the Web API client; what still fails is
 counted on the row, which stays pending for the next run, and the group's later alerts wait
 with it, so a recovered note never arrives before its alert.
@@ -23,12 +23,12 @@ from csbot.alerts.book_card import book_card
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
 from csbot.alerts.renewal_card import RenewalFacts, renewal_card, renewal_chart, with_score
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card
-from csbot.commands.delivery import Delivered, Delivery, Where
-from csbot.commands.render import render_png
 from csbot.config import Settings
 from csbot.services import Services
+from csbot.slack import blockkit as bk
+from csbot.slack.delivery import Delivered, Delivery, Where
+from csbot.slack.render import render_png
 from csbot.store.db import DbSession, transaction
 from csbot.store.outbox import (
     AlertRecord,

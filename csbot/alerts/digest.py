@@ -17,20 +17,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from csbot.alerts.delivery import OutboxDelivery, channel_for
 from csbot.alerts.messages import day_label
-from csbot.commands import blockkit as bk
 from csbot.commands.ask import card_as_text
 from csbot.commands.card import Card
-from csbot.commands.delivery import Where
-from csbot.commands.ids import BlockId
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.pipeline import today
-from csbot.commands.render import render_png
 from csbot.config import Settings
 from csbot.scoring.inputs import GroupInputs, Window
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels.onboarding import OnboardingMetrics, onboarding_metrics
 from csbot.scoring.types import fmt
 from csbot.services import Services
+from csbot.slack import blockkit as bk
+from csbot.slack.delivery import Where
+from csbot.slack.ids import BlockId
+from csbot.slack.render import render_png
 from csbot.store.db import transaction
 from csbot.store.locks import job_lock, last_run, record_run
 from csbot.store.onboarding import OnboardingGroup, onboarding_groups

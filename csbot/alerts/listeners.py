@@ -16,12 +16,12 @@ from slack_bolt import Ack, App
 
 from csbot.alerts.actions import acknowledge_alert, alert_owner, snooze_alert
 from csbot.alerts.messages import SNOOZE_DAYS
-from csbot.commands.delivery import Delivery, Where
-from csbot.commands.ids import ActionId, action_pattern, split_action_id
-from csbot.commands.permissions import Action, require
-from csbot.commands.slackwords import notice
 from csbot.errors import CsbotError
 from csbot.services import Services
+from csbot.slack.delivery import Delivery, Where
+from csbot.slack.ids import ActionId, action_pattern, split_action_id
+from csbot.slack.permissions import Action, require
+from csbot.slack.slackwords import notice
 
 __all__ = ["register"]
 

@@ -16,16 +16,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from csbot.commands import blockkit as bk
 from csbot.commands.grammar import ExportRequest, HelpRequest, LogRequest, parse_command
 from csbot.commands.help import help_text
 from csbot.commands.pipeline import CardResult, answer, today
-from csbot.commands.render import InlineRenderer
 from csbot.config import Settings
 from csbot.errors import CsbotError, InputError
 from csbot.scoring.config import ScoringConfig, load_scoring_config
 from csbot.scoring.types import Band
 from csbot.services import utc_now
+from csbot.slack import blockkit as bk
+from csbot.slack.render import InlineRenderer
 from csbot.store.db import SessionFactory, make_engine, session_factory, transaction, upgrade
 from csbot.store.groups import group_names
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from csbot.commands import blockkit as bk
 from csbot.commands.grammar import MAX_WINDOW_DAYS, Panel, window_label
-from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.panels.base import ChartSpec, PanelView
 from csbot.errors import InputError
 from csbot.scoring.types import GroupScore, signed
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId, BlockId, action_id
 
 __all__ = [
     "STANDARD_WINDOWS",

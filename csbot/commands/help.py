@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from csbot.commands import blockkit as bk
 from csbot.commands.grammar import BANDS, DEFAULT_RENEWAL_DAYS, MAX_WINDOW_DAYS, Panel
-from csbot.commands.ids import BlockId
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import BlockId
 
 __all__ = ["help_blocks", "help_text"]
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, when_line
 from csbot.commands.grammar import ListRequest, Panel, window_label
-from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.errors import InputError
 from csbot.scoring.types import Band, GroupScore, signed
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId, BlockId, action_id
 
 __all__ = ["MAX_ROWS", "ListState", "list_card", "ranked", "row_text", "top_risk"]
 

@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, frame
 from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest, ScorecheckRequest
-from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.listing import ListState, list_card
-from csbot.commands.matching import Ambiguous, Matched, NoMatch, match_groups
 from csbot.commands.panels import PanelView, build_panel
 from csbot.commands.renewals import RenewalRow, RenewalsState, renewal_rows, renewals_card
 from csbot.commands.scorecheck import load_audit
@@ -27,6 +24,9 @@ from csbot.commands.scorecheck_card import scorecheck_card
 from csbot.config import Settings
 from csbot.scoring import GroupScore, ScoringConfig, score_group, score_groups
 from csbot.scoring.panel_inputs import PanelData
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId, BlockId, action_id
+from csbot.slack.matching import Ambiguous, Matched, NoMatch, match_groups
 from csbot.store.db import SessionFactory, transaction
 from csbot.store.groups import group_names
 from csbot.store.loading import load_panel_data, load_scoring_inputs

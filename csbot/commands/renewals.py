@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, day_label, when_line
 from csbot.commands.grammar import (
     DEFAULT_RENEWAL_DAYS,
@@ -21,11 +20,12 @@ from csbot.commands.grammar import (
     RenewalsRequest,
     window_label,
 )
-from csbot.commands.ids import ActionId, BlockId, action_id
 from csbot.commands.panels.overview import money
 from csbot.errors import InputError
 from csbot.scoring.inputs import GroupInputs
 from csbot.scoring.types import Band, GroupScore, fmt, half_up, signed
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId, BlockId, action_id
 
 __all__ = [
     "HOME_RENEWAL_DAYS",

@@ -5,9 +5,7 @@ Group names come from imports, so every one is escaped; Block Kit is validated b
 
 from __future__ import annotations
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card
-from csbot.commands.ids import BlockId
 from csbot.commands.panels.base import ChartSpec
 from csbot.commands.scorecheck import (
     FEW_WARNING,
@@ -18,6 +16,8 @@ from csbot.commands.scorecheck import (
     missed_names,
     separation_text,
 )
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import BlockId
 
 __all__ = ["scorecheck_card"]
 

@@ -14,10 +14,7 @@ from typing import Any, Protocol, TypeVar
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
-from csbot.commands.delivery import Delivery, Where
-from csbot.commands.export_jobs import submit_export
 from csbot.commands.grammar import (
     ExportRequest,
     HelpRequest,
@@ -28,15 +25,18 @@ from csbot.commands.grammar import (
     parse_command,
 )
 from csbot.commands.help import help_blocks, help_text
-from csbot.commands.ids import ActionId, BlockId, action_pattern
 from csbot.commands.jobs import CardJobs
 from csbot.commands.listing import ListState
-from csbot.commands.modals.listeners import open_log_modal
 from csbot.commands.renewals import RenewalsState
-from csbot.commands.slackwords import notice
-from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.errors import InputError
+from csbot.exports.jobs import submit_export
+from csbot.modals.listeners import open_log_modal
 from csbot.services import Services
+from csbot.slack import blockkit as bk
+from csbot.slack.delivery import Delivery, Where
+from csbot.slack.ids import ActionId, BlockId, action_pattern
+from csbot.slack.slackwords import notice
+from csbot.slack.workqueue import BUSY_MESSAGE
 from csbot.store.db import transaction
 from csbot.store.groups import search_group_options
 

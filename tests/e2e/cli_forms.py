@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from csbot.commands.ids import ActionId, ModalBlock
-from csbot.commands.modals.views import ModalMeta
+from csbot.modals.views import ModalMeta
+from csbot.slack.ids import ActionId, ModalBlock
 from tests.e2e.cli_run import RunningCsbot
 from tests.e2e.slackviews import submission, suggestion
 

@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import select
 
 from csbot.alerts.jobs import run_daily
-from csbot.commands.blockkit import escape
 from csbot.config import Settings
+from csbot.slack.blockkit import escape
 from csbot.store import models as m
 from csbot.store.csv_import import run_import
 from csbot.store.db import make_engine, session_factory, transaction

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from csbot.alerts.jobs import run_daily
-from csbot.commands.render import InlineRenderer
 from csbot.config import Settings, load_settings
 from csbot.scoring.config import default_config
+from csbot.slack.render import InlineRenderer
 from csbot.store import models as m
 from csbot.store.db import transaction
 from csbot.store.demo import Archetype

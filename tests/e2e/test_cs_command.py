@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from csbot.commands.grammar import Panel
-from csbot.commands.ids import ActionId
-from csbot.commands.matching import Ambiguous, match_groups
 from csbot.commands.panels import BUILDERS
 from csbot.commands.slash import WORKING_ON_LIST
+from csbot.slack.ids import ActionId
+from csbot.slack.matching import Ambiguous, match_groups
 from csbot.store.records import GroupName, fold
 from tests.e2e.conftest import SIGNING_SECRET, AppServer
 from tests.e2e.cs_fixtures import (  # noqa: F401  (fixtures)

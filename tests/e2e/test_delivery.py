@@ -15,14 +15,14 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card
-from csbot.commands.delivery import FILE_RETRY_WAITS, Delivery, Where
 from csbot.commands.panels.base import ChartSpec
-from csbot.commands.slackwords import plain_words
-from csbot.commands.workqueue import BUSY_MESSAGE
 from csbot.config import Settings
-from csbot.webclient import retry_handlers
+from csbot.slack import blockkit as bk
+from csbot.slack.delivery import FILE_RETRY_WAITS, Delivery, Where
+from csbot.slack.slackwords import plain_words
+from csbot.slack.webclient import retry_handlers
+from csbot.slack.workqueue import BUSY_MESSAGE
 from tests.e2e.conftest import AppServer
 from tests.e2e.cs_fixtures import cs_settings, load_demo_db
 from tests.e2e.fakeslack import Call, FakeSlack
@@ -165,7 +165,7 @@ def test_a_listener_crash_before_the_ack_gets_an_apology_with_an_error_id(
     def boom(ack: Ack) -> None:
         raise RuntimeError("secret detail")
 
-    with caplog.at_level(logging.ERROR, logger="csbot.commands.errorhandler"):
+    with caplog.at_level(logging.ERROR, logger="csbot.slack.errorhandler"):
         response = app_server.slash_command("x", command="/boom")
     assert response.status_code == 200
     text = response.json()["text"]

@@ -12,9 +12,9 @@ import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import delete, select
 
-from csbot.commands.blockkit import escape
 from csbot.commands.card import CardState
-from csbot.commands.ids import ModalBlock
+from csbot.slack.blockkit import escape
+from csbot.slack.ids import ModalBlock
 from csbot.store.db import transaction
 from csbot.store.models import Activity, Alert, PhysicianGroup
 from tests.e2e.conftest import AppServer

@@ -19,12 +19,12 @@ import pytest
 from slack_sdk.models.views import View
 from sqlalchemy import select
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
-from csbot.commands.ids import ActionId, ModalBlock
-from csbot.commands.modals.reminders import meeting_reminders_job, remind_upcoming_meetings
-from csbot.commands.modals.views import ModalMeta
+from csbot.modals.reminders import meeting_reminders_job, remind_upcoming_meetings
+from csbot.modals.views import ModalMeta
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId, ModalBlock
 from csbot.store.db import transaction
 from csbot.store.models import ActionItem, Activity, Ticket
 from csbot.store.records import GroupName

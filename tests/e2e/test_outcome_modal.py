@@ -9,8 +9,8 @@ import httpx
 from slack_sdk.models.views import View
 from sqlalchemy import delete, select
 
-from csbot.commands import blockkit as bk
-from csbot.commands.ids import ActionId
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId
 from csbot.store.db import transaction
 from csbot.store.models import Audit, PhysicianGroup, RenewalOutcome
 from tests.e2e.conftest import AppServer

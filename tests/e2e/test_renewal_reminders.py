@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from csbot.alerts.jobs import run_daily
 from csbot.cli import main
-from csbot.commands import blockkit as bk
 from csbot.config import Settings
 from csbot.services import Services, utc_now
+from csbot.slack import blockkit as bk
 from csbot.store import models as m
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.demo import load_demo

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from csbot.commands.ids import ActionId
+from csbot.slack.ids import ActionId
 from csbot.store.db import transaction
 from csbot.store.models import PhysicianGroup
 from tests.e2e.conftest import AppServer

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from csbot.commands.workqueue import RESTARTING_MESSAGE
 from csbot.server import HttpServer
+from csbot.slack.workqueue import RESTARTING_MESSAGE
 from csbot.web import Request, Response, Router
 from tests.e2e.cli_run import RunningCsbot, csbot_run, user_env
 from tests.e2e.cs_fixtures import cs_settings, load_demo_db

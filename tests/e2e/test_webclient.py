@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from csbot.config import Settings, load_settings
 from csbot.errors import ConfigError
-from csbot.webclient import CONNECTION_RETRIES, RATE_LIMIT_RETRIES, make_web_client
+from csbot.slack.webclient import CONNECTION_RETRIES, RATE_LIMIT_RETRIES, make_web_client
 from tests.e2e.fakeslack import FakeSlack
 
 

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from slack_sdk import WebClient
 
-from csbot.commands.render import InlineRenderer
-from csbot.commands.workqueue import WorkQueue
 from csbot.config import Settings, load_settings
 from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
+from csbot.slack.render import InlineRenderer
+from csbot.slack.webclient import make_web_client
+from csbot.slack.workqueue import WorkQueue
 from csbot.store.db import SessionFactory, make_engine, session_factory, transaction
 from csbot.store.demo import Archetype, demo_groups_by_archetype, load_demo
-from csbot.webclient import make_web_client
 
 AS_OF = date(2026, 3, 31)
 START = AS_OF - timedelta(days=29)  # 30 replayed days: 2 March .. 31 March

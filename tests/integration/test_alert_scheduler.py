@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.alerts.digest import digest_job
 from csbot.alerts.jobs import daily_job
-from csbot.alerts.scheduler import (
+from csbot.scheduler import (
     CATCH_UP_ID,
     DAILY_ID,
     DIGEST_ID,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.alerts.book_run import BOOK_JOB, book_catch_up, book_digest_job, due_digest_day
-from csbot.alerts.scheduler import BOOK_DIGEST_ID, CATCH_UP_ID, DIGEST_ID, AlertScheduler
+from csbot.scheduler import BOOK_DIGEST_ID, CATCH_UP_ID, DIGEST_ID, AlertScheduler
 from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.db import transaction

@@ -16,8 +16,8 @@ from csbot.scoring.config import default_config, load_scoring_config
 from csbot.scoring.types import Band
 from csbot.store import models as m
 from csbot.store.demo import load_demo
-from csbot.store.demo_load import PastRenewals
-from csbot.store.demo_outcomes import former_count
+from csbot.store.demo.load import PastRenewals
+from csbot.store.demo.outcomes import former_count
 
 AS_OF = date(2026, 3, 31)
 NOW = datetime(2026, 3, 31, 5, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from csbot.commands.matching import Matched, match_groups
+from csbot.slack.matching import Matched, match_groups
 from csbot.store.groups import group_names, search_group_options
 from csbot.store.models import PhysicianGroup
 from csbot.store.records import GroupName

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.commands.ask import LocalSources
 from csbot.commands.grammar import Panel, PanelRequest
-from csbot.commands.modals.submit import Logged, submit_view
-from csbot.commands.modals.views import GroupChoice, ModalMeta, ticket_view
 from csbot.commands.pipeline import answer
 from csbot.config import load_settings
+from csbot.modals.submit import Logged, submit_view
+from csbot.modals.views import GroupChoice, ModalMeta, ticket_view
 from csbot.scoring import default_config
 from csbot.scoring.config import FactorId
 from csbot.store.db import transaction

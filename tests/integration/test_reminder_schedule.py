@@ -11,9 +11,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
-from csbot.alerts.scheduler import REMINDERS_ID, add_jobs
-from csbot.commands.modals.reminders import meeting_reminders_job
 from csbot.config import load_settings
+from csbot.modals.reminders import meeting_reminders_job
+from csbot.scheduler import REMINDERS_ID, add_jobs
 from csbot.scoring.config import default_config
 from csbot.services import Services
 from csbot.store.db import make_engine, session_factory

@@ -1,6 +1,6 @@
 """Charts as PNG bytes, from plain data (dates, floats, names), never from scoring types.
 
-Every chart is pure and found by name, so csbot.commands.render can run it in a worker
+Every chart is pure and found by name, so csbot.slack.render can run it in a worker
 process. Each is built as a Matplotlib Figure first (`chart_figure`, what tests check: title,
 labels, series), then rendered (`render_chart`). Empty data gives a "No data for this window"
 figure, never an exception.

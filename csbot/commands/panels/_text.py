@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from csbot.commands.blockkit import escape, truncate
 from csbot.scoring.panel_inputs import ContactEntry
 from csbot.scoring.panels import _common as panel_common
 from csbot.scoring.types import fmt
+from csbot.slack.blockkit import escape, truncate
 
 SECTION_LIMIT = 2900  # a section body; the frame adds a heading within Slack's 3000
 LIST_LIMIT = 5

@@ -18,10 +18,10 @@ from csbot.alerts.messages import (
     posted_chart,
     recovered_message,
 )
-from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState
 from csbot.scoring import Band, GroupScore, score_group
 from csbot.scoring.config import BandThresholds, default_config
+from csbot.slack import blockkit as bk
 from tests.unit.scoring.scoring_builders import STEADY_USAGE, steady
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,10 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import Card, CardState, frame
 from csbot.commands.grammar import Panel
-from csbot.commands.ids import ActionId, BlockId
 from csbot.commands.panels import BUILDERS, health, overview
 from csbot.commands.panels.base import ChartSpec, Fact, PanelView
 from csbot.errors import InputError
@@ -22,6 +20,8 @@ from csbot.scoring import GroupScore, score_group
 from csbot.scoring.config import default_config
 from csbot.scoring.inputs import GroupProfile, UsageTotals
 from csbot.scoring.panel_inputs import PanelData, UsageDay
+from csbot.slack import blockkit as bk
+from csbot.slack.ids import ActionId, BlockId
 from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
 
 BERLIN = ZoneInfo("Europe/Berlin")

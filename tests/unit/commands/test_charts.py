@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from csbot.commands import charts
-from csbot.commands.render import ChartName
+from csbot.slack.render import ChartName
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 D0 = date(2026, 1, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from csbot.commands.export import portfolio_rows
 from csbot.commands.listing import row_text, top_risk
+from csbot.exports.export import portfolio_rows
 from csbot.scoring import GroupScore, default_config, score_group
 from csbot.scoring.config import FactorId
 from csbot.scoring.inputs import GroupInputs, SupportFacts

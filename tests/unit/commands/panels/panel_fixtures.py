@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from csbot.commands import blockkit as bk
 from csbot.commands.card import CardState, frame
 from csbot.commands.charts import render_chart
 from csbot.commands.grammar import Panel
@@ -42,6 +41,7 @@ from csbot.scoring.panel_inputs import (
     TicketEntry,
     UsageDay,
 )
+from csbot.slack import blockkit as bk
 
 AS_OF = date(2026, 3, 31)
 WINDOW = Window(AS_OF, 30)

@@ -1,0 +1,1 @@
+"""Exports (CSV files in Slack), `csbot report` and `csbot audit`."""

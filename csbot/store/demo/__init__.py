@@ -1,0 +1,110 @@
+"""`csbot demo`: load deterministic demo physician groups, replacing earlier demo data.
+
+The same seed, size and `as_of` always give the same rows, so tests and benchmarks can rely on
+them. Which group plays which part is fixed by position: see `archetype_for` and
+`demo_groups_by_archetype`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from datetime import UTC, date, datetime
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from csbot.config import Settings
+from csbot.errors import StoreError
+from csbot.progress import progress_bar
+from csbot.scoring.config import load_scoring_config
+from csbot.store.db import describe_url, make_engine, session_factory, transaction, upgrade
+from csbot.store.demo.history import History
+from csbot.store.demo.load import (
+    TABLES,
+    PastRenewals,
+    delete_demo_rows,
+    demo_groups_by_archetype,
+    load_demo,
+)
+from csbot.store.demo.profile import Archetype, archetype_for, demo_external_id, index_of
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "TABLES",
+    "Archetype",
+    "archetype_for",
+    "delete_demo_rows",
+    "demo_external_id",
+    "demo_groups_by_archetype",
+    "index_of",
+    "load_demo",
+    "run_demo",
+]
+
+
+def summary(counts: dict[str, int], *, where: str, as_of: date, days: int, seed: int,
+            seconds: float) -> str:  # fmt: skip
+    """What `csbot demo` prints: what was loaded where, the rows per table on two lines, and
+    what to try next."""
+    total = sum(counts.values())
+    rate = total / max(seconds, 1e-9)
+    tables = [f"{n:,} {table}" for table, n in counts.items() if table != "physician_group"]
+    half = (len(tables) + 1) // 2
+    return "\n".join(
+        [
+            f"demo: {counts['physician_group']:,} groups, {days} days to {as_of.isoformat()} "
+            f"(seed {seed}) loaded into {where}",
+            "  " + ", ".join(tables[:half]),
+            "  " + ", ".join(tables[half:]),
+            f"  {total:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)",
+        ]
+    )
+
+
+def run_demo(
+    settings: Settings, *, groups: int, days: int, seed: int, as_of: date | None = None,
+    history_days: int = 0, renewal_years: int = 0, out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:  # fmt: skip
+    """The `csbot demo` command: upgrade the schema, load demo data (and `history_days` days of
+    daily snapshots before `as_of`, scored with the running config, and `renewal_years` years
+    of renewal outcomes), print a summary.
+
+    "Today" is read here, once, in the configured time zone unless `as_of` is given.
+    """
+    out, err = out or sys.stdout, err or sys.stderr
+    as_of = as_of or datetime.now(settings.tz).date()
+    engine = make_engine(settings.database_url)
+    config = load_scoring_config(settings.scoring_config)
+    history = History.before(as_of, min(history_days, days - 1), config=config,
+                             computed_at=datetime.now(UTC))  # fmt: skip
+    past = PastRenewals(renewal_years, config, history.computed_at) if renewal_years else None
+    try:
+        upgrade(engine)
+        started = time.perf_counter()
+        with (
+            progress_bar("demo", total=groups, unit="groups", stream=err) as tick,
+            transaction(session_factory(engine)) as session,
+        ):
+            counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
+                               progress=lambda done, _: tick(done),
+                               history=history if history.days else None,
+                               past=past)  # fmt: skip
+        seconds = time.perf_counter() - started
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"loading demo data failed and nothing was changed: {exc.__class__.__name__}: "
+            f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+        ) from None
+    finally:
+        engine.dispose()
+    log.debug(
+        "demo loaded", extra={"groups": groups, "days": days, "seed": seed, "seconds": seconds}
+    )
+    where = describe_url(settings.database_url)
+    text = summary(counts, where=where, as_of=as_of, days=days, seed=seed, seconds=seconds)
+    print(text, file=out)
+    return 0
