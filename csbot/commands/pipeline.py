@@ -29,7 +29,8 @@ from csbot.slack.ids import ActionId, BlockId, action_id
 from csbot.slack.matching import Ambiguous, Matched, NoMatch, match_groups
 from csbot.store.db import SessionFactory, transaction
 from csbot.store.groups import group_names
-from csbot.store.loading import load_panel_data, load_scoring_inputs
+from csbot.store.loading import load_scoring_inputs
+from csbot.store.panel_data import load_panel_data
 from csbot.store.renewals import active_plan_group_ids, renewing_group_ids
 
 __all__ = [

@@ -29,7 +29,6 @@ from csbot.scoring.inputs import (
     UsageTotals,
     Window,
 )
-from csbot.scoring.panel_inputs import PanelData
 from csbot.store._query import day_end, days_from, for_groups
 from csbot.store.account_facts import (
     CLOSED_TICKET_STATUSES,
@@ -45,7 +44,6 @@ __all__ = [
     "load_history",
     "load_last_touch",
     "load_onboarding",
-    "load_panel_data",
     "load_profiles",
     "load_revenue_months",
     "load_scoring_inputs",
@@ -190,17 +188,3 @@ def load_scoring_inputs(
         )
         for gid, profile in profiles.items()
     }
-
-
-def load_panel_data(
-    session: Session,
-    *,
-    group_id: int,
-    window_days: int,
-    as_of: date,
-    rules: FactorRules,
-) -> PanelData:
-    """One group's panel rows (see `csbot.store.panel_data`), including its scoring inputs."""
-    from csbot.store.panel_data import load_panel_data as load
-
-    return load(session, group_id=group_id, window_days=window_days, as_of=as_of, rules=rules)

@@ -24,7 +24,8 @@ from csbot.scoring.panel_inputs import (
     TicketEntry,
     UsageDay,
 )
-from csbot.store.loading import day_end, load_scoring_inputs
+from csbot.store._query import day_end
+from csbot.store.loading import load_scoring_inputs
 from csbot.store.models import (
     ActionItem,
     Activity,

@@ -24,7 +24,7 @@ from csbot.services import Services, utc_now
 from csbot.store import models as m
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.demo import Archetype
-from csbot.store.loading import load_panel_data
+from csbot.store.panel_data import load_panel_data
 from tests.e2e.fakeslack import Call, FakeSlack
 from tests.integration.alert_support import (
     AS_OF,

@@ -12,7 +12,8 @@ from csbot.errors import NotFoundError
 from csbot.scoring import score_group
 from csbot.scoring.config import default_config
 from csbot.scoring.panels import support_metrics
-from csbot.store.loading import load_panel_data, load_scoring_inputs
+from csbot.store.loading import load_scoring_inputs
+from csbot.store.panel_data import load_panel_data
 from csbot.store.recompute import recompute
 
 

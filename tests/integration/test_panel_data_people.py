@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.scoring.config import default_config
 from csbot.scoring.panel_inputs import ActivityEntry, ContactEntry
-from csbot.store.loading import load_panel_data
 from csbot.store.models import Activity, Contact
+from csbot.store.panel_data import load_panel_data
 
 
 def _activity(group_id: int, day: date, kind: str, title: str, **extra: object) -> Activity:
