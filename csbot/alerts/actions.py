@@ -11,11 +11,11 @@ from slack_sdk.errors import SlackClientError
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, Handled, alert_card, posted_chart
 from csbot.alerts.renewal_card import RenewalFacts, posted_renewal_chart, renewal_card
-from csbot.commands.card import Card
 from csbot.commands.pipeline import today
 from csbot.errors import NotFoundError
 from csbot.services import Services
 from csbot.slack import blockkit as bk
+from csbot.slack.message import Card
 from csbot.store.alert_state import alert_states, snooze
 from csbot.store.audit import AuditAction, record
 from csbot.store.db import DbSession, transaction

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from csbot.alerts.book import AlertItem, BookFacts, RenewalItem, TouchItem
-from csbot.commands.card import Card, day_label
-from csbot.commands.panels.base import ChartSpec
+from csbot.commands.card import day_label
 from csbot.commands.panels.overview import money
 from csbot.scoring.types import fmt
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import BlockId
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec
 
 __all__ = ["MAX_LINES", "book_card", "book_chart"]
 

@@ -23,11 +23,11 @@ from csbot.alerts.book_card import book_card
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, alert_card, health_chart, recovered_message
 from csbot.alerts.renewal_card import RenewalFacts, renewal_card, renewal_chart, with_score
-from csbot.commands.card import Card
 from csbot.config import Settings
 from csbot.services import Services
 from csbot.slack import blockkit as bk
 from csbot.slack.delivery import Delivered, Delivery, Where
+from csbot.slack.message import Card
 from csbot.slack.render import render_png
 from csbot.store.db import DbSession, transaction
 from csbot.store.outbox import (

@@ -18,8 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from csbot.alerts.delivery import OutboxDelivery, channel_for
 from csbot.alerts.messages import day_label
 from csbot.commands.ask import card_as_text
-from csbot.commands.card import Card
-from csbot.commands.panels.base import ChartSpec
 from csbot.commands.pipeline import today
 from csbot.config import Settings
 from csbot.scoring.inputs import GroupInputs, Window
@@ -30,7 +28,8 @@ from csbot.services import Services
 from csbot.slack import blockkit as bk
 from csbot.slack.delivery import Where
 from csbot.slack.ids import BlockId
-from csbot.slack.render import render_png
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec, render_png
 from csbot.store.db import transaction
 from csbot.store.locks import job_lock, last_run, record_run
 from csbot.store.onboarding import OnboardingGroup, onboarding_groups

@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from csbot.commands.card import Card, CardState, day_label
+from csbot.commands.card import CardState, day_label
 from csbot.commands.grammar import window_label
-from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, recommended, trend_chart
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore, fmt, signed
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec
 
 __all__ = [
     "SNOOZE_DAYS",

@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from csbot.alerts.messages import Handled, alert_buttons, day_label, handled_lines
-from csbot.commands.card import Card
 from csbot.commands.grammar import window_label
-from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, recommended, trend_chart
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore, fmt, signed
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import BlockId
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec
 
 __all__ = [
     "RenewalFacts",

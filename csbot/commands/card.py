@@ -13,15 +13,15 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from csbot.commands.grammar import MAX_WINDOW_DAYS, Panel, window_label
-from csbot.commands.panels.base import ChartSpec, PanelView
+from csbot.commands.panels.base import PanelView
 from csbot.errors import InputError
 from csbot.scoring.types import GroupScore, signed
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id
+from csbot.slack.message import Card
 
 __all__ = [
     "STANDARD_WINDOWS",
-    "Card",
     "CardState",
     "day_label",
     "frame",
@@ -77,36 +77,6 @@ class CardState:
             panel=panel or self.panel,
             window_days=days or self.window_days,
         )
-
-
-@dataclass(frozen=True)
-class Card:
-    """A message ready to send, once the chart (if any) has a Slack file id."""
-
-    text: str  # the notification fallback
-    head: tuple[bk.Block, ...]
-    tail: tuple[bk.Block, ...] = ()
-    chart: ChartSpec | None = None
-
-    def blocks(self, *, chart_file_id: str | None = None) -> list[bk.Block]:
-        """The blocks, with the chart between head and tail when it has been uploaded.
-
-        Validated against slack-sdk's models and Slack's limits: a card Slack would reject
-        fails here, naming the block, not in a channel.
-        """
-        middle: list[bk.Block] = []
-        if chart_file_id and self.chart is not None:
-            middle.append(
-                bk.image(
-                    self.chart.alt_text,
-                    slack_file_id=chart_file_id,
-                    title=self.chart.title or None,
-                    block_id=f"{BlockId.CHART}{_SEP}{chart_file_id}",
-                )
-            )
-        blocks = [*self.head, *middle, *self.tail]
-        bk.validate_message(self.text, blocks)
-        return blocks
 
 
 def headline(score: GroupScore) -> str:

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from csbot.commands.card import Card, CardState, when_line
+from csbot.commands.card import CardState, when_line
 from csbot.commands.grammar import ListRequest, Panel, window_label
 from csbot.errors import InputError
 from csbot.scoring.types import Band, GroupScore, signed
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id
+from csbot.slack.message import Card
 
 __all__ = ["MAX_ROWS", "ListState", "list_card", "ranked", "row_text", "top_risk"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from csbot.commands.card import Card, CardState, frame
+from csbot.commands.card import CardState, frame
 from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest, ScorecheckRequest
 from csbot.commands.listing import ListState, list_card
 from csbot.commands.panels import PanelView, build_panel
@@ -27,6 +27,7 @@ from csbot.scoring.panel_inputs import PanelData
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id
 from csbot.slack.matching import Ambiguous, Matched, NoMatch, match_groups
+from csbot.slack.message import Card
 from csbot.store.db import SessionFactory, transaction
 from csbot.store.groups import group_names
 from csbot.store.loading import load_scoring_inputs

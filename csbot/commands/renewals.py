@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from csbot.commands.card import Card, CardState, day_label, when_line
+from csbot.commands.card import CardState, day_label, when_line
 from csbot.commands.grammar import (
     DEFAULT_RENEWAL_DAYS,
     MAX_WINDOW_DAYS,
@@ -26,6 +26,7 @@ from csbot.scoring.inputs import GroupInputs
 from csbot.scoring.types import Band, GroupScore, fmt, half_up, signed
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id
+from csbot.slack.message import Card
 
 __all__ = [
     "HOME_RENEWAL_DAYS",

@@ -21,7 +21,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.commands.grammar import DEFAULT_WINDOW_DAYS
-from csbot.commands.panels.base import ChartSpec
 from csbot.commands.pipeline import today
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_rows
 from csbot.errors import CsbotError
@@ -39,7 +38,7 @@ from csbot.scoring.types import Band, GroupScore
 from csbot.services import Services
 from csbot.slack import blockkit as bk
 from csbot.slack.permissions import Action, Role, role_of
-from csbot.slack.render import render_png
+from csbot.slack.render import ChartSpec, render_png
 from csbot.slack.slackwords import apology, logged_failure, notice
 from csbot.store.db import transaction
 from csbot.store.loading import load_scoring_inputs

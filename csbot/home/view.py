@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from csbot.commands.card import CardState, when_line
 from csbot.commands.grammar import Panel
 from csbot.commands.listing import ListState, ranked, row_text
-from csbot.commands.panels.base import ChartSpec
 from csbot.commands.panels.overview import money, trend_chart
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_line
 from csbot.home.model import AlertLine, Portfolio
@@ -27,6 +26,7 @@ from csbot.scoring.types import Band, GroupScore
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, HomeBlock, action_id
 from csbot.slack.permissions import Role
+from csbot.slack.render import ChartSpec
 
 __all__ = ["LIST_WORD", "MAX_ALERTS", "MAX_HOME_BLOCKS", "MAX_LINES", "home_charts", "home_view"]
 

@@ -24,8 +24,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from csbot.commands.card import Card
 from csbot.slack import blockkit as bk
+from csbot.slack.message import Card
 from csbot.slack.slackwords import NOT_IN_CHANNEL, plain_words
 from csbot.slack.webclient import retry_handlers
 

@@ -17,16 +17,17 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from csbot.commands.panels.base import ChartSpec
     from csbot.config import Settings
 
 __all__ = [
     "RENDER_TIMEOUT",
     "ChartName",
+    "ChartSpec",
     "InlineRenderer",
     "ProcessRenderer",
     "Renderer",
@@ -54,6 +55,17 @@ class ChartName(StrEnum):
     HEALTH_DISTRIBUTION = "health_distribution"
     BAND_SHIFT = "band_shift"
     ROC_CURVES = "roc_curves"
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart to render off the request thread: a function name in csbot.commands.charts,
+    its keyword arguments (plain, picklable data), and the alt text a screen reader gets."""
+
+    name: str
+    kwargs: dict[str, Any]
+    alt_text: str
+    title: str = ""
 
 
 class Renderer(Protocol):

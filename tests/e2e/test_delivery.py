@@ -15,11 +15,11 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from csbot.commands.card import Card
-from csbot.commands.panels.base import ChartSpec
 from csbot.config import Settings
 from csbot.slack import blockkit as bk
 from csbot.slack.delivery import FILE_RETRY_WAITS, Delivery, Where
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec
 from csbot.slack.slackwords import plain_words
 from csbot.slack.webclient import retry_handlers
 from csbot.slack.workqueue import BUSY_MESSAGE

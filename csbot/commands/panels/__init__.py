@@ -22,9 +22,10 @@ from csbot.commands.panels import (
     support,
     timeline,
 )
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import GroupScore
+from csbot.slack.render import ChartSpec
 
 __all__ = ["BUILDERS", "ChartSpec", "Fact", "PanelBuilder", "PanelView", "build_panel"]
 

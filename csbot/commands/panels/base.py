@@ -10,16 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """A chart to render off the request thread: a function name in csbot.commands.charts,
-    its keyword arguments (plain, picklable data), and the alt text a screen reader gets."""
-
-    name: str
-    kwargs: dict[str, Any]
-    alt_text: str
-    title: str = ""
+from csbot.slack.render import ChartSpec
 
 
 @dataclass(frozen=True)

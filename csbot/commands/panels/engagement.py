@@ -7,12 +7,13 @@ from datetime import date
 
 from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import playbook, steps
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels import EngagementMetrics, engagement_metrics
 from csbot.scoring.panels._common import Change
 from csbot.scoring.types import GroupScore, fmt
+from csbot.slack.render import ChartSpec
 
 __all__ = ["build"]
 

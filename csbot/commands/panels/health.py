@@ -7,11 +7,12 @@ to the score. The chart shows the same breakdown.
 
 from __future__ import annotations
 
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.commands.panels.overview import recommended
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import ComponentScore, GroupScore, HealthScore, fmt, signed
 from csbot.slack.blockkit import escape
+from csbot.slack.render import ChartSpec
 
 __all__ = ["build"]
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.health import band_crossings, band_floors
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import Band, GroupScore, RecommendedAction, fmt
 from csbot.slack.blockkit import escape
+from csbot.slack.render import ChartSpec
 
 __all__ = [
     "build",

@@ -9,12 +9,13 @@ from typing import Any
 
 from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import playbook, steps
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId, FactorRules
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels import Count, SupportMetrics, support_metrics
 from csbot.scoring.panels._common import plural, week_start
 from csbot.scoring.types import GroupScore, fmt
+from csbot.slack.render import ChartSpec
 
 __all__ = ["build"]
 

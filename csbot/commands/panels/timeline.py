@@ -12,7 +12,7 @@ from typing import Any
 
 from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import playbook, steps
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels._common import plural
@@ -23,6 +23,7 @@ from csbot.scoring.panels.timeline import (
     timeline_metrics,
 )
 from csbot.scoring.types import GroupScore
+from csbot.slack.render import ChartSpec
 
 __all__ = ["build"]
 

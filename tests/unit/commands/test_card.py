@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.card import Card, CardState, frame
+from csbot.commands.card import CardState, frame
 from csbot.commands.grammar import Panel
 from csbot.commands.panels import BUILDERS, health, overview
-from csbot.commands.panels.base import ChartSpec, Fact, PanelView
+from csbot.commands.panels.base import Fact, PanelView
 from csbot.errors import InputError
 from csbot.scoring import GroupScore, score_group
 from csbot.scoring.config import default_config
@@ -22,6 +22,8 @@ from csbot.scoring.inputs import GroupProfile, UsageTotals
 from csbot.scoring.panel_inputs import PanelData, UsageDay
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec
 from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -15,7 +15,6 @@ from syrupy.assertion import SnapshotAssertion
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
 from csbot.commands.listing import ListState
-from csbot.commands.panels.base import ChartSpec
 from csbot.home.model import (
     AlertLine,
     MeetingLine,
@@ -29,6 +28,7 @@ from csbot.scoring.config import default_config
 from csbot.scoring.inputs import UsageTotals
 from csbot.scoring.types import Band
 from csbot.slack.ids import ActionId
+from csbot.slack.render import ChartSpec
 from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
 
 NOW = datetime(2026, 3, 31, 14, 0, tzinfo=UTC)

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from csbot.commands.panels.base import ChartSpec
 from csbot.config import Settings
-from csbot.slack.render import InlineRenderer, ProcessRenderer, make_renderer, render_png
+from csbot.slack.render import ChartSpec, InlineRenderer, ProcessRenderer, make_renderer, render_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BANDS = {"Excellent": 3, "Good": 5, "Needs Attention": 2, "Critical": 1}

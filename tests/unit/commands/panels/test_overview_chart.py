@@ -14,10 +14,10 @@ from csbot.commands import charts
 from csbot.commands.charts import _base as b
 from csbot.commands.charts.trends import day_numbers
 from csbot.commands.panels import engagement, overview
-from csbot.commands.panels.base import ChartSpec
 from csbot.scoring import score_group
 from csbot.scoring.config import build_config
 from csbot.scoring.panel_inputs import PanelData, SnapshotEntry
+from csbot.slack.render import ChartSpec
 from tests.unit.commands.panels.panel_fixtures import AS_OF, acme
 
 CONFIG = build_config({"bands": {"good": 70}})  # Acme's 65.5 today is Needs Attention here
