@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 
 from _slackbench import Bench, percentile, running_app, summary
 
-from csbot.commands.ask import LocalSources
 from csbot.commands.card import CardState
 from csbot.commands.grammar import Panel
 from csbot.commands.panels import BUILDERS
 from csbot.commands.pipeline import show
 from csbot.config import load_settings
 from csbot.scoring import default_config
+from csbot.services import LocalSources
 from csbot.slack.render import InlineRenderer
 from csbot.store.db import make_engine, session_factory
 from csbot.store.groups import group_names

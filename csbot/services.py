@@ -1,14 +1,16 @@
 """What listeners and jobs are given to work with, built once by `csbot.app.create_app`.
 
-This module holds only the type, so `csbot/commands` and `csbot/alerts` can name it without
-importing the composition root (which the import walls forbid).
+This module holds only the types (`Services`; `Sources`, what the pipeline reads, and
+`LocalSources`, the same without Slack) and the clock (`today`), so every surface can name them
+without importing the composition root (which the import walls forbid).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Protocol
 
 from slack_sdk import WebClient
 
@@ -54,3 +56,33 @@ class Services:
         """Finish the queued answers, then stop the render workers."""
         self.work.close(wait=True)
         self.renderer.close()
+
+
+class Sources(Protocol):
+    """What the pipeline reads: csbot.services.Services, or what `csbot ask` builds."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessions(self) -> SessionFactory: ...
+
+    @property
+    def scoring(self) -> ScoringConfig: ...
+
+    def clock(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class LocalSources:
+    """What the pipeline reads, without Slack: settings, the database, scoring config, clock."""
+
+    settings: Settings
+    sessions: SessionFactory
+    scoring: ScoringConfig
+    clock: Callable[[], datetime] = utc_now
+
+
+def today(sources: Sources) -> date:
+    """Today in the configured time zone: the last day of every window csbot shows."""
+    return sources.clock().astimezone(sources.settings.tz).date()

@@ -11,9 +11,8 @@ from slack_sdk.errors import SlackClientError
 from csbot.alerts.crossing import Kind
 from csbot.alerts.messages import AlertFacts, Handled, alert_card, posted_chart
 from csbot.alerts.renewal_card import RenewalFacts, posted_renewal_chart, renewal_card
-from csbot.commands.pipeline import today
 from csbot.errors import NotFoundError
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.slack import blockkit as bk
 from csbot.slack.message import Card
 from csbot.store.alert_state import alert_states, snooze

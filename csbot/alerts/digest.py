@@ -18,13 +18,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from csbot.alerts.delivery import OutboxDelivery, channel_for
 from csbot.alerts.messages import day_label
 from csbot.commands.ask import card_as_text
-from csbot.commands.pipeline import today
 from csbot.config import Settings
 from csbot.scoring.inputs import GroupInputs, Window
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.panels.onboarding import OnboardingMetrics, onboarding_metrics
 from csbot.scoring.types import fmt
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.slack import blockkit as bk
 from csbot.slack.delivery import Where
 from csbot.slack.ids import BlockId

@@ -19,11 +19,10 @@ from csbot.alerts.crossing import AlertPolicy, Crossing, Decision, Kind, decide_
 from csbot.alerts.delivery import DeliveryReport, deliver_pending
 from csbot.alerts.messages import facts_for
 from csbot.alerts.renewals import detect_renewals
-from csbot.commands.pipeline import today
 from csbot.config import Settings
 from csbot.errors import CsbotError
 from csbot.scoring.types import GroupScore
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.store.alert_state import StateChange, alert_states, recent_scores, save_states
 from csbot.store.db import DbSession, transaction
 from csbot.store.locks import job_lock, last_run, record_run

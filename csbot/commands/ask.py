@@ -10,20 +10,18 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 from csbot.commands.grammar import ExportRequest, HelpRequest, LogRequest, parse_command
 from csbot.commands.help import help_text
-from csbot.commands.pipeline import CardResult, answer, today
+from csbot.commands.pipeline import CardResult, answer
 from csbot.config import Settings
 from csbot.errors import CsbotError, InputError
-from csbot.scoring.config import ScoringConfig, load_scoring_config
+from csbot.scoring.config import load_scoring_config
 from csbot.scoring.types import Band
-from csbot.services import utc_now
+from csbot.services import LocalSources, today
 from csbot.slack import blockkit as bk
 from csbot.slack.render import InlineRenderer
 from csbot.store.db import SessionFactory, make_engine, session_factory, transaction, upgrade
@@ -40,16 +38,6 @@ _EMOJI = {band.slack_emoji: band.emoji for band in Band} | {
 }
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]+))?>")
 _MARKUP = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
-
-
-@dataclass(frozen=True)
-class LocalSources:
-    """What the pipeline reads, without Slack: settings, the database, scoring config, clock."""
-
-    settings: Settings
-    sessions: SessionFactory
-    scoring: ScoringConfig
-    clock: Callable[[], datetime] = utc_now
 
 
 def _link(match: re.Match[str]) -> str:

@@ -14,10 +14,10 @@ from datetime import date
 from csbot.commands.card import CardState
 from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest, ScorecheckRequest
 from csbot.commands.listing import ListState
-from csbot.commands.pipeline import CardResult, answer, show, show_list, show_renewals, today
+from csbot.commands.pipeline import CardResult, answer, show, show_list, show_renewals
 from csbot.commands.renewals import RenewalsState
 from csbot.errors import CsbotError
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.slack.delivery import Delivered, Delivery, Where
 from csbot.slack.render import render_png
 from csbot.slack.slackwords import apology, logged_failure, notice

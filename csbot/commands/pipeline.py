@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Literal, Protocol
+from datetime import date, timedelta
+from typing import Literal
 
 from csbot.commands.card import CardState, frame
 from csbot.commands.grammar import ListRequest, PanelRequest, RenewalsRequest, ScorecheckRequest
@@ -21,14 +21,14 @@ from csbot.commands.panels import PanelView, build_panel
 from csbot.commands.renewals import RenewalRow, RenewalsState, renewal_rows, renewals_card
 from csbot.commands.scorecheck import load_audit
 from csbot.commands.scorecheck_card import scorecheck_card
-from csbot.config import Settings
-from csbot.scoring import GroupScore, ScoringConfig, score_group, score_groups
+from csbot.scoring import GroupScore, score_group, score_groups
 from csbot.scoring.panel_inputs import PanelData
+from csbot.services import Sources
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id
 from csbot.slack.matching import Ambiguous, Matched, NoMatch, match_groups
 from csbot.slack.message import Card
-from csbot.store.db import SessionFactory, transaction
+from csbot.store.db import transaction
 from csbot.store.groups import group_names
 from csbot.store.loading import load_scoring_inputs
 from csbot.store.panel_data import load_panel_data
@@ -37,7 +37,6 @@ from csbot.store.renewals import active_plan_group_ids, renewing_group_ids
 __all__ = [
     "MAX_PICKS",
     "CardResult",
-    "Sources",
     "answer",
     "built_panel",
     "load_renewals",
@@ -46,28 +45,12 @@ __all__ = [
     "show_list",
     "show_renewals",
     "show_scorecheck",
-    "today",
 ]
 
 log = logging.getLogger(__name__)
 
 MAX_PICKS = 10
 Kind = Literal["card", "list", "renewals", "scorecheck", "pick", "no_match"]
-
-
-class Sources(Protocol):
-    """What the pipeline reads: csbot.services.Services, or what `csbot ask` builds."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def sessions(self) -> SessionFactory: ...
-
-    @property
-    def scoring(self) -> ScoringConfig: ...
-
-    def clock(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -92,11 +75,6 @@ class CardResult:
             return "csbot-chart.png"
         s = self.state
         return f"csbot-{s.group_id}-{s.panel.value}-{s.window_days}d.png"
-
-
-def today(sources: Sources) -> date:
-    """Today in the configured time zone: the last day of every window csbot shows."""
-    return sources.clock().astimezone(sources.settings.tz).date()
 
 
 def answer(

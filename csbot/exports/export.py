@@ -21,9 +21,10 @@ from csbot.commands.card import CardState
 from csbot.commands.grammar import window_label
 from csbot.commands.listing import ListState, ranked, top_risk
 from csbot.commands.panels.base import PanelView
-from csbot.commands.pipeline import Sources, built_panel, load_renewals, score_portfolio
+from csbot.commands.pipeline import built_panel, load_renewals, score_portfolio
 from csbot.commands.renewals import RENEWAL_COLUMNS, RenewalsState, renewal_csv_rows
 from csbot.scoring.types import Band, GroupScore, half_up
+from csbot.services import Sources
 
 __all__ = [
     "PORTFOLIO_COLUMNS",

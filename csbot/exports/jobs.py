@@ -19,12 +19,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from csbot.commands.card import CardState
 from csbot.commands.grammar import ExportRequest
 from csbot.commands.listing import ListState
-from csbot.commands.pipeline import MAX_PICKS, today
+from csbot.commands.pipeline import MAX_PICKS
 from csbot.commands.renewals import RenewalsState
 from csbot.errors import CsbotError
 from csbot.exports.export import Export, group_export, portfolio_export, renewals_export
 from csbot.scoring.types import Band
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.slack import blockkit as bk
 from csbot.slack.delivery import Delivery, Where
 from csbot.slack.ids import ActionId, BlockId, action_id

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
-from csbot.commands.ask import LocalSources
 from csbot.commands.grammar import window_label
 from csbot.commands.panels.overview import money
 from csbot.config import Settings
@@ -24,6 +23,7 @@ from csbot.home.model import mean_health_trend
 from csbot.scoring.config import load_scoring_config
 from csbot.scoring.health import band_floors
 from csbot.scoring.types import Band, GroupScore
+from csbot.services import LocalSources
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.portfolio import portfolio_trend
 

@@ -21,7 +21,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from csbot.commands.grammar import DEFAULT_WINDOW_DAYS
-from csbot.commands.pipeline import today
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_rows
 from csbot.errors import CsbotError
 from csbot.home.model import (
@@ -35,7 +34,7 @@ from csbot.home.view import MAX_ALERTS, MAX_LINES, home_charts, home_view
 from csbot.scoring import score_groups
 from csbot.scoring.inputs import GroupInputs
 from csbot.scoring.types import Band, GroupScore
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.slack import blockkit as bk
 from csbot.slack.permissions import Action, Role, role_of
 from csbot.slack.render import ChartSpec, render_png

@@ -19,7 +19,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from csbot.commands.pipeline import today
 from csbot.errors import InputError
 from csbot.modals.confirm import send_confirmation
 from csbot.modals.submit import Logged, submit_view
@@ -32,7 +31,7 @@ from csbot.modals.views import (
     note_view,
     ticket_view,
 )
-from csbot.services import Services
+from csbot.services import Services, today
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, CallbackId, ModalBlock, action_pattern
 from csbot.slack.matching import Ambiguous, Matched, match_groups

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from csbot.commands.ask import LocalSources
 from csbot.commands.grammar import Panel, PanelRequest
 from csbot.commands.pipeline import answer
 from csbot.config import load_settings
@@ -17,6 +16,7 @@ from csbot.modals.submit import Logged, submit_view
 from csbot.modals.views import GroupChoice, ModalMeta, ticket_view
 from csbot.scoring import default_config
 from csbot.scoring.config import FactorId
+from csbot.services import LocalSources
 from csbot.store.db import transaction
 from csbot.store.demo import load_demo
 from csbot.store.groups import group_names

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from csbot.commands.ask import LocalSources
 from csbot.commands.pipeline import load_renewals
 from csbot.config import load_settings
 from csbot.scoring.config import default_config
+from csbot.services import LocalSources
 from csbot.store.db import transaction
 from csbot.store.demo import load_demo
 from csbot.store.models import PhysicianGroup, SuccessPlan

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.cli import main
-from csbot.commands.ask import LocalSources
 from csbot.config import load_settings
 from csbot.exports.export import PORTFOLIO_COLUMNS, portfolio_rows, score_portfolio
 from csbot.exports.report import report_paths, write_report
 from csbot.exports.report_page import Summary, summary_page
 from csbot.scoring import default_config
+from csbot.services import LocalSources
 from csbot.store.db import transaction
 from csbot.store.demo import load_demo
 from csbot.store.recompute import recompute
