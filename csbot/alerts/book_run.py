@@ -20,9 +20,9 @@ from datetime import date, datetime, timedelta
 from csbot.alerts.book import BookData, BookFacts, book_facts
 from csbot.alerts.book_card import book_card
 from csbot.alerts.delivery import DeliveryReport, deliver_pending
-from csbot.commands.ask import card_as_text
 from csbot.config import Settings
 from csbot.services import Services, today
+from csbot.slack.blocktext import card_as_text
 from csbot.store.account_facts import load_last_touch
 from csbot.store.book import book_alerts, book_groups, week_bands
 from csbot.store.db import DbSession, transaction

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from csbot.alerts.delivery import OutboxDelivery, channel_for
 from csbot.alerts.messages import day_label
-from csbot.commands.ask import card_as_text
 from csbot.config import Settings
 from csbot.scoring.inputs import GroupInputs, Window
 from csbot.scoring.panel_inputs import PanelData
@@ -25,6 +24,7 @@ from csbot.scoring.panels.onboarding import OnboardingMetrics, onboarding_metric
 from csbot.scoring.types import fmt
 from csbot.services import Services, today
 from csbot.slack import blockkit as bk
+from csbot.slack.blocktext import card_as_text
 from csbot.slack.delivery import Where
 from csbot.slack.ids import BlockId
 from csbot.slack.message import Card

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from csbot.commands.ask import card_as_text, plain, run_ask
+from csbot.commands.ask import run_ask
 from csbot.commands.card import CardState
 from csbot.commands.grammar import ListRequest, Panel, PanelRequest
 from csbot.commands.listing import ListState
@@ -20,6 +20,7 @@ from csbot.config import Settings, load_settings
 from csbot.errors import CsbotError, InputError, NotFoundError
 from csbot.scoring import Band, default_config
 from csbot.services import LocalSources, today
+from csbot.slack.blocktext import card_as_text, plain
 from csbot.store.db import transaction
 from csbot.store.demo import load_demo
 from csbot.store.groups import group_names
