@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from _slackbench import Bench, percentile, running_app, summary
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import BUILDERS
+from csbot.commands.panels.base import Panel
 from csbot.commands.pipeline import show
 from csbot.config import load_settings
 from csbot.scoring import default_config

@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from csbot.commands.card import CardState, day_label
-from csbot.commands.grammar import window_label
+from csbot.commands.card import CardState, day_label, window_label
 from csbot.commands.panels.overview import money, recommended, trend_chart
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore, fmt, signed

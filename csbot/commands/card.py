@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from csbot.commands.grammar import MAX_WINDOW_DAYS, Panel, window_label
-from csbot.commands.panels.base import PanelView
+from csbot.commands.panels.base import Panel, PanelView
 from csbot.errors import InputError
 from csbot.scoring.types import GroupScore, signed
 from csbot.slack import blockkit as bk
@@ -21,15 +20,20 @@ from csbot.slack.ids import ActionId, BlockId, action_id
 from csbot.slack.message import Card
 
 __all__ = [
+    "DEFAULT_WINDOW_DAYS",
+    "MAX_WINDOW_DAYS",
     "STANDARD_WINDOWS",
     "CardState",
     "day_label",
     "frame",
     "headline",
     "when_line",
+    "window_label",
 ]
 
 STANDARD_WINDOWS = (7, 30, 90)
+DEFAULT_WINDOW_DAYS = 30
+MAX_WINDOW_DAYS = 365
 MAX_SECTIONS = 30
 _SEP = "."
 _PRIVATE = "p"
@@ -77,6 +81,13 @@ class CardState:
             panel=panel or self.panel,
             window_days=days or self.window_days,
         )
+
+
+def window_label(days: int) -> str:
+    """How a window reads on a card: "7 days", "4 weeks", "1 day"."""
+    if days % 7 == 0 and days >= 14:
+        return f"{days // 7} weeks"
+    return "1 day" if days == 1 else f"{days} days"
 
 
 def headline(score: GroupScore) -> str:

@@ -14,41 +14,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from csbot.commands._tokens import Token, tokenize
+from csbot.commands.card import DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS
+from csbot.commands.panels.base import Panel
 from csbot.errors import InputError
 
 __all__ = [
     "BANDS",
     "DEFAULT_HORIZON_DAYS",
     "DEFAULT_RENEWAL_DAYS",
-    "DEFAULT_WINDOW_DAYS",
     "MAX_GROUP_QUERY",
-    "MAX_WINDOW_DAYS",
     "WINDOW_HELP",
     "CsRequest",
     "ExportRequest",
     "HelpRequest",
     "ListRequest",
     "LogRequest",
-    "Panel",
     "PanelRequest",
     "RenewalsRequest",
     "ScorecheckRequest",
     "parse_command",
     "parse_window",
-    "window_label",
 ]
 
-DEFAULT_WINDOW_DAYS = 30
 DEFAULT_RENEWAL_DAYS = 120
 DEFAULT_HORIZON_DAYS = 90
 """How long before each renewal `/cs scorecheck` and `csbot backtest` look by default."""
-MAX_WINDOW_DAYS = 365
 MAX_GROUP_QUERY = 200
 WINDOW_HELP = (
     "Windows: `7d`, `30d` (the default), `90d`, or any number of days or weeks up to a year, "
@@ -59,67 +54,6 @@ RENEWAL_WINDOW_HELP = (
     "e.g. `/cs renewals 90d` or `/cs renewals 26w`."
 )
 
-
-class Panel(StrEnum):
-    """What a card shows. The value is the word people type; aliases are in PANEL_ALIASES."""
-
-    OVERVIEW = "overview"
-    HEALTH = "health"
-    ENGAGEMENT = "engagement"
-    REVENUE = "revenue"
-    SUPPORT = "support"
-    CHURN = "churn"
-    ADOPTION = "adoption"
-    ONBOARDING = "onboarding"
-    TIMELINE = "timeline"
-    PLANS = "plans"
-    CONTACTS = "contacts"
-
-    @property
-    def label(self) -> str:
-        """The name on buttons and headers."""
-        return _TITLES.get(self, self.value.capitalize())
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        """Short words that mean this panel, as documented in the help card."""
-        return tuple(word for word, panel in PANEL_ALIASES.items() if panel is self)
-
-    @classmethod
-    def lookup(cls, word: str) -> Panel | None:
-        """The panel a typed word names (its value or an alias, any case), else None."""
-        word = word.casefold()
-        return PANEL_ALIASES.get(word) or next((p for p in cls if p.value == word), None)
-
-
-_TITLES = {Panel.CHURN: "Churn risk", Panel.PLANS: "Success plans"}
-
-PANEL_ALIASES: dict[str, Panel] = {
-    "ov": Panel.OVERVIEW,
-    "summary": Panel.OVERVIEW,
-    "hs": Panel.HEALTH,
-    "score": Panel.HEALTH,
-    "eng": Panel.ENGAGEMENT,
-    "usage": Panel.ENGAGEMENT,
-    "rev": Panel.REVENUE,
-    "arr": Panel.REVENUE,
-    "sup": Panel.SUPPORT,
-    "tickets": Panel.SUPPORT,
-    "risk": Panel.CHURN,
-    "retention": Panel.CHURN,
-    "adopt": Panel.ADOPTION,
-    "features": Panel.ADOPTION,
-    "onb": Panel.ONBOARDING,
-    "onboard": Panel.ONBOARDING,
-    "tl": Panel.TIMELINE,
-    "history": Panel.TIMELINE,
-    "plan": Panel.PLANS,
-    "success": Panel.PLANS,
-    "goals": Panel.PLANS,
-    "comms": Panel.CONTACTS,
-    "people": Panel.CONTACTS,
-    "contact": Panel.CONTACTS,
-}
 
 # Typed band words -> the band names scoring uses (csbot.scoring.Band values).
 BANDS: dict[str, str] = {
@@ -233,13 +167,6 @@ def parse_window(token: str, hint: str = WINDOW_HELP) -> int:
     if not 1 <= days <= MAX_WINDOW_DAYS:
         raise InputError(f"“{_show(token)}” is outside 1 to {MAX_WINDOW_DAYS} days. {hint}")
     return days
-
-
-def window_label(days: int) -> str:
-    """How a window reads on a card: "7 days", "4 weeks", "1 day"."""
-    if days % 7 == 0 and days >= 14:
-        return f"{days // 7} weeks"
-    return "1 day" if days == 1 else f"{days} days"
 
 
 def parse_command(text: str) -> CsRequest:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from csbot.commands.grammar import BANDS, DEFAULT_RENEWAL_DAYS, MAX_WINDOW_DAYS, Panel
+from csbot.commands.card import MAX_WINDOW_DAYS
+from csbot.commands.grammar import BANDS, DEFAULT_RENEWAL_DAYS
+from csbot.commands.panels.base import Panel
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import BlockId
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from csbot.commands.card import CardState, when_line
-from csbot.commands.grammar import ListRequest, Panel, window_label
+from csbot.commands.card import CardState, when_line, window_label
+from csbot.commands.grammar import ListRequest
+from csbot.commands.panels.base import Panel
 from csbot.errors import InputError
 from csbot.scoring.types import Band, GroupScore, signed
 from csbot.slack import blockkit as bk

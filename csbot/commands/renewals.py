@@ -12,14 +12,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from csbot.commands.card import CardState, day_label, when_line
-from csbot.commands.grammar import (
-    DEFAULT_RENEWAL_DAYS,
-    MAX_WINDOW_DAYS,
-    Panel,
-    RenewalsRequest,
-    window_label,
-)
+from csbot.commands.card import MAX_WINDOW_DAYS, CardState, day_label, when_line, window_label
+from csbot.commands.grammar import DEFAULT_RENEWAL_DAYS, RenewalsRequest
+from csbot.commands.panels.base import Panel
 from csbot.commands.panels.overview import money
 from csbot.errors import InputError
 from csbot.scoring.inputs import GroupInputs

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from csbot.commands.card import CardState
-from csbot.commands.grammar import window_label
+from csbot.commands.card import CardState, window_label
 from csbot.commands.listing import ListState, ranked, top_risk
 from csbot.commands.panels.base import PanelView
 from csbot.commands.pipeline import built_panel, load_renewals, score_portfolio

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal, TextIO
 
-from csbot.commands.grammar import window_label
+from csbot.commands.card import window_label
 from csbot.commands.panels.overview import money
 from csbot.config import Settings
 from csbot.errors import CsbotError

@@ -20,7 +20,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from csbot.commands.grammar import DEFAULT_WINDOW_DAYS
+from csbot.commands.card import DEFAULT_WINDOW_DAYS
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_rows
 from csbot.errors import CsbotError
 from csbot.home.model import (

@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from csbot.commands.card import CardState, when_line
-from csbot.commands.grammar import Panel
 from csbot.commands.listing import ListState, ranked, row_text
+from csbot.commands.panels.base import Panel
 from csbot.commands.panels.overview import money, trend_chart
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_line
 from csbot.home.model import AlertLine, Portfolio

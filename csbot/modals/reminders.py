@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.modals.confirm import slack_time
 from csbot.services import Services
 from csbot.slack import blockkit as bk

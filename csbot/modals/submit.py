@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.modals.choices import MEETING_TYPES, label_of
 from csbot.modals.forms import read_meeting, read_note, read_ticket
 from csbot.modals.validate import (

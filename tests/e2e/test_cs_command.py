@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import BUILDERS
+from csbot.commands.panels.base import Panel
 from csbot.commands.slash import WORKING_ON_LIST
 from csbot.slack.ids import ActionId
 from csbot.slack.matching import Ambiguous, match_groups

@@ -23,7 +23,7 @@ import pytest
 
 from csbot.alerts.book_run import run_book_digest
 from csbot.alerts.digest import run_digest
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.modals.reminders import remind_upcoming_meetings
 from csbot.slack.ids import ActionId, ModalBlock, action_id
 from csbot.store.demo.catalog import CSMS

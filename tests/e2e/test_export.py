@@ -9,8 +9,8 @@ import json
 from typing import Any
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
 from csbot.commands.listing import ListState
+from csbot.commands.panels.base import Panel
 from tests.e2e.conftest import AppServer
 from tests.e2e.cs_fixtures import CHANNEL
 from tests.e2e.fakeslack import Call

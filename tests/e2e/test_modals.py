@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 from sqlalchemy import select
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.modals.reminders import meeting_reminders_job, remind_upcoming_meetings
 from csbot.modals.views import ModalMeta
 from csbot.slack import blockkit as bk

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from csbot.commands.grammar import Panel, PanelRequest
+from csbot.commands.grammar import PanelRequest
+from csbot.commands.panels.base import Panel
 from csbot.commands.pipeline import answer
 from csbot.config import load_settings
 from csbot.modals.submit import Logged, submit_view

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import (
     adoption,
     churn,
@@ -22,7 +21,7 @@ from csbot.commands.panels import (
     support,
     timeline,
 )
-from csbot.commands.panels.base import Fact, PanelView
+from csbot.commands.panels.base import Fact, Panel, PanelView
 from csbot.scoring.panel_inputs import PanelData
 from csbot.scoring.types import GroupScore
 from csbot.slack.render import ChartSpec

@@ -12,9 +12,8 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from csbot.commands.card import CardState, frame
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import BUILDERS, health, overview
-from csbot.commands.panels.base import Fact, PanelView
+from csbot.commands.panels.base import Fact, Panel, PanelView
 from csbot.errors import InputError
 from csbot.scoring import GroupScore, score_group
 from csbot.scoring.config import default_config

@@ -6,19 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from csbot.commands.card import DEFAULT_WINDOW_DAYS, window_label
 from csbot.commands.grammar import (
-    DEFAULT_WINDOW_DAYS,
     ExportRequest,
     HelpRequest,
     ListRequest,
     LogRequest,
-    Panel,
     PanelRequest,
     RenewalsRequest,
     parse_command,
     parse_window,
-    window_label,
 )
+from csbot.commands.panels.base import Panel
 from csbot.errors import CsbotError, InputError
 from tests.examples import examples
 

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.commands.ask import run_ask
 from csbot.commands.card import CardState
-from csbot.commands.grammar import ListRequest, Panel, PanelRequest
+from csbot.commands.grammar import ListRequest, PanelRequest
 from csbot.commands.listing import ListState
+from csbot.commands.panels.base import Panel
 from csbot.commands.pipeline import answer, show, show_list
 from csbot.config import Settings, load_settings
 from csbot.errors import CsbotError, InputError, NotFoundError

@@ -12,7 +12,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.commands.renewals import (
     MAX_ROWS,
     RenewalRow,

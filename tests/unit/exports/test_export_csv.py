@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from csbot.commands.card import CardState, frame
-from csbot.commands.grammar import ExportRequest, HelpRequest, Panel, parse_command
+from csbot.commands.grammar import ExportRequest, HelpRequest, parse_command
 from csbot.commands.listing import ListState, list_card
 from csbot.commands.panels import health, overview
-from csbot.commands.panels.base import PanelView
+from csbot.commands.panels.base import Panel, PanelView
 from csbot.errors import InputError
 from csbot.exports.export import PORTFOLIO_COLUMNS, panel_rows, portfolio_rows, to_csv
 from csbot.scoring import GroupScore, score_group

@@ -13,8 +13,8 @@ from slack_sdk.models.views import View
 from syrupy.assertion import SnapshotAssertion
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
 from csbot.commands.listing import ListState
+from csbot.commands.panels.base import Panel
 from csbot.home.model import (
     AlertLine,
     MeetingLine,

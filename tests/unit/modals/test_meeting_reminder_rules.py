@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.modals.reminders import next_working_day, reminder_message, reminder_window
 from csbot.slack import blockkit as bk
 from csbot.store.entries import UpcomingMeeting

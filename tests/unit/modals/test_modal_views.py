@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.models.views import View
 
 from csbot.commands.card import CardState
-from csbot.commands.grammar import Panel
+from csbot.commands.panels.base import Panel
 from csbot.errors import InputError
 from csbot.modals.views import (
     GroupChoice,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from csbot.commands.grammar import Panel
 from csbot.commands.help import help_blocks, help_text
+from csbot.commands.panels.base import Panel
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import ActionId, BlockId, action_id, action_pattern, split_action_id
 

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from csbot.commands.card import CardState, frame
 from csbot.commands.charts import render_chart
-from csbot.commands.grammar import Panel
-from csbot.commands.panels.base import PanelView
+from csbot.commands.panels.base import Panel, PanelView
 from csbot.scoring import GroupScore, score_group
 from csbot.scoring.config import default_config
 from csbot.scoring.inputs import (

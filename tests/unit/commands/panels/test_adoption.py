@@ -5,8 +5,8 @@ from __future__ import annotations
 from panel_fixtures import acme, all_text, blocks, brand_new, chart_png, facts, score, section
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import adoption
+from csbot.commands.panels.base import Panel
 
 
 def test_headline_and_facts_split_core_and_advanced() -> None:

@@ -8,8 +8,8 @@ from dataclasses import replace
 from panel_fixtures import acme, all_text, blocks, brand_new, chart_png, facts, score, section
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import churn
+from csbot.commands.panels.base import Panel
 from csbot.scoring.types import ChurnRisk, RiskLevel
 
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 from panel_fixtures import CONTACTS, acme, all_text, blocks, brand_new, facts, score, section
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import contacts
 from csbot.commands.panels._text import slack_user
+from csbot.commands.panels.base import Panel
 from csbot.commands.panels.contacts import email_link, phone_link
 from csbot.scoring.panel_inputs import ContactEntry
 

@@ -15,8 +15,8 @@ from panel_fixtures import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import engagement
+from csbot.commands.panels.base import Panel
 
 
 def test_headline_and_facts_compare_with_the_previous_window() -> None:

@@ -8,8 +8,8 @@ from panel_fixtures import TASKS, acme, all_text, blocks, brand_new, chart_png, 
 from panel_fixtures import section as section_of
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import onboarding
+from csbot.commands.panels.base import Panel
 
 
 def test_headline_and_facts() -> None:

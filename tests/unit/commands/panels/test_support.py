@@ -7,8 +7,8 @@ from datetime import date
 from panel_fixtures import acme, all_text, blocks, brand_new, chart_png, facts, score, section
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import support
+from csbot.commands.panels.base import Panel
 
 
 def test_headline_and_facts() -> None:

@@ -18,8 +18,8 @@ from panel_fixtures import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from csbot.commands.grammar import Panel
 from csbot.commands.panels import timeline
+from csbot.commands.panels.base import Panel
 from csbot.scoring.panel_inputs import ActivityEntry
 
 
