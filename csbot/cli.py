@@ -119,7 +119,7 @@ def _cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    from csbot.alerts.cli import scheduler_command
+    from csbot.scheduler import scheduler_command
 
     return scheduler_command(settings)
 

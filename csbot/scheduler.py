@@ -5,6 +5,9 @@ firings into one run, `max_instances=1` keeps a slow run from overlapping the ne
 misfire grace of some hours lets a run delayed by a busy or sleeping machine still happen.
 Runs missed while csbot was down are caught up once at start (`csbot.alerts.jobs.catch_up`);
 across replicas the jobs' PostgreSQL advisory lock lets one of them run each.
+
+It schedules jobs of several surfaces (alerts, digests, the meeting reminders of csbot.modals), so
+it sits beside app.py rather than in any of them; `csbot scheduler` runs it alone.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from csbot.alerts.book_run import book_catch_up, book_digest_job
+from csbot.alerts.cli import services_for
 from csbot.alerts.digest import digest_job
 from csbot.alerts.jobs import catch_up_job, daily_job
 from csbot.config import Settings
+from csbot.lifecycle import Terminated, exit_on_sigterm
 from csbot.modals.reminders import JOB_ID as REMINDERS_ID
 from csbot.modals.reminders import meeting_reminders_job
 from csbot.services import Services
@@ -36,6 +41,7 @@ __all__ = [
     "daily_trigger",
     "digest_trigger",
     "reminders_trigger",
+    "scheduler_command",
 ]
 
 log = logging.getLogger(__name__)
@@ -143,3 +149,17 @@ class AlertScheduler:
         and a daily run the process did not finish is caught up at the next start)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+
+def scheduler_command(settings: Settings) -> int:
+    """`csbot scheduler`: only the jobs, in the foreground, until SIGTERM or Ctrl-C."""
+    with services_for(settings) as services:
+        scheduler = AlertScheduler(services, blocking=True)
+        try:
+            with exit_on_sigterm():
+                scheduler.start()
+        except Terminated:
+            log.info("stopping on SIGTERM")
+        finally:
+            scheduler.close()
+    return 0

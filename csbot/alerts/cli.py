@@ -1,4 +1,4 @@
-"""What `csbot recompute / deliver / alerts / digest / scheduler` do, outside the Slack app.
+"""What `csbot recompute / deliver / alerts / digest` do, outside the Slack app.
 
 Each builds the services it needs (schema upgraded, the retrying Web API client, charts drawn
 in this process), does its work, prints one line or a table, and returns the exit code.
@@ -20,9 +20,7 @@ from csbot.alerts.digest import run_digest
 from csbot.alerts.jobs import DAILY_JOB, run_days
 from csbot.config import Settings
 from csbot.errors import CsbotError
-from csbot.lifecycle import Terminated, exit_on_sigterm
 from csbot.progress import Bar, progress_bar
-from csbot.scheduler import AlertScheduler
 from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
 from csbot.slack.render import InlineRenderer
@@ -36,7 +34,6 @@ __all__ = [
     "deliver_command",
     "digest_command",
     "recompute_command",
-    "scheduler_command",
     "services_for",
 ]
 
@@ -160,17 +157,3 @@ def digest_command(
             echo(run.text)
             failed = failed or bool(run.failed)
     return 1 if failed else 0
-
-
-def scheduler_command(settings: Settings) -> int:
-    """`csbot scheduler`: only the jobs, in the foreground, until SIGTERM or Ctrl-C."""
-    with services_for(settings) as services:
-        scheduler = AlertScheduler(services, blocking=True)
-        try:
-            with exit_on_sigterm():
-                scheduler.start()
-        except Terminated:
-            log.info("stopping on SIGTERM")
-        finally:
-            scheduler.close()
-    return 0
