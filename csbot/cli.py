@@ -277,6 +277,21 @@ def build_parser() -> _Parser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    _add_db(sub)
+    _add_demo(sub)
+    _add_run(sub)
+    _add_recompute(sub)
+    _add_alerts(sub)
+    _add_audit(sub)
+    _add_report(sub)
+    _add_import(sub)
+    _add_backtest(sub)
+    _add_sync(sub)
+    return parser
+
+
+def _add_db(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`csbot db upgrade`."""
     db = sub.add_parser("db", help="manage the database schema", formatter_class=_formatter)
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_sub.required = True
@@ -288,6 +303,9 @@ def build_parser() -> _Parser:
         "CSBOT_DATABASE_URL=postgresql://postgres@127.0.0.1/csbot csbot db upgrade",
     )
 
+
+def _add_demo(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`csbot demo`."""
     demo = _add(
         sub,
         "demo",
@@ -308,6 +326,9 @@ def build_parser() -> _Parser:
              "csbot backtest (default 0: none)",
     )  # fmt: skip
 
+
+def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`csbot run` and `csbot ask`."""
     run = _add(
         sub,
         "run",
@@ -332,6 +353,9 @@ def build_parser() -> _Parser:
     )
     ask.add_argument("--date", type=_date, help="the day the window ends (default: today)")
 
+
+def _add_recompute(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """`csbot recompute`."""
     recompute = _add(
         sub,
         "recompute",
@@ -349,13 +373,6 @@ def build_parser() -> _Parser:
     recompute.add_argument(
         "--no-deliver", action="store_true", help="write alerts to the outbox, post nothing"
     )
-    _add_alerts(sub)
-    _add_audit(sub)
-    _add_report(sub)
-    _add_import(sub)
-    _add_backtest(sub)
-    _add_sync(sub)
-    return parser
 
 
 def _date(value: str) -> date:
