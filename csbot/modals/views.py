@@ -217,8 +217,13 @@ def meeting_view(
     notice: str | None = None,
 ) -> dict[str, Any]:
     """The "Log a meeting" modal: past meetings happened, future ones are scheduled."""
-    blocks = [
-        _group_block(group),
+    blocks = [_group_block(group), *_meeting_blocks(now, user_id), *_next_steps(user_id, today)]
+    return _modal(meta, "Log a meeting", blocks, notice)
+
+
+def _meeting_blocks(now: datetime, user_id: str) -> list[dict[str, Any]]:
+    """What the meeting was: type, when, how long, who came, notes."""
+    return [
         _input(
             ModalBlock.MEETING_TYPE, "Meeting type", _select(ModalBlock.MEETING_TYPE, MEETING_TYPES)
         ),
@@ -245,6 +250,12 @@ def meeting_view(
         _input(
             ModalBlock.NOTES, "Notes", _text_input(ModalBlock.NOTES, multiline=True), optional=True
         ),
+    ]
+
+
+def _next_steps(user_id: str, today: date) -> list[dict[str, Any]]:
+    """What comes of it: next steps (action items), their owner and due day."""
+    return [
         _input(
             ModalBlock.NEXT_STEPS,
             "Next steps",
@@ -273,7 +284,6 @@ def meeting_view(
             optional=True,
         ),
     ]
-    return _modal(meta, "Log a meeting", blocks, notice)
 
 
 def _duration() -> dict[str, Any]:
