@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -42,6 +43,9 @@ from csbot.slack.slackwords import apology, logged_failure, notice
 from csbot.store.db import transaction
 from csbot.store.loading import load_scoring_inputs
 from csbot.store.portfolio import (
+    MeetingRow,
+    OpenAlert,
+    TrendPoint,
     meetings_between,
     open_alerts,
     owned_group_ids,
@@ -102,6 +106,43 @@ def _onboarding(
     return sorted(lines, key=lambda o: (-o.overdue, o.done / max(o.total, 1), o.group))
 
 
+@dataclass(frozen=True)
+class _HomeRows:
+    """What Home reads from the store, in one transaction: an owner's groups, or all."""
+
+    group_ids: list[int] | None  # None: every group
+    inputs: dict[int, GroupInputs]
+    alerts: list[OpenAlert]
+    alerts_total: int
+    meetings: list[MeetingRow]
+    meetings_total: int
+    trend: list[TrendPoint]
+
+    @classmethod
+    def load(
+        cls, services: Services, owner: str | None, *, as_of: date, now: datetime, days: int
+    ) -> _HomeRows:
+        rules = services.scoring.factors
+        with transaction(services.sessions) as session:
+            ids = None if owner is None else owned_group_ids(session, owner=owner)
+            inputs = load_scoring_inputs(
+                session, as_of=as_of, window_days=days, group_ids=ids, rules=rules
+            )
+            alerts, alerts_total = open_alerts(session, group_ids=ids, limit=MAX_ALERTS)
+            meetings, meetings_total = meetings_between(
+                session, group_ids=ids, start=now, end=now + MEETINGS_AHEAD, limit=MAX_LINES
+            )
+            trend = portfolio_trend(session, group_ids=ids, window_days=days, as_of=as_of)
+        return cls(ids, inputs, alerts, alerts_total, meetings, meetings_total, trend)
+
+
+def _alert_line(alert: OpenAlert) -> AlertLine:
+    from_band = Band(alert.from_band) if alert.from_band else None
+    return AlertLine(
+        alert.id, alert.group_id, alert.group, from_band, Band(alert.to_band), alert.day
+    )
+
+
 def load_portfolio(
     services: Services,
     *,
@@ -115,22 +156,12 @@ def load_portfolio(
 
     A CSM's Home lists only their own groups' alerts, which they may acknowledge as its CSM."""
     everyone = role.covers(Role.LEAD)
-    with transaction(services.sessions) as session:
-        ids = None if everyone else owned_group_ids(session, owner=user_id)
-        inputs = load_scoring_inputs(
-            session,
-            as_of=as_of,
-            window_days=window_days,
-            group_ids=ids,
-            rules=services.scoring.factors,
-        )
-        alerts, alerts_total = open_alerts(session, group_ids=ids, limit=MAX_ALERTS)
-        meetings, meetings_total = meetings_between(
-            session, group_ids=ids, start=now, end=now + MEETINGS_AHEAD, limit=MAX_LINES
-        )
-        trend = portfolio_trend(session, group_ids=ids, window_days=window_days, as_of=as_of)
+    rows = _HomeRows.load(
+        services, None if everyone else user_id, as_of=as_of, now=now, days=window_days
+    )
+    inputs, ids = rows.inputs, rows.group_ids
     scores = score_groups(inputs, services.scoring)
-    points = mean_health_trend(((t.day, t.mean_score) for t in trend), scores.values(), as_of)
+    points = mean_health_trend(((t.day, t.mean_score) for t in rows.trend), scores.values(), as_of)
     return Portfolio(
         user_id=user_id,
         scores=tuple(scores.values()),
@@ -142,22 +173,12 @@ def load_portfolio(
         can_acknowledge=everyone or bool(ids),
         role=role,
         workspace_admin=role is Role.ADMIN and not services.settings.admin_ids,
-        alerts=tuple(
-            AlertLine(
-                a.id,
-                a.group_id,
-                a.group,
-                Band(a.from_band) if a.from_band else None,
-                Band(a.to_band),
-                a.day,
-            )
-            for a in alerts
-        ),
-        alerts_total=alerts_total,
+        alerts=tuple(_alert_line(a) for a in rows.alerts),
+        alerts_total=rows.alerts_total,
         meetings=tuple(
-            MeetingLine(m.group_id, m.group, m.title, m.at, m.minutes) for m in meetings
+            MeetingLine(m.group_id, m.group, m.title, m.at, m.minutes) for m in rows.meetings
         ),
-        meetings_total=meetings_total,
+        meetings_total=rows.meetings_total,
         onboarding=tuple(_onboarding(scores, inputs)),
         renewals=tuple(renewal_rows(inputs, scores, as_of=as_of, days=HOME_RENEWAL_DAYS)),
         trend=tuple(points),
