@@ -131,11 +131,33 @@ def health_score(
         _check_value(part.value, value)
         _check_value(f"previous {part.value}", old)
     configured = (w.billability, w.engagement, w.revenue)
+    components = _components(values, before_values, configured, notes or {})
+    score = sum(c.points for c in components)
+    previous_score = _previous_score(tuple(c.previous_points for c in components))
+    band = band_for(score, edges)
+    return HealthScore(
+        score=score,
+        band=band,
+        components=components,
+        previous_score=previous_score,
+        previous_band=None if previous_score is None else band_for(previous_score, edges),
+        missing=tuple(f"{c.label} ({c.note})" for c in components if c.note),
+        next_band_floor=_next_floor(band, edges),
+    )
+
+
+def _components(
+    values: _Triple,
+    before_values: _Triple,
+    configured: tuple[float, ...],
+    notes: Mapping[Component, str],
+) -> tuple[ComponentScore, ...]:
+    """Each part's points now and over the previous window; a missing part's weight goes to
+    the parts that have data (`_effective_weights`)."""
     effective = _effective_weights(values, configured)
     current = _points(values, effective)
     before = _points(before_values, _effective_weights(before_values, configured))
-    notes = notes or {}
-    components = tuple(
+    return tuple(
         ComponentScore(
             component=_PARTS[i],
             value=values[i],
@@ -147,18 +169,6 @@ def health_score(
             note=notes.get(_PARTS[i]) or ("no data" if values[i] is None else None),
         )
         for i in range(3)
-    )
-    score = sum(c.points for c in components)
-    previous_score = _previous_score(before)
-    band = band_for(score, edges)
-    return HealthScore(
-        score=score,
-        band=band,
-        components=components,
-        previous_score=previous_score,
-        previous_band=None if previous_score is None else band_for(previous_score, edges),
-        missing=tuple(f"{c.label} ({c.note})" for c in components if c.note),
-        next_band_floor=_next_floor(band, edges),
     )
 
 
