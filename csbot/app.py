@@ -23,10 +23,13 @@ from csbot.alerts import listeners as alert_listeners
 from csbot.commands import slash
 from csbot.config import Settings
 from csbot.errors import ConfigError, CsbotError
+from csbot.exports import listeners as export_listeners
+from csbot.exports.jobs import submit_export
 from csbot.home import listeners as home_listeners
 from csbot.lifecycle import Shutdown, Terminated, leave_within, require_credentials
 from csbot.modals import listeners as modals
 from csbot.modals import outcome as outcome_modal
+from csbot.modals.listeners import open_log_modal
 from csbot.scheduler import AlertScheduler
 from csbot.scoring.config import load_scoring_config
 from csbot.server import DRAIN_SECONDS, HttpLimits, HttpServer
@@ -176,16 +179,19 @@ def _auth_failure(exc: BoltError) -> str:
 def _register_surfaces(app: App, services: Services) -> None:
     """Each Slack surface wires its listeners here with `register(app, services)`.
 
-    The `/cs` command, its buttons and selects (block_actions, block_suggestion), modals
-    (view_submission), the `log_cs_note` message shortcut and `app_home_opened` live in
-    `csbot/commands`; alert buttons in `csbot/alerts`. URL verification and SSL checks are
-    Bolt's own. Any listener's unexpected error gets a short apology with an error id.
+    The `/cs` command, its buttons and selects (block_actions, block_suggestion) live in
+    `csbot/commands`, which hands `/cs log` to `csbot/modals` (view_submission, the
+    `log_cs_note` message shortcut) and `/cs export` to `csbot/exports` (the Export buttons);
+    `app_home_opened` in `csbot/home`; alert buttons in `csbot/alerts`. URL verification and
+    SSL checks are Bolt's own. Any listener's unexpected error gets a short apology with an
+    error id.
     """
     errorhandler.register(app)
-    slash.register(app, services)
+    slash.register(app, services, open_log=open_log_modal, submit_export=submit_export)
     modals.register(app, services)
     outcome_modal.register(app, services)
     home_listeners.register(app, services)
+    export_listeners.register(app, services)
     alert_listeners.register(app, services)
 
 

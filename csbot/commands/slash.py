@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -29,8 +29,6 @@ from csbot.commands.jobs import CardJobs
 from csbot.commands.listing import ListState
 from csbot.commands.renewals import RenewalsState
 from csbot.errors import InputError
-from csbot.exports.jobs import submit_export
-from csbot.modals.listeners import open_log_modal
 from csbot.services import Services
 from csbot.slack import blockkit as bk
 from csbot.slack.delivery import Delivery, Where
@@ -56,10 +54,33 @@ class _Routed(Protocol):
 _S = TypeVar("_S", bound=_Routed)
 
 
-def register(app: App, services: Services) -> None:
-    """Wire `/cs`, its controls and the group picker's options to `app`."""
+class OpenLog(Protocol):
+    """`/cs log ticket|meeting [group]`: open the form (csbot.modals.listeners.open_log_modal)."""
+
+    def __call__(
+        self,
+        client: WebClient,
+        *,
+        trigger_id: str,
+        kind: Literal["ticket", "meeting"],
+        group_query: str | None,
+        services: Services,
+        user_id: str,
+        channel_id: str | None = None,
+    ) -> bool: ...
+
+
+SubmitExport = Callable[[Services, ExportRequest, dict[str, Any]], dict[str, Any]]
+"""`/cs export ...`: queue the CSV and return what to ack with (csbot.exports.jobs)."""
+
+
+def register(
+    app: App, services: Services, *, open_log: OpenLog, submit_export: SubmitExport
+) -> None:
+    """Wire `/cs`, its controls and the group picker's options to `app`. `/cs log` and
+    `/cs export` are answered by the modals and exports rooms: csbot.app passes them in."""
     jobs = CardJobs(services)
-    app.command("/cs")(_command(services, jobs))
+    app.command("/cs")(_command(services, jobs, open_log, submit_export))
     redraw = _control(services, CardState.decode, jobs.redraw)
     for control in (action_pattern(ActionId.PANEL), ActionId.WINDOW_SELECT, ActionId.GROUP_SELECT):
         app.action(control)(redraw)
@@ -76,7 +97,9 @@ def _help(reason: str | None) -> dict[str, Any]:
     return {**bk.message(help_text(reason), help_blocks(reason)), "response_type": "ephemeral"}
 
 
-def _command(services: Services, jobs: CardJobs) -> Listener:
+def _command(
+    services: Services, jobs: CardJobs, open_log: OpenLog, submit_export: SubmitExport
+) -> Listener:
     def on_cs(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         try:
             request = parse_command(str(command.get("text") or ""))
@@ -88,7 +111,7 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
             return
         if isinstance(request, LogRequest):  # a form: views.open while the trigger lives
             ack()
-            open_log_modal(
+            open_log(
                 client,
                 trigger_id=command["trigger_id"],
                 kind=request.kind,
@@ -98,7 +121,7 @@ def _command(services: Services, jobs: CardJobs) -> Listener:
                 channel_id=command.get("channel_id"),
             )
             return
-        if isinstance(request, ExportRequest):  # a CSV to the person's DMs (export_jobs)
+        if isinstance(request, ExportRequest):  # a CSV to the person's DMs (csbot.exports)
             ack(**submit_export(services, request, command))
             return
         where = Where(

@@ -19,9 +19,9 @@ from csbot.config import Settings
 from csbot.errors import CsbotError
 from csbot.exports.export import PORTFOLIO_COLUMNS, portfolio_rows, score_portfolio, to_csv
 from csbot.exports.report_page import Summary, summary_page
-from csbot.home.model import mean_health_trend
 from csbot.scoring.config import load_scoring_config
 from csbot.scoring.health import band_floors
+from csbot.scoring.trend import mean_health_trend
 from csbot.scoring.types import Band, GroupScore
 from csbot.services import LocalSources
 from csbot.store.db import make_engine, session_factory, transaction, upgrade

@@ -5,7 +5,6 @@ Built by csbot.home.publish.load_portfolio from the store and scoring.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,19 +13,7 @@ from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore
 from csbot.slack.permissions import Role
 
-__all__ = ["AlertLine", "MeetingLine", "OnboardingLine", "Portfolio", "mean_health_trend"]
-
-
-def mean_health_trend(
-    before: Iterable[tuple[date, float]], scores: Iterable[GroupScore], as_of: date
-) -> list[tuple[date, float]]:
-    """Mean health by day: the snapshots' means `before` as_of, then the mean of today's scored
-    groups (none when no group has data): Home's and the report's trend line."""
-    points = list(before)
-    scored = [s.health.score for s in scores if s.health.has_data]
-    if scored:
-        points.append((as_of, sum(scored) / len(scored)))
-    return points
+__all__ = ["AlertLine", "MeetingLine", "OnboardingLine", "Portfolio"]
 
 
 @dataclass(frozen=True)

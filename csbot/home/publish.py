@@ -24,16 +24,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from csbot.commands.card import DEFAULT_WINDOW_DAYS
 from csbot.commands.renewals import HOME_RENEWAL_DAYS, renewal_rows
 from csbot.errors import CsbotError
-from csbot.home.model import (
-    AlertLine,
-    MeetingLine,
-    OnboardingLine,
-    Portfolio,
-    mean_health_trend,
-)
+from csbot.home.model import AlertLine, MeetingLine, OnboardingLine, Portfolio
 from csbot.home.view import MAX_ALERTS, MAX_LINES, home_charts, home_view
 from csbot.scoring import score_groups
 from csbot.scoring.inputs import GroupInputs
+from csbot.scoring.trend import mean_health_trend
 from csbot.scoring.types import Band, GroupScore
 from csbot.services import Services, today
 from csbot.slack import blockkit as bk

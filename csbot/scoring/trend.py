@@ -1,11 +1,13 @@
-"""Trend: change against the previous window and the slope of daily health snapshots."""
+"""Trend: change against the previous window, the slope of daily health snapshots, and a
+portfolio's mean health by day."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from csbot.scoring.inputs import SlopeSums
-from csbot.scoring.types import Trend
+from csbot.scoring.types import GroupScore, Trend
 
 
 def slope(sums: SlopeSums) -> float | None:
@@ -33,3 +35,15 @@ def trend(
     return Trend(
         change=change, slope_per_day=slope(sums), snapshots=sums.n, window_days=window_days
     )
+
+
+def mean_health_trend(
+    before: Iterable[tuple[date, float]], scores: Iterable[GroupScore], as_of: date
+) -> list[tuple[date, float]]:
+    """Mean health by day: the snapshots' means `before` as_of, then the mean of today's scored
+    groups (none when no group has data): Home's and the report's trend line."""
+    points = list(before)
+    scored = [s.health.score for s in scores if s.health.has_data]
+    if scored:
+        points.append((as_of, sum(scored) / len(scored)))
+    return points

@@ -55,13 +55,9 @@ LEFT: dict[tuple[str, str], str] = {
     ("csbot.slack.render", "csbot.commands.charts"): (
         "the render workers draw the charts; the main process never imports them"
     ),
-    ("csbot.commands.slash", "csbot.exports.jobs"): "/cs export is answered by exports",
-    ("csbot.commands.slash", "csbot.modals.listeners"): "/cs log opens the modal",
-    ("csbot.home.listeners", "csbot.exports.jobs"): "the Export button's listener is here",
     ("csbot.exports.export", "csbot.commands.pipeline"): "exports load and score as /cs does",
     ("csbot.exports.jobs", "csbot.commands.pipeline"): "MAX_PICKS",
     ("csbot.exports.jobs", "csbot.commands.grammar"): "the parsed /cs export request",
-    ("csbot.exports.report", "csbot.home.model"): "the portfolio's mean health trend",
 }
 
 # third-party packages -> the rooms that may import them

@@ -15,17 +15,12 @@ from syrupy.assertion import SnapshotAssertion
 from csbot.commands.card import CardState
 from csbot.commands.listing import ListState
 from csbot.commands.panels.base import Panel
-from csbot.home.model import (
-    AlertLine,
-    MeetingLine,
-    OnboardingLine,
-    Portfolio,
-    mean_health_trend,
-)
+from csbot.home.model import AlertLine, MeetingLine, OnboardingLine, Portfolio
 from csbot.home.view import MAX_HOME_BLOCKS, home_charts, home_view
 from csbot.scoring import GroupScore, score_group
 from csbot.scoring.config import default_config
 from csbot.scoring.inputs import UsageTotals
+from csbot.scoring.trend import mean_health_trend
 from csbot.scoring.types import Band
 from csbot.slack.ids import ActionId
 from csbot.slack.render import ChartSpec
