@@ -50,7 +50,8 @@ tests_for() {
         "tests/integration/test_alert_scheduler.py" \
         "tests/integration/test_audit.py tests/e2e/test_alerts_delivery.py" \
         "tests/e2e/test_alert_buttons.py tests/e2e/test_alert_roles.py" ;;
-    csbot/commands*) echo "tests/unit/commands" ;;
+    csbot/commands* | csbot/slack* | csbot/home* | csbot/modals* | csbot/exports*)
+      room="${1#csbot/}"; echo "tests/unit/${room%%/*}" ;;
     *) echo "tests/unit" ;;
   esac
 }
