@@ -20,6 +20,7 @@ from csbot.commands.grammar import (
     HelpRequest,
     ListRequest,
     LogRequest,
+    PanelRequest,
     RenewalsRequest,
     ScorecheckRequest,
     parse_command,
@@ -124,25 +125,34 @@ def _command(
         if isinstance(request, ExportRequest):  # a CSV to the person's DMs (csbot.exports)
             ack(**submit_export(services, request, command))
             return
-        where = Where(
-            command["channel_id"],
-            command["user_id"],
-            command.get("response_url"),
-            private=request.private,
-        )
-        job, tell = jobs.command(request, where), partial(jobs.delivery.tell, where)
-        if not services.work.submit(job, label="/cs", on_drop=tell):
-            ack(text=BUSY_MESSAGE, response_type="ephemeral")
-        elif isinstance(request, ListRequest):  # every group is scored: may take a moment
-            ack(text=WORKING_ON_LIST, response_type="ephemeral")
-        elif isinstance(request, RenewalsRequest):
-            ack(text=WORKING_ON_RENEWALS, response_type="ephemeral")
-        elif isinstance(request, ScorecheckRequest):
-            ack(text=WORKING_ON_SCORECHECK, response_type="ephemeral")
-        else:
-            ack()
+        ack(**_queue_answer(services, jobs, request, command))
 
     return on_cs
+
+
+def _queue_answer(
+    services: Services,
+    jobs: CardJobs,
+    request: PanelRequest | ListRequest | RenewalsRequest | ScorecheckRequest,
+    command: dict[str, Any],
+) -> dict[str, Any]:
+    """Queue a card, list, renewals or scorecheck answer; returns what to ack with."""
+    where = Where(
+        command["channel_id"],
+        command["user_id"],
+        command.get("response_url"),
+        private=request.private,
+    )
+    job, tell = jobs.command(request, where), partial(jobs.delivery.tell, where)
+    if not services.work.submit(job, label="/cs", on_drop=tell):
+        return {"text": BUSY_MESSAGE, "response_type": "ephemeral"}
+    if isinstance(request, ListRequest):  # every group is scored: may take a moment
+        return {"text": WORKING_ON_LIST, "response_type": "ephemeral"}
+    if isinstance(request, RenewalsRequest):
+        return {"text": WORKING_ON_RENEWALS, "response_type": "ephemeral"}
+    if isinstance(request, ScorecheckRequest):
+        return {"text": WORKING_ON_SCORECHECK, "response_type": "ephemeral"}
+    return {}
 
 
 def _where(body: dict[str, Any], *, private: bool) -> Where:
