@@ -5,8 +5,6 @@ Group names come from imports, so every one is escaped; Block Kit is validated b
 
 from __future__ import annotations
 
-from csbot.commands.card import Card
-from csbot.commands.panels.base import ChartSpec
 from csbot.commands.scorecheck import (
     FEW_WARNING,
     Checked,
@@ -18,6 +16,8 @@ from csbot.commands.scorecheck import (
 )
 from csbot.slack import blockkit as bk
 from csbot.slack.ids import BlockId
+from csbot.slack.message import Card
+from csbot.slack.render import ChartSpec
 
 __all__ = ["scorecheck_card"]
 
