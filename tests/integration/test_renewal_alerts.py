@@ -1,14 +1,15 @@
 """Renewal reminders over a replayed quarter, on SQLite and PostgreSQL: each lead time written to
 the outbox once per group and renewal date, nothing on re-runs, a renewal date moved by an import
-re-armed, a group first seen late reminded once, a snooze and an outage each holding back to the
-nearest lead time. Expected days are worked out by hand from the dates set below."""
+or a sync re-armed, a group first seen late reminded once, a snooze and an outage each holding
+back to the nearest lead time. Expected days are worked out by hand from the dates set below."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -22,8 +23,10 @@ from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.db import transaction
 from csbot.store.demo import load_demo
+from csbot.store.sync import SyncPlan, sync_kinds
 from tests.e2e.fakeslack import FakeSlack
 from tests.integration.alert_support import Clock, alert_settings, days, make_services
+from tests.integration.fake_platform import TOKEN, FakePlatform, serving
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)  # a quarter: 90 mornings
 D = timedelta
@@ -94,6 +97,22 @@ def _morning(services: Services, clock: Clock, day: date) -> int:
     return run_daily(services, deliver=False).alerts
 
 
+def _group_row(sessions: sessionmaker[Session], gid: int, renewal: date) -> dict[str, Any]:
+    """The group's row as a source holds it, with a new renewal date."""
+    with sessions() as session:
+        g = session.get(m.PhysicianGroup, gid)
+        assert g is not None
+        return {
+            "external_id": g.external_id, "name": g.name, "slug": g.slug,
+            "aliases": "|".join(g.aliases), "specialty": g.specialty, "region": g.region,
+            "plan": g.plan, "seats": g.seats,
+            "contract_start": g.contract_start.isoformat(), "renewal_date": renewal.isoformat(),
+            "arr": g.arr, "csm_owner": g.csm_owner or "", "csm_team": g.csm_team or "",
+            "alert_channel": g.alert_channel or "", "onboarding_phase": g.onboarding_phase or "",
+            "go_live_date": g.go_live_date.isoformat() if g.go_live_date else "",
+        }  # fmt: skip
+
+
 def _move_renewal_by_import(
     database_url: str,
     gid: int,
@@ -103,18 +122,7 @@ def _move_renewal_by_import(
     sessions: sessionmaker[Session],
 ) -> None:
     """`csbot import groups` with the group's row as it is, but a new renewal date."""
-    with sessions() as session:
-        g = session.get(m.PhysicianGroup, gid)
-        assert g is not None
-        row = {
-            "external_id": g.external_id, "name": g.name, "slug": g.slug,
-            "aliases": "|".join(g.aliases), "specialty": g.specialty, "region": g.region,
-            "plan": g.plan, "seats": g.seats,
-            "contract_start": g.contract_start.isoformat(), "renewal_date": renewal.isoformat(),
-            "arr": g.arr, "csm_owner": g.csm_owner or "", "csm_team": g.csm_team or "",
-            "alert_channel": g.alert_channel or "", "onboarding_phase": g.onboarding_phase or "",
-            "go_live_date": g.go_live_date.isoformat() if g.go_live_date else "",
-        }  # fmt: skip
+    row = _group_row(sessions, gid, renewal)
     path = tmp / "groups.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(row))
@@ -124,7 +132,25 @@ def _move_renewal_by_import(
     assert main(["import", "groups", str(path)]) == 0
 
 
+def _move_renewal_by_sync(
+    database_url: str,
+    gid: int,
+    renewal: date,
+    tmp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+) -> None:
+    """`csbot sync` of groups from a platform on 127.0.0.1 that now has a new renewal date."""
+    with serving(FakePlatform()) as platform:
+        platform.put("groups", _group_row(sessions, gid, renewal))
+        plan = SyncPlan(platform.url, TOKEN, {"groups": "/v1/groups"})
+        [counts] = sync_kinds(sessions, plan, clock=lambda: datetime.now(UTC), sleep=[].append)
+    assert counts.updated == 1
+
+
+@pytest.mark.parametrize("move_renewal", [_move_renewal_by_import, _move_renewal_by_sync])
 def test_a_quarter_reminds_each_lead_time_once_per_group_and_renewal_date(
+    move_renewal: Callable[..., None],
     database_url: str,
     services: Services,
     sessions: sessionmaker[Session],
@@ -135,7 +161,7 @@ def test_a_quarter_reminds_each_lead_time_once_per_group_and_renewal_date(
 ) -> None:
     for day in days(START, END):
         if day == date(2026, 2, 1):
-            _move_renewal_by_import(database_url, ids[2], MOVED_TO, tmp_path, monkeypatch, sessions)
+            move_renewal(database_url, ids[2], MOVED_TO, tmp_path, monkeypatch, sessions)
         _morning(services, clock, day)
         if day == SNOOZED_ON:  # a lead snoozes group 3 for ten days from its 90-day reminder
             with sessions() as session:
