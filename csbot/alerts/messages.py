@@ -161,18 +161,25 @@ def alert_buttons(group_id: int, window_days: int, alert_id: int, handled: Handl
     return bk.actions(*elements)
 
 
+def bullet_sections(
+    why: Sequence[str], risks: Sequence[str], actions: Sequence[str], *, risks_index: int = 1
+) -> list[bk.Block]:
+    """An alert's "Why", "Top risks" (escaped: they carry imported text) and "Recommended
+    actions" (csbot's own playbook mrkdwn) as bulleted sections, each only when it has lines."""
+    parts: list[tuple[str, list[str], str]] = [
+        ("Why", [bk.escape(r) for r in why], f"{BlockId.REASONS}.0"),
+        ("Top risks", [bk.escape(r) for r in risks], f"{BlockId.REASONS}.{risks_index}"),
+        ("Recommended actions", list(actions), BlockId.ACTIONS.value),
+    ]
+    return [
+        bk.section(f"*{title}*\n" + "\n".join(f"• {line}" for line in lines), block_id=block_id)
+        for title, lines, block_id in parts
+        if lines
+    ]
+
+
 def _sections(facts: AlertFacts) -> list[bk.Block]:
-    blocks = []
-    if facts.reasons:
-        lines = "\n".join(f"• {bk.escape(r)}" for r in facts.reasons)
-        blocks.append(bk.section(f"*Why*\n{lines}", block_id=f"{BlockId.REASONS}.0"))
-    if facts.risks:
-        lines = "\n".join(f"• {bk.escape(r)}" for r in facts.risks)
-        blocks.append(bk.section(f"*Top risks*\n{lines}", block_id=f"{BlockId.REASONS}.1"))
-    if facts.actions:
-        lines = "\n".join(f"• {a}" for a in facts.actions)
-        blocks.append(bk.section(f"*Recommended actions*\n{lines}", block_id=BlockId.ACTIONS.value))
-    return blocks
+    return bullet_sections(facts.reasons, facts.risks, facts.actions)
 
 
 def alert_card(

@@ -13,7 +13,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from csbot.alerts.messages import Handled, alert_buttons, day_label, handled_lines
+from csbot.alerts.messages import (
+    Handled,
+    alert_buttons,
+    bullet_sections,
+    day_label,
+    handled_lines,
+)
 from csbot.commands.card import window_label
 from csbot.commands.panels.overview import money, recommended, trend_chart
 from csbot.scoring.config import BandThresholds
@@ -129,14 +135,7 @@ def _fields(facts: RenewalFacts) -> list[str]:
 
 
 def _sections(facts: RenewalFacts) -> list[bk.Block]:
-    blocks = []
-    if facts.reasons:
-        lines = "\n".join(f"• {bk.escape(r)}" for r in facts.reasons)
-        blocks.append(bk.section(f"*Top risks*\n{lines}", block_id=f"{BlockId.REASONS}.0"))
-    if facts.actions:
-        lines = "\n".join(f"• {a}" for a in facts.actions)
-        blocks.append(bk.section(f"*Recommended actions*\n{lines}", block_id=BlockId.ACTIONS.value))
-    return blocks
+    return bullet_sections((), facts.reasons, facts.actions, risks_index=0)
 
 
 def renewal_card(

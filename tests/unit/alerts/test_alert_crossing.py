@@ -99,6 +99,7 @@ def test_recovery_names_the_band_it_recovered_to() -> None:
     assert decision.crossing is not None
     assert decision.crossing.kind is Kind.RECOVERED
     assert (decision.crossing.from_band, decision.crossing.to_band) == (CR, EX)
+    assert decision.crossing.group_id == 7  # the recovery note goes to this group's channel
     assert decision.new_band is EX
 
 
