@@ -15,6 +15,10 @@ from csbot.store.outcomes import SNAPSHOT_SLACK_DAYS, Cases, audit_cases
 __all__ = ["Checked", "audit_lines", "load_audit", "pct"]
 
 MISSED_SHOWN = 15
+HOW_TO_RECORD = (
+    "Record them with the Record renewal outcome button on a group's card or on `/cs renewals`, "
+    "with `csbot import outcomes FILE`, with csbot sync or with POST /webhooks/outcomes."
+)
 FEW_WARNING = (
     f"Fewer than {FEW_CHURNS} churns: these figures mean little yet; record more outcomes."
 )
@@ -73,11 +77,15 @@ def separation_text(item: Separation, *, percent: bool = False) -> str:
 
 def headline(checked: Checked) -> str:
     found, cases = checked.audit, checked.cases
+    if not found.cases and not cases.without_snapshot:
+        return f"No renewal outcome is recorded yet. {HOW_TO_RECORD}"
     if not found.cases:
-        return (f"No recorded renewal has a snapshot {found.horizon_days} days before it "
-                f"(recorded renewals without one: {cases.without_snapshot}). Record outcomes "
-                "with `csbot import outcomes FILE`, csbot sync or POST /webhooks/outcomes."
-                )  # fmt: skip
+        recorded = ("The one recorded renewal has no" if cases.without_snapshot == 1 else
+                    f"None of the {cases.without_snapshot} recorded renewals has a")  # fmt: skip
+        return (f"{recorded} snapshot {found.horizon_days} days before it (up to "
+                f"{SNAPSHOT_SLACK_DAYS} days earlier), so there is nothing to check yet: "
+                "snapshots start with csbot's first daily recompute. A shorter horizon may "
+                "find some.")  # fmt: skip
     span = f"{cases.first} to {cases.last}" if cases.first else ""
     return (f"{found.cases} renewals {span} held to the snapshot {found.horizon_days} days "
             f"before each (up to {SNAPSHOT_SLACK_DAYS} days earlier when that day has none): "

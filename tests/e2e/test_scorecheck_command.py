@@ -95,7 +95,7 @@ def test_without_outcomes_it_says_how_to_record_them(cs: AppServer) -> None:
     done(cs)
     [message] = cs.fake.messages(CHANNEL)
     assert _text(block(message["blocks"], "headline")).startswith(
-        "No recorded renewal has a snapshot 90 days before it"
+        "No renewal outcome is recorded yet. Record them with the Record renewal outcome button"
     )
 
 

@@ -91,7 +91,22 @@ def test_with_no_outcomes_it_says_how_to_record_them(database_url: str) -> None:
     settings = load_settings(_env_file=None, CSBOT_DATABASE_URL=database_url)
     run_backtest(settings, horizon_days=30, out=out)
     assert out.getvalue() == (
-        "No recorded renewal has a snapshot 30 days before it (recorded renewals without one: "
-        "0). Record outcomes with `csbot import outcomes FILE`, csbot sync or POST "
-        "/webhooks/outcomes.\n"
+        "No renewal outcome is recorded yet. Record them with the Record renewal outcome button "
+        "on a group's card or on `/cs renewals`, with `csbot import outcomes FILE`, with csbot "
+        "sync or with POST /webhooks/outcomes.\n"
+    )
+
+
+def test_with_outcomes_but_no_snapshot_that_early_it_says_so(
+    sessions: sessionmaker[Session], database_url: str
+) -> None:
+    with sessions.begin() as session:
+        _seed(session)
+    out = io.StringIO()
+    settings = load_settings(_env_file=None, CSBOT_DATABASE_URL=database_url)
+    assert run_backtest(settings, horizon_days=200, out=out) == 0
+    assert out.getvalue() == (
+        "None of the 7 recorded renewals has a snapshot 200 days before it (up to 14 days "
+        "earlier), so there is nothing to check yet: snapshots start with csbot's first daily "
+        "recompute. A shorter horizon may find some.\n"
     )

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from csbot.scoring import panels as scoring_panels
 from csbot.scoring.panel_inputs import ContactEntry
-from csbot.scoring.panels import _common as panel_common
 from csbot.scoring.types import fmt
 from csbot.slack.blockkit import escape, truncate
 
@@ -34,7 +34,7 @@ def pct(value: float | None, *, none: str = "no data") -> str:
 
 def signed_pct(value: float | None, *, none: str = "no earlier data") -> str:
     """'+12%', '\u221229%', '\u00b10%'."""
-    return none if value is None else panel_common.signed_pct(value)
+    return none if value is None else scoring_panels.signed_pct(value)
 
 
 def hours(value: float | None, *, none: str = "no data") -> str:

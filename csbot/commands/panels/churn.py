@@ -12,7 +12,7 @@ from typing import Any
 from csbot.commands.panels import _text as t
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.panels._common import plural
+from csbot.scoring.panels import plural
 from csbot.scoring.risk import churn_risk
 from csbot.scoring.types import ChurnRisk, GroupScore, RiskFactor, fmt
 from csbot.slack.render import ChartSpec

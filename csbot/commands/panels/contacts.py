@@ -15,8 +15,7 @@ from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import steps
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.panels import ContactMetrics, contact_metrics
-from csbot.scoring.panels._common import plural
+from csbot.scoring.panels import ContactMetrics, contact_metrics, plural
 from csbot.scoring.panels.contacts import ContactStatus
 from csbot.scoring.panels.timeline import TimelineEvent
 from csbot.scoring.types import GroupScore

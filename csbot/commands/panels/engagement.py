@@ -10,8 +10,7 @@ from csbot.commands.panels._steps import playbook, steps
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.panels import EngagementMetrics, engagement_metrics
-from csbot.scoring.panels._common import Change
+from csbot.scoring.panels import Change, EngagementMetrics, engagement_metrics
 from csbot.scoring.types import GroupScore, fmt
 from csbot.slack.render import ChartSpec
 

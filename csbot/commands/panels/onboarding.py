@@ -12,8 +12,7 @@ from csbot.commands.panels._steps import playbook, steps
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId
 from csbot.scoring.panel_inputs import PanelData, TaskEntry
-from csbot.scoring.panels import OnboardingMetrics, onboarding_metrics
-from csbot.scoring.panels._common import plural
+from csbot.scoring.panels import OnboardingMetrics, onboarding_metrics, plural
 from csbot.scoring.panels.onboarding import TaskStatus
 from csbot.scoring.types import GroupScore
 from csbot.slack.render import ChartSpec

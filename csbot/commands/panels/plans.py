@@ -11,8 +11,7 @@ from csbot.commands.panels import _text as t
 from csbot.commands.panels._steps import steps
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.panels import PlanMetrics, plan_metrics
-from csbot.scoring.panels._common import plural
+from csbot.scoring.panels import PlanMetrics, plan_metrics, plural
 from csbot.scoring.panels.plans import ActionStatus, GoalProgress
 from csbot.scoring.types import GroupScore, fmt
 from csbot.slack.render import ChartSpec

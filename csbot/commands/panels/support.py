@@ -12,8 +12,7 @@ from csbot.commands.panels._steps import playbook, steps
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId, FactorRules
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.panels import Count, SupportMetrics, support_metrics
-from csbot.scoring.panels._common import plural, week_start
+from csbot.scoring.panels import Count, SupportMetrics, plural, support_metrics, week_start
 from csbot.scoring.types import GroupScore, fmt
 from csbot.slack.render import ChartSpec
 

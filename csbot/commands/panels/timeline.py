@@ -15,7 +15,7 @@ from csbot.commands.panels._steps import playbook, steps
 from csbot.commands.panels.base import Fact, PanelView
 from csbot.scoring.config import FactorId
 from csbot.scoring.panel_inputs import PanelData
-from csbot.scoring.panels._common import plural
+from csbot.scoring.panels import plural
 from csbot.scoring.panels.timeline import (
     TimelineEvent,
     TimelineMetrics,

@@ -3,7 +3,7 @@ insights a panel card shows. Each returns a frozen dataclass; nothing here draws
 
 from __future__ import annotations
 
-from csbot.scoring.panels._common import Change, Count, DayPoint
+from csbot.scoring.panels._common import Change, Count, DayPoint, plural, signed_pct, week_start
 from csbot.scoring.panels.adoption import AdoptionMetrics, adoption_metrics
 from csbot.scoring.panels.contacts import ContactMetrics, contact_metrics
 from csbot.scoring.panels.engagement import EngagementMetrics, engagement_metrics
@@ -30,7 +30,10 @@ __all__ = [
     "engagement_metrics",
     "onboarding_metrics",
     "plan_metrics",
+    "plural",
     "revenue_metrics",
+    "signed_pct",
     "support_metrics",
     "timeline_metrics",
+    "week_start",
 ]
