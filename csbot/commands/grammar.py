@@ -53,6 +53,10 @@ RENEWAL_WINDOW_HELP = (
     "`/cs renewals` looks 120 days ahead by default, or any number of days or weeks up to a year, "
     "e.g. `/cs renewals 90d` or `/cs renewals 26w`."
 )
+SCORECHECK_WINDOW_HELP = (
+    "`/cs scorecheck` looks 90 days before each renewal by default, or any number of days or "
+    "weeks up to a year, e.g. `/cs scorecheck 60d` or `/cs scorecheck 13w`."
+)
 
 
 # Typed band words -> the band names scoring uses (csbot.scoring.Band values).
@@ -285,10 +289,10 @@ def _horizon_days(tokens: Sequence[Token]) -> int:
     """The horizon after `scorecheck`: a window, or nothing (DEFAULT_HORIZON_DAYS)."""
     if not tokens:
         return DEFAULT_HORIZON_DAYS
-    if len(tokens) == 1 and tokens[0].text.isdigit():
-        return parse_window(tokens[0].text + "d")
+    if len(tokens) == 1 and tokens[0].text.isdigit():  # `/cs scorecheck 60`: days
+        return parse_window(tokens[0].text + "d", SCORECHECK_WINDOW_HELP)
     if len(tokens) == 1 and not tokens[0].quoted:
-        return parse_window(tokens[0].text)
+        return parse_window(tokens[0].text, SCORECHECK_WINDOW_HELP)
     raise InputError(
         "`/cs scorecheck` takes only how long before each renewal to look, e.g. "
         "`/cs scorecheck 90d`. For a group whose name starts with “scorecheck”, quote it."

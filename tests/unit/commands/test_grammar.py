@@ -14,6 +14,7 @@ from csbot.commands.grammar import (
     LogRequest,
     PanelRequest,
     RenewalsRequest,
+    ScorecheckRequest,
     parse_command,
     parse_window,
 )
@@ -414,3 +415,79 @@ def test_log_without_a_kind_says_what_to_type() -> None:
     with pytest.raises(InputError) as caught:
         parse_command("log lunch")
     assert str(caught.value) == "Log what? Use `/cs log ticket Acme` or `/cs log meeting Acme`."
+
+
+SCORECHECK_HELP = (
+    "`/cs scorecheck` looks 90 days before each renewal by default, or any number of days or "
+    "weeks up to a year, e.g. `/cs scorecheck 60d` or `/cs scorecheck 13w`."
+)
+SCORECHECK_REFUSAL = (
+    "`/cs scorecheck` takes only how long before each renewal to look, e.g. `/cs scorecheck 90d`. "
+    "For a group whose name starts with “scorecheck”, quote it."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("scorecheck", ScorecheckRequest(horizon_days=90)),
+        ("/cs scorecheck 60", ScorecheckRequest(horizon_days=60)),
+        ("score-check 8w private", ScorecheckRequest(horizon_days=56, private=True)),
+        ("private backtest 30 days", ScorecheckRequest(horizon_days=30, private=True)),
+        ("Scorecheck 365d", ScorecheckRequest(horizon_days=365)),
+    ],
+)
+def test_scorecheck_with_how_long_before_each_renewal(
+    text: str, expected: ScorecheckRequest
+) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scorecheck acme clinic", SCORECHECK_REFUSAL),
+        ("scorecheck 60 acme", SCORECHECK_REFUSAL),
+        ('scorecheck "60d"', SCORECHECK_REFUSAL),
+        ("scorecheck acme", f"“acme” is not a window. {SCORECHECK_HELP}"),
+        ("scorecheck 999", f"“999d” is outside 1 to 365 days. {SCORECHECK_HELP}"),
+        ("scorecheck 53w", f"“53w” is outside 1 to 365 days. {SCORECHECK_HELP}"),
+    ],
+)
+def test_scorecheck_with_anything_else_says_what_works(text: str, message: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_command(text)
+    assert str(refused.value) == message
+
+
+def test_a_bare_renewals_number_out_of_range_is_shown_in_days() -> None:
+    with pytest.raises(InputError) as refused:
+        parse_command("renewals 999")
+    assert str(refused.value).startswith("“999d” is outside 1 to 365 days. `/cs renewals` looks")
+
+
+def test_renewals_with_a_group_name_quotes_what_was_not_understood() -> None:
+    with pytest.raises(InputError) as refused:
+        parse_command("renewals acme clinic 30d")
+    assert str(refused.value) == (
+        "`/cs renewals` takes only how far ahead to look, e.g. `/cs renewals 90d`, not "
+        "“acme clinic”. For a group whose name starts with “renewal”, quote it: "
+        '`/cs "Renewal Health"`.'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "health Sunny Days Clinic",
+            PanelRequest(panel=Panel.HEALTH, group_query="Sunny Days Clinic"),
+        ),
+        ('Sunny "days" 7d', PanelRequest(group_query="Sunny days", window_days=7)),
+        ("days 7d", PanelRequest(group_query="days", window_days=7)),
+    ],
+)
+def test_a_unit_word_not_after_a_number_stays_in_the_group_name(
+    text: str, expected: PanelRequest
+) -> None:
+    assert panel(text) == expected
