@@ -67,7 +67,8 @@ mkdir -p "$WORK"
 # The checkout as the tests see it (examples/, manifest.yml, ...); mutmut copies it to mutants/.
 mapfile -t TOP < <(git ls-files | cut -d/ -f1 | sort -u | grep -vx 'pyproject.toml')
 for entry in "${TOP[@]}"; do ln -sfn "$ROOT/$entry" "$WORK/$entry"; done
-{
+# --report only reads the last run: its configuration (the suites it ran) stays as it was.
+[ -n "$REPORT_ONLY" ] || {
   cat pyproject.toml
   echo
   echo "[tool.mutmut]"
@@ -83,7 +84,7 @@ for entry in "${TOP[@]}"; do ln -sfn "$ROOT/$entry" "$WORK/$entry"; done
 } >"$WORK/pyproject.toml"
 
 export CSBOT_TEST_EXAMPLES="${MUTATION_EXAMPLES:-10}"
-echo "mutating $TARGET; tests: $TESTS"
+[ -n "$REPORT_ONLY" ] || echo "mutating $TARGET; tests: $TESTS"
 cd "$WORK"
 MUTMUT=("$ROOT/.venv/bin/mutmut")
 report() { "$ROOT/.venv/bin/python" "$ROOT/scripts/mutation_report.py" "$TARGET" "$@"; }
@@ -96,6 +97,7 @@ show_survivors() {
 }
 if [ -n "$REPORT_ONLY" ]; then
   [ -d mutants ] || { echo "no run of $TARGET yet" >&2; exit 2; }
+  sed -n 's/^pytest_add_cli_args_test_selection = \[\(.*\), \]$/tests: \1/p' pyproject.toml | tr -d '"'
   report
   show_survivors
   exit 0

@@ -103,8 +103,18 @@ def test_component_outside_range_is_refused(values: tuple[float, ...], name: str
 
 
 def test_band_for_rejects_nan() -> None:
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError) as caught:
         band_for(float("nan"))
+    assert str(caught.value) == "score must be a number, got NaN"
+
+
+def test_every_bad_key_is_named_in_one_message() -> None:
+    with pytest.raises(ValueError) as caught:
+        health_score(50, 50, 50, weights={"billabilty": 0.4, "revenu": 0.3})
+    allowed = "allowed: billability, engagement, revenue"
+    assert str(caught.value) == (
+        f"bad health weights: billabilty: unknown key; {allowed}; revenu: unknown key; {allowed}"
+    )
 
 
 def test_reasons_and_summary_explain_a_fall() -> None:
@@ -141,6 +151,7 @@ def test_missing_part_is_reweighted_and_explained() -> None:
     assert result.billability.missing
     assert result.billability.points == 0
     assert result.engagement.effective_weight == pytest.approx(0.5)
+    assert [c.weight for c in result.components] == [0.4, 0.3, 0.3]  # as configured
     assert result.missing == ("Billability (no active patients in the window)",)
     assert "Missing: Billability (no active patients in the window)." in result.summary
     assert result.has_data
@@ -150,7 +161,11 @@ def test_no_data_at_all_is_flagged_not_silent() -> None:
     result = health_score(None, None, None)
     assert result.score == 0
     assert not result.has_data
-    assert len(result.missing) == 3
+    assert result.missing == (
+        "Billability (no data)",
+        "Engagement (no data)",
+        "Revenue (no data)",
+    )
     assert "Missing:" in result.summary
 
 
@@ -225,3 +240,12 @@ def test_band_crossings_name_each_day_a_band_was_entered() -> None:
         (days[5], Band.GOOD),
     ]
     assert band_crossings(points[:1], BandThresholds()) == []
+
+
+def test_previous_band_uses_the_configured_edges() -> None:
+    edges = {"excellent": 90, "good": 70, "needs_attention": 50}
+    result = health_score(60, 60, 60, previous=ComponentValues(85, 85, 85), bands=edges)
+    assert (result.previous_band, result.band) == (Band.GOOD, Band.NEEDS_ATTENTION)
+    # with the default edges the same windows read Excellent, then Good
+    plain = health_score(60, 60, 60, previous=ComponentValues(85, 85, 85))
+    assert (plain.previous_band, plain.band) == (Band.EXCELLENT, Band.GOOD)

@@ -318,6 +318,26 @@ def test_support_window_ends_at_midnight_after_its_last_day() -> None:
     assert m.open_by_status == (Count("open", 1),)
 
 
+def test_support_window_starts_at_midnight_before_its_first_day() -> None:
+    first = datetime(2026, 3, 2, tzinfo=UTC)  # 30 days to 31 March begin on 2 March
+    tickets = (
+        _ticket(1, first, status="resolved", resolved_at=first),
+        _ticket(2, first - timedelta(hours=12)),  # 1 March: before the window
+        _ticket(3, first - timedelta(days=3), status="resolved", resolved_at=first),
+    )
+    m = support_metrics(data(tickets=tickets), default_config().factors)
+    assert (m.opened, m.resolved) == (1, 2)
+    # surveys count from the day the lookback (180 days) began to the window's last day
+    surveys = (
+        SurveyEntry(AS_OF - timedelta(days=180), "csat", 5),
+        SurveyEntry(AS_OF - timedelta(days=181), "csat", 1),
+        SurveyEntry(AS_OF, "csat", 3),
+    )
+    m = support_metrics(data(surveys=surveys), default_config().factors)
+    assert (m.csat, m.csat_responses) == (4.0, 2)
+    assert m.insights[-1] == "CSAT 4.0/5 from 2 responses"
+
+
 def test_support_orders_unknown_priorities_last_and_lists_five_oldest() -> None:
     critical = [_ticket(n, at(date(2026, 3, n + 1)), "critical") for n in range(1, 5)]
     tickets = (
@@ -403,6 +423,17 @@ def test_revenue_trend_is_the_last_six_months_slope() -> None:
     assert revenue_metrics(data(revenue=_months(9e3)), config).trend == "flat"
 
 
+def test_revenue_trend_is_flat_below_one_percent_per_30_days() -> None:
+    config = default_config()
+    # December to January is 31 days: +101 on a mean of 10,000 is 1.01 % a month but
+    # 0.98 % per 30 days, so flat.
+    january = _months(9_949.5, 10_050.5, last=date(2026, 1, 1))
+    assert revenue_metrics(data(revenue=january), config).trend == "flat"
+    # April to May is 30 days: +2 on a mean of 200 is exactly 1 %, which counts as growing.
+    may = _months(199.0, 201.0, last=date(2026, 5, 1))
+    assert revenue_metrics(data(revenue=may), config).trend == "growing"
+
+
 def test_revenue_shares_of_a_window_without_revenue_are_zero() -> None:
     m = revenue_metrics(data(revenue=_months(0.0)), default_config())
     assert [(s.service_type, s.amount, s.share_pct) for s in m.by_service] == [
@@ -449,6 +480,7 @@ def test_a_task_counts_as_done_by_midnight_after_the_window() -> None:
     assert (m.done, m.total) == (1, 4)
     assert m.last_done == AS_OF
     assert m.overdue == ()  # due today is not late yet
+    assert m.phases[0].overdue == 0
     assert [t.name for t in m.next_steps] == ["Task 1", "Task 2", "Due today"]
 
 
@@ -476,10 +508,13 @@ def test_onboarding_orders_phases_items_and_says_where_it_stands() -> None:
         "3 items overdue, the oldest 'Later' by 21 days",
         "Training: 0 of 1 modules completed",
     )
+    # The phase the profile names is current, though Kickoff, before it, is unfinished.
     named = replace(steady().profile, onboarding_phase="Training")
-    assert onboarding_metrics(data(tasks=tasks, profile=named), stalled_days=14).current_phase == (
-        "Training"
+    at_training = onboarding_metrics(
+        data(tasks=tasks, phases=phases, profile=named), stalled_days=14
     )
+    assert at_training.current_phase == "Training"
+    assert [p.phase for p in at_training.phases if p.current] == ["Training"]
 
 
 def test_onboarding_stalls_after_its_days_and_completes() -> None:
@@ -566,6 +601,9 @@ def test_adoption_orders_features_recommends_and_names_the_lapsed() -> None:
     )
     m = adoption_metrics(data(features=features))
     assert [f.feature for f in m.features] == ["A", "B", "C", "D", "V", "W", "X", "Z"]
+    core_last_by_name = (FeatureEntry("Alerts", "advanced"), FeatureEntry("Billing", "core"))
+    listed = adoption_metrics(data(features=core_last_by_name)).features
+    assert [f.feature for f in listed] == ["Billing", "Alerts"]  # core first, then by name
     assert [f.feature for f in m.recommendations] == ["C", "X", "W", "B", "D"]
     assert m.funnel[-1] == Count("Used 50+ times", 1)
     assert m.insights == (

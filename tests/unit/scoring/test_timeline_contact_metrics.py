@@ -183,3 +183,29 @@ def test_contacts_look_ahead_and_list_recent_as_far_as_asked() -> None:
     calls = tuple(ActivityEntry("call", f"Call {d}", ago(d)) for d in range(1, 8))
     recent = contact_metrics(data(activities=calls)).recent
     assert [e.title for e in recent] == ["Call 1", "Call 2", "Call 3", "Call 4", "Call 5"]
+
+
+def test_timeline_looks_ahead_30_days_unless_asked_and_lists_eight_recent() -> None:
+    ahead = tuple(ActivityEntry("meeting", f"In {d}", ago(-d)) for d in (30, 31, 45))
+    assert [e.title for e in timeline_metrics(data(activities=ahead), RULES).upcoming] == ["In 30"]
+    wide = timeline_metrics(data(activities=ahead), RULES, lookahead_days=45)
+    assert [e.title for e in wide.upcoming] == ["In 30", "In 31", "In 45"]
+    notes = tuple(ActivityEntry("note", f"Note {d}", ago(d)) for d in range(1, 11))
+    recent = timeline_metrics(data(activities=notes), RULES).recent
+    assert [e.title for e in recent] == [f"Note {d}" for d in range(1, 9)]
+
+
+def test_timeline_counts_calls_without_a_length_as_no_minutes() -> None:
+    calls = (
+        ActivityEntry("call", "Quick call", ago(3)),
+        ActivityEntry("call", "Review", ago(2), duration_minutes=25),
+    )
+    assert timeline_metrics(data(activities=calls), RULES).touch_minutes == 25
+
+
+def test_timeline_says_when_the_last_touch_is_as_old_as_the_rule() -> None:
+    rule = RULES.no_cs_touch_days
+    touched = (ActivityEntry("call", "Last call", ago(rule)),)
+    m = timeline_metrics(data(activities=touched, inputs=steady(last_touch=None)), RULES)
+    assert m.days_since_touch == rule
+    assert f"No meeting or call for {rule} days" in m.insights

@@ -99,3 +99,13 @@ def test_a_brand_new_group_is_told_to_book_a_first_check_in() -> None:
     )
     text = all_text(blocks(Panel.TIMELINE, view, score(data)))
     assert "Nothing logged in the last 30 days." in text
+
+
+def test_a_chart_of_only_booked_events_says_nothing_happened_in_the_window() -> None:
+    booked = (ActivityEntry("meeting", "Quarterly review", ago(-9)),)
+    data = acme(activities=booked)
+    view = timeline.build(data, score(data))
+    assert view.chart is not None
+    assert view.chart.alt_text == (
+        "Timeline of Acme Family Practice: nothing in the last 30 days, and 1 activity booked"
+    )
