@@ -9,6 +9,7 @@ import pytest
 from csbot.scoring import Band, Component, ComponentValues, RiskLevel, band_for, health_score
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.health import band_crossings, band_floors
+from csbot.scoring.types import Trend
 
 
 def test_example_from_the_issue() -> None:
@@ -249,3 +250,19 @@ def test_previous_band_uses_the_configured_edges() -> None:
     # with the default edges the same windows read Excellent, then Good
     plain = health_score(60, 60, 60, previous=ComponentValues(85, 85, 85))
     assert (plain.previous_band, plain.band) == (Band.EXCELLENT, Band.GOOD)
+
+
+def test_parts_are_listed_by_how_far_they_moved_and_a_small_rise_is_signed_plus() -> None:
+    # revenue has no earlier value: it has no move and comes after even a small one
+    result = health_score(50, 50, 50, previous=ComponentValues(34, 20, None))
+    assert result.summary == (
+        "Health rose 22.0 points: Engagement 20\u219250 (+6.4 pts), "
+        "Billability 34\u219250 (+0.6 pts), Revenue 50 (15.0 pts)."
+    )
+
+
+def test_trend_text_signs_the_change_and_the_slope_to_two_decimals() -> None:
+    assert Trend(change=-3.04, slope_per_day=0.126, snapshots=12).text == (
+        "\u22123.0 pts vs previous 30d, +0.13 pts/day over 12 days"
+    )
+    assert Trend(change=None, slope_per_day=None).text == "no history yet"

@@ -29,6 +29,7 @@ from csbot.scoring.panels import (
     support_metrics,
 )
 from csbot.scoring.panels._common import Change, Count, percentile, signed_pct
+from csbot.scoring.panels.engagement import WeekPoint
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -86,6 +87,85 @@ def test_engagement_panel() -> None:
     )
 
 
+def _usage_days(now: tuple[int, int, float, int], before: tuple[int, int, float, int]) -> PanelData:
+    """60 days of usage: (users, sessions, session minutes, documents) a day in the window,
+    then in the 30 days before it."""
+    return data(
+        usage=tuple(
+            UsageDay(AS_OF - timedelta(days=i), *(now if i < 30 else before), 0, 0)
+            for i in range(60)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "insight"),
+    [
+        ((5, 13, 130.0, 40), "Sessions up 30% against the previous 30 days (300\u2192390)"),
+        (
+            (5, 10, 125.0, 40),
+            "Minutes a session up 25% against the previous 30 days (10.0\u219212.5)",
+        ),
+        (
+            (5, 10, 100.0, 50),
+            "Documents processed up 25% against the previous 30 days (1200\u21921500)",
+        ),
+        (
+            (3, 6, 60.0, 40),
+            "Active users a day down 40% against the previous 30 days (5.0\u21923.0)",
+        ),
+    ],
+)
+def test_engagement_names_the_biggest_change_with_its_figures(
+    now: tuple[int, int, float, int], insight: str
+) -> None:
+    # the last case ties users and sessions at -40%: the first listed, active users, is named
+    m = engagement_metrics(_usage_days(now, before=(5, 10, 100.0, 40)))
+    assert m.insights[0] == insight + " \u2014 the biggest change"
+
+
+def test_engagement_seat_use_line_below_60_percent_with_seats_idle() -> None:
+    def seat_line(users: int, seats: int, days: int = 30) -> tuple[str, ...]:
+        profile = replace(steady().profile, seats=seats)
+        usage = tuple(
+            UsageDay(AS_OF - timedelta(days=i), users, 0, 0.0, 0, 0, 0) for i in range(days)
+        )
+        return engagement_metrics(data(usage=usage, profile=profile)).insights
+
+    assert seat_line(6, 10) == ()  # 60% is not below 60%
+    assert seat_line(0, 10) == ("Seat use 0%: 10 of 10 seats idle on an average day",)
+    assert seat_line(5, 10) == ("Seat use 50%: 5 of 10 seats idle on an average day",)
+    # 0.55 users a day on 1 seat: 55%, yet no whole seat idle on an average day
+    profile = replace(steady().profile, seats=1)
+    usage = tuple(
+        UsageDay(AS_OF - timedelta(days=i), int(i < 11), 0, 0.0, 0, 0, 0) for i in range(20)
+    )
+    m = engagement_metrics(data(usage=usage, profile=profile))
+    assert m.seat_utilization_pct == pytest.approx(55.0)
+    assert m.insights == ()
+
+
+def test_engagement_series_weeks_and_an_empty_window() -> None:
+    start = AS_OF - timedelta(days=29)
+    features = (
+        FeatureEntry("From the first day", "core", start, start, 2),
+        FeatureEntry("The day before", "core", start, start - timedelta(days=1), 2),
+    )
+    m = engagement_metrics(_usage_days((4, 2, 30.0, 1), (5, 10, 100.0, 40)))
+    assert [(p.day, p.value) for p in m.daily_sessions[:2]] == [
+        (start, 2),
+        (start + timedelta(1), 2),
+    ]
+    monday = AS_OF - timedelta(days=AS_OF.weekday())
+    assert m.weekly[-1] == WeekPoint(monday, 4.0, 2 * 2, 2, 60.0)  # Monday 30 March and 31 March
+    m = engagement_metrics(
+        data(usage=_usage_days((0,) * 4, (5, 10, 100.0, 40)).usage[30:], features=features)
+    )
+    assert (m.sessions.current, m.documents.current, m.peak_daily_active_users) == (None, None, 0)
+    assert (m.features_used, m.features_total) == (1, 2)
+    assert m.insights == ("1 of 2 features used in the last 30 days",)
+
+
 def test_revenue_panel() -> None:
     revenue = tuple(
         RevenueEntry(date(2026, m, 1), kind, amount)
@@ -99,6 +179,8 @@ def test_revenue_panel() -> None:
     assert m.mrr == pytest.approx(10_000)
     assert m.arr == pytest.approx(120_000)
     assert m.growth_pct == pytest.approx(0.0)
+    # the plan's target over the same 30 days: the group is on target
+    assert m.target == pytest.approx(10_000 * 30 / 31)
     assert m.attainment_pct == pytest.approx(100.0)
     assert [(s.service_type, round(s.share_pct)) for s in m.by_service] == [
         ("Professional billing", 70),
@@ -108,6 +190,10 @@ def test_revenue_panel() -> None:
     assert len(m.monthly) == 6
     assert m.trend == "flat"
     assert m.opportunities == ("1 advanced feature not adopted (Forecasting)",)
+    assert m.insights == (  # a flat trend is not worth a line
+        "Revenue \u00b10% against the previous 30 days",
+        "Professional billing is 70% of revenue",
+    )
 
 
 def test_support_panel() -> None:
