@@ -9,6 +9,7 @@ chart uploaded privately, then shown with a `slack_file` image block.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,10 +26,12 @@ from csbot.slack.render import ChartSpec
 
 __all__ = [
     "SNOOZE_DAYS",
+    "AlertBody",
     "AlertFacts",
     "Handled",
     "alert_buttons",
     "alert_card",
+    "alert_frame",
     "day_label",
     "facts_for",
     "handled_lines",
@@ -182,6 +185,47 @@ def _sections(facts: AlertFacts) -> list[bk.Block]:
     return bullet_sections(facts.reasons, facts.risks, facts.actions)
 
 
+@dataclass(frozen=True)
+class AlertBody:
+    """What a risk alert and a renewal reminder say differently; `alert_frame` adds the rest."""
+
+    header: str  # plain text
+    headline: str  # mrkdwn
+    fields: Sequence[str]  # mrkdwn
+    sections: Sequence[bk.Block]
+    context: Sequence[str]  # mrkdwn
+    text: str  # the notification text
+
+
+def alert_frame(
+    body: AlertBody,
+    *,
+    group_id: int,
+    window_days: int,
+    alert_id: int,
+    tz: ZoneInfo,
+    handled: Handled | None = None,
+    chart: ChartSpec | None = None,
+) -> Card:
+    """An alert's card: header, headline, facts, the body's sections, the chart, the buttons,
+    the context line and who acknowledged or snoozed it."""
+    handled = handled or Handled()
+    head = [
+        bk.header(body.header, block_id=BlockId.HEADER.value),
+        bk.section(body.headline, block_id=BlockId.HEADLINE.value),
+        bk.section(fields=list(body.fields), block_id=BlockId.FACTS.value),
+        *body.sections,
+    ]
+    tail = [
+        alert_buttons(group_id, window_days, alert_id, handled),
+        bk.context(*body.context, block_id=BlockId.CONTEXT.value),
+    ]
+    status = handled_lines(handled, tz)
+    if status:
+        tail.append(bk.context(*status, block_id=BlockId.STATUS.value))
+    return Card(text=body.text, head=tuple(head), tail=tuple(tail), chart=chart)
+
+
 def alert_card(
     facts: AlertFacts,
     *,
@@ -192,33 +236,23 @@ def alert_card(
 ) -> Card:
     """The alert for a crossing: header, move and owner, money, why, what to do, the chart,
     buttons, and who acknowledged or snoozed it."""
-    handled = handled or Handled()
     band = facts.to_band
-    head = [
-        bk.header(f"{band.slack_emoji} {facts.group}: {band.value}", block_id=BlockId.HEADER),
-        bk.section(_headline(facts), block_id=BlockId.HEADLINE.value),
-        bk.section(
-            fields=[
-                f"*ARR at risk*\n{money(facts.arr_at_risk)} of {money(facts.arr)}",
-                f"*Churn risk*\n{facts.churn_level} ({fmt(facts.churn_score, 0)}/100)",
-            ],
-            block_id=BlockId.FACTS.value,
+    body = AlertBody(
+        header=f"{band.slack_emoji} {facts.group}: {band.value}",
+        headline=_headline(facts),
+        fields=(
+            f"*ARR at risk*\n{money(facts.arr_at_risk)} of {money(facts.arr)}",
+            f"*Churn risk*\n{facts.churn_level} ({fmt(facts.churn_score, 0)}/100)",
         ),
-        *_sections(facts),
-    ]
-    tail = [
-        alert_buttons(facts.group_id, facts.window_days, alert_id, handled),
-        bk.context(
+        sections=_sections(facts),
+        context=(
             f"{window_label(facts.window_days)} to {day_label(facts.day)}",
             f"alert of {day_label(facts.day)}",
-            block_id=BlockId.CONTEXT.value,
         ),
-    ]
-    status = handled_lines(handled, tz)
-    if status:
-        tail.append(bk.context(*status, block_id=BlockId.STATUS.value))
-    text = f"{facts.group} is now {band.value} (health {facts.score})"
-    return Card(text=text, head=tuple(head), tail=tuple(tail), chart=chart)
+        text=f"{facts.group} is now {band.value} (health {facts.score})",
+    )
+    return alert_frame(body, group_id=facts.group_id, window_days=facts.window_days,
+                       alert_id=alert_id, tz=tz, handled=handled, chart=chart)  # fmt: skip
 
 
 def recovered_message(facts: AlertFacts) -> tuple[str, list[bk.Block]]:

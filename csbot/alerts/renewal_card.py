@@ -13,19 +13,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from csbot.alerts.messages import (
-    Handled,
-    alert_buttons,
-    bullet_sections,
-    day_label,
-    handled_lines,
-)
+from csbot.alerts.messages import AlertBody, Handled, alert_frame, bullet_sections, day_label
 from csbot.commands.card import window_label
 from csbot.commands.panels.overview import money, recommended, trend_chart
 from csbot.scoring.config import BandThresholds
 from csbot.scoring.types import Band, GroupScore, fmt, signed
 from csbot.slack import blockkit as bk
-from csbot.slack.ids import BlockId
 from csbot.slack.message import Card
 from csbot.slack.render import ChartSpec
 
@@ -148,32 +141,18 @@ def renewal_card(
 ) -> Card:
     """The renewal reminder: when and how much, health, trend, churn risk with its reasons,
     ARR at risk, what to do, the health chart, the risk alert's buttons, who handled it."""
-    handled = handled or Handled()
-    head = [
-        bk.header(
-            f":calendar: {facts.group}: renews in {facts.days_left} days",
-            block_id=BlockId.HEADER.value,
-        ),
-        bk.section(_headline(facts), block_id=BlockId.HEADLINE.value),
-        bk.section(fields=_fields(facts), block_id=BlockId.FACTS.value),
-        *_sections(facts),
-    ]
-    tail = [
-        alert_buttons(facts.group_id, facts.window_days, alert_id, handled),
-        bk.context(
-            f"{facts.lead_days}-day renewal reminder",
-            f"health over {window_label(facts.window_days)} to {day_label(facts.day)}",
-            block_id=BlockId.CONTEXT.value,
-        ),
-    ]
-    status = handled_lines(handled, tz)
-    if status:
-        tail.append(bk.context(*status, block_id=BlockId.STATUS.value))
-    text = (
-        f"{facts.group} renews on {day_label(facts.renewal_date)}, "
-        f"in {facts.days_left} days ({money(facts.arr)} ARR)"
-    )
-    return Card(text=text, head=tuple(head), tail=tuple(tail), chart=chart)
+    body = AlertBody(
+        header=f":calendar: {facts.group}: renews in {facts.days_left} days",
+        headline=_headline(facts),
+        fields=_fields(facts),
+        sections=_sections(facts),
+        context=(f"{facts.lead_days}-day renewal reminder",
+                 f"health over {window_label(facts.window_days)} to {day_label(facts.day)}"),
+        text=(f"{facts.group} renews on {day_label(facts.renewal_date)}, "
+              f"in {facts.days_left} days ({money(facts.arr)} ARR)"),
+    )  # fmt: skip
+    return alert_frame(body, group_id=facts.group_id, window_days=facts.window_days,
+                       alert_id=alert_id, tz=tz, handled=handled, chart=chart)  # fmt: skip
 
 
 def renewal_chart(
