@@ -10,6 +10,10 @@ loads demo data (--days of history), runs ANALYZE as a database in use has it, t
 process alternates the floor and a day's recompute --repeat times (best of each kept) and
 prints both, their ratio, where the recompute's time went and that process's peak RSS.
 Goal: ratio at most 3 on both stores; 100,000 groups in under 20 s and 1 GB.
+
+Last measured (2 cores, load average 8 to 9 from other jobs): 10,000 groups 0.76 s on SQLite
+(3.9x) and 0.85 s on PostgreSQL (8.9x); 100,000 groups 10.0 s (7.8x, 266 MB) and 8.6 s (8.7x,
+236 MB).
 """
 
 from __future__ import annotations

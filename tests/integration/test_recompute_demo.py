@@ -188,3 +188,33 @@ def test_demo_archetypes_land_in_their_bands(demo: sessionmaker[Session]) -> Non
     assert bands[Archetype.COLLAPSING] == {Band.CRITICAL}
     assert acme.health.summary.startswith("Health fell ")
     assert acme.churn.level.value in ("high", "very high")
+
+
+def _stored(sessions: sessionmaker[Session]) -> dict[int, tuple[tuple[object, ...], ...]]:
+    """Each group's snapshot: its numbers, and its band, churn level and factors."""
+    with sessions() as session:
+        rows = session.scalars(select(m.HealthSnapshot))
+        return {r.group_id: ((r.score, r.billability, r.engagement, r.revenue, r.churn_risk,
+                              r.arr_at_risk), (r.band, r.churn_level, r.factors))
+                for r in rows}  # fmt: skip
+
+
+@pytest.mark.parametrize("some", [False, True], ids=["every group", "some groups"])
+def test_recompute_in_chunks_stores_what_one_chunk_stores(
+    demo: sessionmaker[Session], some: bool
+) -> None:
+    """Chunks of every group are ranges of ids on PostgreSQL, chunks of some groups lists of
+    them; either way each group gets the snapshot one chunk of all of them gives it."""
+    with demo() as session:
+        every = list(session.scalars(select(m.PhysicianGroup.id)))
+    wanted = every[::2] if some else None
+    stored = {}
+    for size in (len(every), 3):
+        with demo.begin() as session:
+            recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config(),
+                      group_ids=wanted, chunk_groups=size)  # fmt: skip
+        stored[size] = _stored(demo)
+    assert sorted(stored[3]) == sorted(wanted or every)
+    for gid, (numbers, labels) in stored[3].items():  # revenue may add up in another order
+        assert numbers == pytest.approx(stored[len(every)][gid][0], rel=1e-9, abs=1e-9), gid
+        assert labels == stored[len(every)][gid][1], gid
