@@ -333,6 +333,27 @@ def test_csbot_demo_alone_gives_trends_home_history_and_alerts(
     assert err == ""
 
 
+def test_csbot_demo_leaves_planner_statistics_for_the_daily_job(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the tables the demo loads are analysed before its daily run plans its
+    queries on them (autovacuum would get there only later)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("planner statistics are PostgreSQL's; SQLite plans without them")
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "7", "--days", "60", "--history", "5"]) == 0
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        analysed = conn.exec_driver_sql(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+            "AND last_analyze IS NOT NULL"
+        ).scalars()
+        found = set(analysed)
+    engine.dispose()
+    assert {*TABLES, "health_snapshot"} <= found
+
+
 def test_demo_sh_runs_csbot_demo_alone_before_the_card() -> None:
     """scripts/demo.sh prints a screenful at most before the card: a quiet install, then
     `csbot demo` (which builds the history itself), then the card."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.cli import main
 from csbot.config import load_settings
+from csbot.errors import StoreError
 from csbot.store import models as m
 from csbot.store.csv_import import import_csv, run_import
 from csbot.store.ingest import KINDS, Counts, IngestError
@@ -93,6 +94,38 @@ def test_a_bad_row_in_the_middle_leaves_the_database_as_it_was(
         f"{path} line {bad + 2}, patients_billable: must not exceed patients_total (40) (41)"
     ]
     assert str(err.value).splitlines()[0] == f"{path}: 1 error; nothing was imported"
+
+
+def _refuse_sessions(engine: Engine, value: int) -> None:
+    """Make the database itself refuse a usage row with this many sessions."""
+    with engine.begin() as conn:
+        name = f"no_{value}_sessions"
+        if engine.dialect.name == "postgresql":
+            refuse = f"ALTER TABLE daily_usage ADD CONSTRAINT {name} CHECK (sessions <> {value})"
+        else:
+            refuse = (
+                f"CREATE TRIGGER {name} BEFORE INSERT ON daily_usage WHEN "
+                f"NEW.sessions = {value} BEGIN SELECT RAISE(ABORT, '{name}'); END"
+            )
+        conn.exec_driver_sql(refuse)
+
+
+def test_a_chunk_the_database_refuses_leaves_it_as_it_was_and_says_so(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """A row csbot's checks pass but the database refuses (here a constraint of its own) in
+    the first chunk: the import stops, says the store refused it, and keeps nothing."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    _refuse_sessions(engine, 777)
+    before = dump(engine)
+    rows = _usage_rows(3 * CHUNK_ROWS)
+    rows[10] = rows[10].replace(",5,9,", ",5,777,")  # passes every check of csbot's own
+    path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
+    with pytest.raises(StoreError) as err:
+        _import(sessions, "usage", path)
+    assert dump(engine) == before
+    assert str(err.value).startswith(f"{path}: the database refused the import, nothing was "
+                                     "imported: ")  # fmt: skip
 
 
 def test_a_bad_row_of_another_kind_after_a_written_chunk_leaves_the_database_as_it_was(

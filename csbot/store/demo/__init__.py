@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TextIO
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from csbot.config import Settings
@@ -64,6 +66,15 @@ def summary(counts: dict[str, int], *, where: str, as_of: date, days: int, seed:
     )
 
 
+def _analyze(engine: Engine, tables: Iterable[str]) -> None:
+    """Fresh planner statistics for the tables just loaded, on PostgreSQL: the daily job that
+    follows plans its joins from them (stale ones turned the previous bands' look-up into a
+    runaway nested loop), and autovacuum may not have got there yet. SQLite plans without."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+
+
 def run_demo(
     settings: Settings, *, groups: int, days: int, seed: int, as_of: date | None = None,
     history_days: int = 0, renewal_years: int = 0, out: TextIO | None = None,
@@ -93,6 +104,7 @@ def run_demo(
                                progress=lambda done, _: tick(done),
                                history=history if history.days else None,
                                past=past)  # fmt: skip
+        _analyze(engine, counts)
         seconds = time.perf_counter() - started
     except SQLAlchemyError as exc:
         raise StoreError(

@@ -140,32 +140,46 @@ def _rows(groups: GroupColumns, events: _Events, people: list[list[str]], draws:
     g, day, key = g[order], day[order], key[order]
     index = groups.index[g]
     _, number = rows_per_group(np.bincount(g, minlength=len(groups)))
-    extra = draws.integers(1, 2, index, key, 20)
-    first, second = draws.random(index, key, 21), draws.random(index, key, 22)
-    attendees, notes = [], []
-    for x, i, more, a, b in zip(g.tolist(), order.tolist(), extra.tolist(), first.tolist(),
-                                second.tolist(), strict=True):  # fmt: skip
-        names = people[x]
-        one = int(a * len(names))
-        chosen = [names[one]]
-        if more == 2 and len(names) > 1:
-            chosen.append(names[(one + 1 + int(b * (len(names) - 1))) % len(names)])
-        attendees.append(json.dumps([groups.specs[x].csm.name, *chosen]))
-        notes.append(
-            None if events.kind[i] == "milestone" else f"{events.title[i]} with {chosen[-1]}."
-        )
     picked = order.tolist()
+    kinds = [events.kind[i] for i in picked]
+    attendees, last = _attendees(groups, people, draws, g, index, key)
     return {
         "group_id": groups.ids[g],
-        "kind": [events.kind[i] for i in picked],
+        "kind": kinds,
         "subtype": [events.subtype[i] for i in picked],
         "title": [events.title[i] for i in picked],
         "occurred_at": micros(day, draws.uniform(14, 21, index, key, 23)),
         "duration_minutes": [events.minutes[i] for i in picked],
         "organizer": [groups.specs[x].csm.slack_id for x in g.tolist()],
         "attendees": attendees,
-        "notes": notes,
+        "notes": [None if kind == "milestone" else f"{events.title[i]} with {who}."
+                  for kind, i, who in zip(kinds, picked, last, strict=True)],
         "source": "demo",
         "external_id": [f"{groups.specs[x].external_id}-A{n + 1:05d}"
                         for x, n in zip(g.tolist(), number.tolist(), strict=True)],
     }  # fmt: skip
+
+
+def _attendees(groups: GroupColumns, people: list[list[str]], draws: Draws, g: Ints,
+               index: Ints, key: Ints) -> tuple[list[str], list[str]]:  # fmt: skip
+    """Each event's attendees as JSON (the group's CSM, then one or two of its people) and the
+    last of them: picked a column at a time from all the batch's people in one flat list."""
+    sizes = np.array([len(names) for names in people], dtype=np.int64)
+    first = np.cumsum(sizes) - sizes
+    quoted = [json.dumps(name) for names in people for name in names]
+    flat = [name for names in people for name in names]
+    size = sizes[g]
+    one = (draws.random(index, key, 21) * size).astype(np.int64)
+    other = (one + 1 + (draws.random(index, key, 22) * (size - 1)).astype(np.int64)) % np.maximum(
+        size, 1
+    )
+    two = (draws.integers(1, 2, index, key, 20) == 2) & (size > 1)
+    at_one, at_other = (first[g] + one).tolist(), (first[g] + other).tolist()
+    csm = [json.dumps(spec.csm.name) for spec in groups.specs]
+    attendees = [
+        f"[{csm[x]}, {quoted[a]}, {quoted[b]}]" if both else f"[{csm[x]}, {quoted[a]}]"
+        for x, a, b, both in zip(g.tolist(), at_one, at_other, two.tolist(), strict=True)
+    ]
+    last = [flat[b] if both else flat[a]
+            for a, b, both in zip(at_one, at_other, two.tolist(), strict=True)]  # fmt: skip
+    return attendees, last
