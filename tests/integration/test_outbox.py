@@ -21,6 +21,7 @@ from csbot.store.outbox import (
     claim_alert,
     count_pending,
     get_alert,
+    known_keys,
     list_alerts,
     mark_failed,
     mark_sent,
@@ -207,6 +208,40 @@ def test_alerts_are_listed_newest_first_with_the_group_name(
     assert listed[0][0].state == "sent" and listed[0][1] == "Birch Pediatrics"
     assert listed[1][1] == "Acme Family Medicine"
     assert [a.id for a, _ in pending] == [ids[-2], ids[-3]]
+
+
+def test_a_digest_is_listed_without_a_group_name(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    digest = NewAlert(None, "digest", None, "book", DAY, {"recipient": "U0CSM"}, unique="d:U0CSM")
+    crossing_id, digest_id = _write(sessions, _crossing(groups[0]), digest)
+    with transaction(sessions) as session:
+        listed = list_alerts(session)
+    assert [(a.id, name) for a, name in listed] == [
+        (digest_id, ""),
+        (crossing_id, "Acme Family Medicine"),
+    ]
+
+
+def test_pending_alerts_come_in_the_order_written_even_when_a_clock_was_behind(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    # A replica whose clock is an hour behind writes the later alert: its created_at is earlier.
+    with transaction(sessions) as session:
+        ids, _ = write_alerts(session, [_crossing(groups[0])], created_at=T0)
+        late, _ = write_alerts(session, [_crossing(groups[1])], created_at=T0 - timedelta(hours=1))
+    with transaction(sessions) as session:
+        assert pending_alert_ids(session) == [*ids.values(), *late.values()]
+
+
+def test_known_keys_are_the_asked_keys_the_outbox_holds(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    held, other = _crossing(groups[0]), _crossing(groups[1])
+    _write(sessions, held, other)
+    with transaction(sessions) as session:
+        assert known_keys(session, {held.key, "1:renewal:2027-01-01:30"}) == {held.key}
+        assert known_keys(session, set()) == set()
 
 
 def test_routing_facts_of_the_asked_groups(
