@@ -22,7 +22,7 @@ from csbot.scoring.panels.onboarding import onboarding_metrics
 from csbot.scoring.types import fmt
 from csbot.services import Services, utc_now
 from csbot.store import models as m
-from csbot.store.db import make_engine, session_factory, transaction, upgrade
+from csbot.store.db import transaction
 from csbot.store.demo import Archetype
 from csbot.store.panel_data import load_panel_data
 from tests.e2e.fakeslack import Call, FakeSlack
@@ -33,7 +33,7 @@ from tests.integration.alert_support import (
     alert_settings,
     days,
     load_demo_groups,
-    make_services,
+    own_services,
 )
 
 MORNING = time(6, 0)
@@ -52,12 +52,8 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def services(settings: Settings, waits: list[float]) -> Iterator[Services]:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    built = make_services(settings, session_factory(engine), utc_now, sleep=waits.append)
-    yield built
-    built.close()
-    engine.dispose()
+    with own_services(settings, utc_now, sleep=waits.append, migrate=True) as built:
+        yield built
 
 
 @pytest.fixture

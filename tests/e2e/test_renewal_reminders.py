@@ -20,10 +20,15 @@ from csbot.config import Settings
 from csbot.services import Services, utc_now
 from csbot.slack import blockkit as bk
 from csbot.store import models as m
-from csbot.store.db import make_engine, session_factory, transaction, upgrade
+from csbot.store.db import transaction
 from csbot.store.demo import load_demo
 from tests.e2e.fakeslack import Call, FakeSlack
-from tests.integration.alert_support import DEFAULT_CHANNEL, alert_settings, days, make_services
+from tests.integration.alert_support import (
+    DEFAULT_CHANNEL,
+    alert_settings,
+    days,
+    own_services,
+)
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)
 SLACK_DOWN = (date(2026, 1, 28), date(2026, 2, 3))  # chat.postMessage answers 503 all week
@@ -50,12 +55,8 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def services(settings: Settings, waits: list[float]) -> Iterator[Services]:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    built = make_services(settings, session_factory(engine), utc_now, sleep=waits.append)
-    yield built
-    built.close()
-    engine.dispose()
+    with own_services(settings, utc_now, sleep=waits.append, migrate=True) as built:
+        yield built
 
 
 @pytest.fixture

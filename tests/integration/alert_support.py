@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from slack_sdk import WebClient
 
 from csbot.config import Settings, load_settings
+from csbot.scheduler import CATCH_UP_ID, AlertScheduler
 from csbot.scoring.config import load_scoring_config
 from csbot.services import Services
 from csbot.slack.render import InlineRenderer
 from csbot.slack.webclient import make_web_client
 from csbot.slack.workqueue import WorkQueue
-from csbot.store.db import SessionFactory, make_engine, session_factory, transaction
+from csbot.store.db import SessionFactory, make_engine, session_factory, transaction, upgrade
 from csbot.store.demo import Archetype, demo_groups_by_archetype, load_demo
 
 AS_OF = date(2026, 3, 31)
@@ -82,12 +85,42 @@ def load_demo_groups(sessions: SessionFactory, groups: int = 7) -> dict[Archetyp
 
 
 @contextmanager
-def own_services(settings: Settings, clock: Clock) -> Iterator[Services]:
-    """Services on an engine of their own: another replica, in a thread."""
+def own_services(
+    settings: Settings,
+    clock: Callable[[], datetime],
+    *,
+    sleep: Callable[[float], None] = lambda _seconds: None,
+    migrate: bool = False,
+) -> Iterator[Services]:
+    """Services on an engine of their own (another replica, in a thread), on a database
+    brought up to date first when `migrate`."""
     engine = make_engine(settings.database_url)
-    services = make_services(settings, session_factory(engine), clock)
+    if migrate:
+        upgrade(engine)
+    services = make_services(settings, session_factory(engine), clock, sleep=sleep)
     try:
         yield services
     finally:
         services.close()
         engine.dispose()
+
+
+def run_start_up_job(services: Services) -> JobExecutionEvent:
+    """Start the scheduler as `csbot run` does, wait (60 s at most) for the catch-up job it
+    runs at start, stop it, and return that job's event."""
+    done = threading.Event()
+    outcome: list[JobExecutionEvent] = []
+
+    def finished(event: JobExecutionEvent) -> None:
+        if event.job_id == CATCH_UP_ID:
+            outcome.append(event)
+            done.set()
+
+    scheduler = AlertScheduler(services)
+    scheduler.scheduler.add_listener(finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.start()
+    try:
+        assert done.wait(60), "the start-up catch-up job did not run"
+    finally:
+        scheduler.close()
+    return outcome[0]

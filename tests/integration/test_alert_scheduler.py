@@ -3,13 +3,11 @@ up a daily run missed while csbot was down."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.alerts.digest import digest_job
@@ -32,6 +30,7 @@ from tests.integration.alert_support import (
     alert_settings,
     load_demo_groups,
     make_services,
+    run_start_up_job,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -94,22 +93,7 @@ def test_starting_after_a_missed_morning_catches_it_up_once(
     # 07:00 in Berlin on the 31st: today's 06:30 run was missed while csbot was down
     assert isinstance(services.clock, Clock)
     services.clock.now = datetime(2026, 3, 31, 5, 0, tzinfo=UTC)
-    done = threading.Event()
-    outcome: list[JobExecutionEvent] = []
-
-    def finished(event: JobExecutionEvent) -> None:
-        if event.job_id == CATCH_UP_ID:
-            outcome.append(event)
-            done.set()
-
-    scheduler = AlertScheduler(services)
-    scheduler.scheduler.add_listener(finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    scheduler.start()
-    try:
-        assert done.wait(60), "the catch-up job did not run at start"
-    finally:
-        scheduler.close()
-    assert outcome[0].exception is None
+    assert run_start_up_job(services).exception is None
     with sessions() as session:
         assert last_run(session, job_id="daily") == AS_OF
     assert fake_slack.calls_to("chat.postMessage")  # and the alerts went out

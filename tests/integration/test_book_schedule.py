@@ -4,24 +4,22 @@ day it was due (never a first one)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.alerts.book_run import BOOK_JOB, book_catch_up, book_digest_job, due_digest_day
-from csbot.scheduler import BOOK_DIGEST_ID, CATCH_UP_ID, DIGEST_ID, AlertScheduler
+from csbot.scheduler import BOOK_DIGEST_ID, DIGEST_ID, AlertScheduler
 from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.db import transaction
 from csbot.store.locks import last_run, record_run
 from tests.e2e.book_fixtures import EAST, write_book
 from tests.e2e.fakeslack import FakeSlack
-from tests.integration.alert_support import Clock, alert_settings, make_services
+from tests.integration.alert_support import Clock, alert_settings, make_services, run_start_up_job
 
 MONDAY = date(2026, 3, 30)
 
@@ -93,22 +91,7 @@ def test_a_digest_missed_while_down_is_caught_up_once_at_start(
     with transaction(sessions) as session:  # last posted the Monday before
         now = datetime(2026, 3, 23, 8, 15, tzinfo=UTC)
         record_run(session, job_id=BOOK_JOB, day=date(2026, 3, 23), started_at=now, finished_at=now)
-    done = threading.Event()
-    outcome: list[JobExecutionEvent] = []
-
-    def finished(event: JobExecutionEvent) -> None:
-        if event.job_id == CATCH_UP_ID:
-            outcome.append(event)
-            done.set()
-
-    scheduler = AlertScheduler(services)
-    scheduler.scheduler.add_listener(finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    scheduler.start()
-    try:
-        assert done.wait(60), "the start-up job did not run"
-    finally:
-        scheduler.close()
-    assert outcome[0].exception is None
+    assert run_start_up_job(services).exception is None
     assert _digests(sessions) == [(MONDAY, "sent")] * 5  # three DMs, East and the default
     with sessions() as session:
         assert last_run(session, job_id=BOOK_JOB) == MONDAY

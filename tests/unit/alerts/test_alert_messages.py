@@ -3,7 +3,6 @@ how acknowledging and snoozing show."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,21 +18,16 @@ from csbot.alerts.messages import (
     recovered_message,
 )
 from csbot.commands.card import CardState
-from csbot.scoring import Band, GroupScore, score_group
-from csbot.scoring.config import BandThresholds, default_config
+from csbot.scoring import Band, GroupScore
+from csbot.scoring.config import BandThresholds
 from csbot.slack import blockkit as bk
-from tests.unit.scoring.scoring_builders import STEADY_USAGE, steady
+from tests.unit.alerts.alert_builders import blocks_text, falling_score
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _falling() -> GroupScore:
-    """A group whose billing and documents fell by half: Needs Attention."""
-    worse = replace(STEADY_USAGE, patients_billable=400, documents=300, active_users=120)
-    inputs = steady(usage=worse)
-    return score_group(
-        replace(inputs, profile=replace(inputs.profile, name="Acme & Sons")), default_config()
-    )
+    return falling_score("Acme & Sons")
 
 
 def _facts(**changes: object) -> AlertFacts:
@@ -42,16 +36,6 @@ def _facts(**changes: object) -> AlertFacts:
         score, kind="crossing", from_band=Band.GOOD, to_band=score.health.band, csm="U0CSM0001"
     )
     return facts.model_copy(update=changes)
-
-
-def _text(blocks: list[bk.Block]) -> str:
-    parts = []
-    for block in blocks:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(f["text"] for f in block.get("fields", []))
-        parts.extend(e.get("text", "") for e in block.get("elements", []) if "type" in e)
-    return "\n".join(str(p) for p in parts)
 
 
 def test_facts_carry_the_score_the_reasons_and_the_money() -> None:
@@ -72,7 +56,7 @@ def test_the_alert_says_what_happened_to_whom_and_why() -> None:
     facts = _facts()
     card = alert_card(facts, alert_id=42, tz=BERLIN)
     blocks = card.blocks()
-    text = _text(blocks)
+    text = blocks_text(blocks)
     assert blocks[0]["text"]["text"] == ":large_orange_circle: Acme & Sons: Needs Attention"
     assert "*Good → Needs Attention*" in text
     assert f"Health *{facts.score}*" in text
@@ -109,7 +93,7 @@ def test_acknowledged_and_snoozed_alerts_say_by_whom_and_drop_the_acknowledge_bu
         snoozed_until=date(2026, 3, 28),
     )
     blocks = alert_card(_facts(), alert_id=42, tz=BERLIN, handled=handled).blocks()
-    text = _text(blocks)
+    text = blocks_text(blocks)
     assert "Acknowledged by <@U0000000001> on 21 Mar 2026 at 09:05 CET" in text
     assert "Snoozed by <@U0000000002>: no new alerts for this group until 28 Mar 2026" in text
     buttons = next(b for b in blocks if b["type"] == "actions")["elements"]
@@ -117,7 +101,7 @@ def test_acknowledged_and_snoozed_alerts_say_by_whom_and_drop_the_acknowledge_bu
 
 
 def test_a_first_alert_without_a_known_band_and_without_an_owner() -> None:
-    text = _text(alert_card(_facts(from_band=None, csm=None), alert_id=1, tz=BERLIN).blocks())
+    text = blocks_text(alert_card(_facts(from_band=None, csm=None), alert_id=1, tz=BERLIN).blocks())
     assert "*Now Needs Attention*" in text
     assert "no CSM owner on record" in text
 
@@ -142,7 +126,7 @@ def test_recovered_note() -> None:
     facts = _facts(kind="recovered", from_band=Band.CRITICAL, to_band=Band.GOOD, score="64.2")
     text, blocks = recovered_message(facts)
     assert text == "Acme & Sons recovered: Critical → Good (health 64.2)"
-    assert "*Acme &amp; Sons recovered*: Critical → Good · Health *64.2*" in _text(blocks)
+    assert "*Acme &amp; Sons recovered*: Critical → Good · Health *64.2*" in blocks_text(blocks)
 
 
 def test_the_alert_reads_as_before(snapshot: SnapshotAssertion) -> None:

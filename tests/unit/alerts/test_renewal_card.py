@@ -4,7 +4,6 @@ name escaped, the notification text included."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,10 +18,11 @@ from csbot.alerts.renewal_card import (
     renewal_facts,
 )
 from csbot.commands.card import CardState
-from csbot.scoring import Band, GroupScore, score_group
-from csbot.scoring.config import BandThresholds, default_config
+from csbot.scoring import Band, GroupScore
+from csbot.scoring.config import BandThresholds
 from csbot.slack import blockkit as bk
-from tests.unit.scoring.scoring_builders import AS_OF, STEADY_USAGE, steady
+from tests.unit.alerts.alert_builders import blocks_text, falling_score
+from tests.unit.scoring.scoring_builders import AS_OF
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RENEWAL = AS_OF + timedelta(days=60)
@@ -30,11 +30,7 @@ NAME = "Acme & <Sons> *MD*"
 
 
 def _score() -> GroupScore:
-    worse = replace(STEADY_USAGE, patients_billable=400, documents=300, active_users=120)
-    inputs = steady(usage=worse)
-    return score_group(
-        replace(inputs, profile=replace(inputs.profile, name=NAME)), default_config()
-    )
+    return falling_score(NAME)
 
 
 def _facts(score: GroupScore | None = None, **changes: object) -> RenewalFacts:
@@ -45,21 +41,11 @@ def _facts(score: GroupScore | None = None, **changes: object) -> RenewalFacts:
     return facts.model_copy(update=changes)
 
 
-def _text(blocks: list[bk.Block]) -> str:
-    parts = []
-    for block in blocks:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(f["text"] for f in block.get("fields", []))
-        parts.extend(e.get("text", "") for e in block.get("elements", []) if "type" in e)
-    return "\n".join(str(p) for p in parts)
-
-
 def test_the_reminder_says_when_how_much_and_how_the_group_is_doing() -> None:
     score = _score()
     card = renewal_card(_facts(), alert_id=41, tz=BERLIN)
     blocks = card.blocks()
-    text = _text(blocks)
+    text = blocks_text(blocks)
     assert blocks[0]["text"]["text"] == f":calendar: {NAME}: renews in 60 days"
     assert "Renews *30 May 2026* (in 60 days) · *$120k* ARR\nOwner: <@U0CSM0001>" in text
     health = score.health
@@ -75,7 +61,7 @@ def test_the_reminder_says_when_how_much_and_how_the_group_is_doing() -> None:
 
 
 def test_names_are_escaped_wherever_slack_reads_mrkdwn() -> None:
-    text = _text(renewal_card(_facts(), alert_id=41, tz=BERLIN).blocks())
+    text = blocks_text(renewal_card(_facts(), alert_id=41, tz=BERLIN).blocks())
     assert "<Sons>" not in text.replace(f":calendar: {NAME}", "")  # the header is plain text
 
 
@@ -97,7 +83,7 @@ def test_acknowledged_and_snoozed_show_who_and_drop_the_acknowledge_button() -> 
         snoozed_until=date(2026, 4, 7),
     )
     blocks = renewal_card(_facts(), alert_id=41, tz=BERLIN, handled=handled).blocks()
-    text = _text(blocks)
+    text = blocks_text(blocks)
     assert "Acknowledged by <@U0LEAD0001> on 31 Mar 2026 at 10:05 CEST" in text
     assert "until 7 Apr 2026" in text
     [buttons] = [b for b in blocks if b["type"] == "actions"]
@@ -110,7 +96,7 @@ def test_a_group_without_usage_data_still_gets_its_reminder() -> None:
         csm=None, score=None,
     )  # fmt: skip
     blocks = renewal_card(facts, alert_id=5, tz=BERLIN).blocks()
-    text = _text(blocks)
+    text = blocks_text(blocks)
     assert "*Health*\nno usage data yet" in text and "no CSM owner on record" in text
     assert "*Top risks*" not in text
 
