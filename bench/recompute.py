@@ -11,9 +11,9 @@ process alternates the floor and a day's recompute --repeat times (best of each 
 prints both, their ratio, where the recompute's time went and that process's peak RSS.
 Goal: ratio at most 3 on both stores; 100,000 groups in under 20 s and 1 GB.
 
-Last measured (2 cores, load average 8 to 9 from other jobs): 10,000 groups 0.76 s on SQLite
-(3.9x) and 0.85 s on PostgreSQL (8.9x); 100,000 groups 10.0 s (7.8x, 266 MB) and 8.6 s (8.7x,
-236 MB).
+Last measured (2 cores, load average 4.5 to 9 from other jobs; ranges over two to four runs):
+10,000 groups 0.76-0.91 s on SQLite (3.9-4.8x) and 0.77-0.85 s on PostgreSQL (8.0-9.2x);
+100,000 groups 9.3-10.0 s (6.3-7.8x, 266 MB) and 7.9-9.9 s (8.1-8.8x, 236 MB).
 """
 
 from __future__ import annotations
