@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+import yaml
 
 from csbot.scoring.audit import AuditCase
 from csbot.scoring.config import FactorId, build_config, default_config
@@ -47,7 +48,9 @@ def test_weights_follow_what_foretold_churn_in_the_earlier_renewals() -> None:
 def test_the_suggestion_is_a_complete_config_that_loads() -> None:
     found = suggest(_cases(), default_config(), horizon_days=90)
     assert not isinstance(found, str)
-    config = build_config(suggested_data(default_config(), found.overrides))
+    # written as the YAML file `csbot backtest --suggest FILE` saves, and read back
+    written = yaml.safe_dump(suggested_data(default_config(), found.overrides))
+    config = build_config(yaml.safe_load(written))
     assert config.weights.engagement == found.weights["engagement"][1]
     assert config.factors.no_cs_touch_days == default_config().factors.no_cs_touch_days
     assert config.playbook == default_config().playbook
