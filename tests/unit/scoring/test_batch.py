@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from csbot.scoring import score_group
 from csbot.scoring.batch import BatchInputs, score_batch
 from csbot.scoring.config import ScoringConfig, build_config, default_config
-from csbot.scoring.inputs import GroupInputs, UsageTotals
+from csbot.scoring.inputs import GroupInputs, SlopeSums, UsageTotals
 from tests.examples import examples
 from tests.unit.scoring.batch_checks import assert_same
 from tests.unit.scoring.group_strategies import group_inputs
-from tests.unit.scoring.scoring_builders import steady
+from tests.unit.scoring.scoring_builders import MONTHS, steady
 
 # Good from 70, every factor worth double, a plan with its own revenue target, other weights.
 MOVED = build_config(
@@ -76,8 +76,25 @@ def test_the_config_changes_the_batch_numbers() -> None:
         {"usage": UsageTotals(30, 10**6, 1, 10**7, 10**8, 5, 5)},
         {"usage": UsageTotals(30, 240, 0, 0.0, 1200, 0, 0)},
         {"profile": replace(steady().profile, arr=0.0, plan="unknown")},
+        {"profile": replace(steady().profile, seats=1)},
+        {"revenue_months": MONTHS[-1:]},
+        {
+            "usage": UsageTotals(),
+            "previous_usage": UsageTotals(),
+            "revenue_months": (),
+            "history": SlopeSums.of([(-2, 60.0), (-1, 55.0)]),
+        },
     ],
-    ids=["no data", "zero seats", "over every target", "no sessions or patients", "no ARR"],
+    ids=[
+        "no data",
+        "zero seats",
+        "over every target",
+        "no sessions or patients",
+        "no ARR",
+        "one seat",
+        "revenue in the window only",
+        "history but no data today",
+    ],
 )
 def test_batch_matches_score_group_at_the_edges(changes: dict[str, object]) -> None:
     _check([steady(**changes)], default_config())
