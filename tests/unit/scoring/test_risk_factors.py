@@ -6,9 +6,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from batch_checks import assert_same
 from scoring_builders import AS_OF, STEADY_USAGE, steady
 
 from csbot.scoring import FactorId, RiskLevel, default_config, score_group
+from csbot.scoring.batch import BatchInputs, score_batch
 from csbot.scoring.config import ScoringConfig, build_config
 from csbot.scoring.inputs import (
     GroupInputs,
@@ -22,8 +24,11 @@ from csbot.scoring.types import RiskFactor
 
 
 def _factors(inputs: GroupInputs, config: ScoringConfig | None = None) -> dict[str, RiskFactor]:
-    churn = score_group(inputs, config or default_config()).churn
-    return {f.id: f for f in churn.factors}
+    """The factors that fired; batch scoring (the daily recompute) must agree at each edge."""
+    config = config or default_config()
+    scored = score_group(inputs, config)
+    assert_same(score_batch(BatchInputs.of([inputs]), config), 0, scored)
+    return {f.id: f for f in scored.churn.factors}
 
 
 def _evidence(inputs: GroupInputs, factor: FactorId) -> str | None:
