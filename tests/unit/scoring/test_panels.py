@@ -465,8 +465,9 @@ def test_a_change_is_worded_as_its_rounded_figure() -> None:
     assert Change(10.1, 10.0).text("Active users", 30) == (
         "Active users up 1% against the previous 30 days (10.0\u219210.1)"
     )
-    assert [signed_pct(v) for v in (12.4, 0.4, 0.0, -0.4, -0.5, -29.0)] == [
+    assert [signed_pct(v) for v in (12.4, 0.6, 0.4, 0.0, -0.4, -0.5, -29.0)] == [
         "+12%",
+        "+1%",
         "\u00b10%",
         "\u00b10%",
         "\u00b10%",

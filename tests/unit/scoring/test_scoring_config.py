@@ -93,3 +93,10 @@ def test_unknown_factor_message_lists_every_factor() -> None:
         "open_high_priority_tickets, slow_first_response, nps_detractor, low_csat, "
         "onboarding_stalled, renewal_soon, no_cs_touch"
     )
+
+
+def test_weights_may_miss_1_by_rounding_but_no_more() -> None:
+    near = {"billability": 0.4, "engagement": 0.3, "revenue": 0.3000005}
+    assert build_config({"weights": near}).weights.revenue == 0.3000005
+    with pytest.raises(ConfigError, match="must sum to 1"):
+        build_config({"weights": {**near, "revenue": 0.301}})
