@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from csbot.scoring.audit import AuditCase, audit, resampled_aucs
+from csbot.scoring.audit import (
+    BOOTSTRAP_SEED,
+    AuditCase,
+    Flag,
+    auc_with_interval,
+    audit,
+    resampled_aucs,
+)
 from csbot.scoring.config import FactorId
 from csbot.scoring.types import Band, RiskLevel
 
@@ -90,3 +97,35 @@ def test_the_bootstraps_aucs_are_scikit_learns() -> None:
     found = resampled_aucs(labels, scores)
     for row, value in enumerate(found):
         assert value == pytest.approx(roc_auc_score(labels[row], scores[row]))
+
+
+def test_no_renewals_flag_nothing() -> None:
+    found = audit([], horizon_days=90)
+    assert (found.cases, found.churns, found.health) == (0, 0, None)
+    assert found.attention == Flag("Needs Attention or worse", 0, 0.0, 0.0, (), 0)
+    assert found.high_risk == Flag("churn risk high or worse", 0, 0.0, 0.0, (), 0)
+
+
+def test_missed_churns_are_listed_by_renewal_date_then_group() -> None:
+    def churned(group: str, day: date) -> AuditCase:
+        return AuditCase(group, day, True, 90.0, (90.0, 90.0, 90.0), EXC, 5.0, RiskLevel.LOW,
+                         frozenset())  # fmt: skip
+
+    jan, feb = date(2025, 1, 1), date(2025, 2, 1)
+    cases = [churned("Z", jan), churned("A", feb), churned("B", jan), CASES[-1]]
+    attention = audit(cases, horizon_days=90).attention
+    assert attention.label == "Needs Attention or worse"
+    assert attention.missed == (("B", jan), ("Z", jan), ("A", feb))
+    # nothing flagged: no precision to speak of, and none of the churns caught
+    assert (attention.flagged, attention.precision, attention.recall) == (0, 0.0, 0.0)
+
+
+def test_the_interval_is_the_middle_95_percent_of_seeded_resamples() -> None:
+    made = np.random.default_rng(7)
+    labels = made.integers(0, 2, size=60).astype(bool)
+    scores = made.normal(size=60) + labels  # churns score a little higher
+    found = auc_with_interval(labels, scores, rounds=200)
+    picks = np.random.default_rng(BOOTSTRAP_SEED).integers(0, 60, size=(200, 60))
+    aucs = [roc_auc_score(labels[p], scores[p]) for p in picks if 0 < labels[p].sum() < len(p)]
+    assert found is not None and found.value == pytest.approx(roc_auc_score(labels, scores))
+    assert (found.low, found.high) == pytest.approx(tuple(np.percentile(aucs, [2.5, 97.5])))
