@@ -186,3 +186,9 @@ def test_score_groups_scores_each_group_under_its_id() -> None:
     assert scores[7].health.score == pytest.approx(74.0)
     assert scores[7].health.band is Band.NEEDS_ATTENTION
     assert scores[9].health.score == pytest.approx((0.4 * 80 + 0.3 * 65) / 0.7)
+
+
+def test_a_point_added_to_slope_sums_is_as_if_it_had_been_there() -> None:
+    history = [(-3.0, 70.0), (-1.0, 64.0)]
+    for x, y in ((0.0, 0.0), (2.0, 55.0), (-2.0, 61.5)):
+        assert SlopeSums.of(history).plus(x, y) == SlopeSums.of([*history, (x, y)])
