@@ -162,6 +162,7 @@ def test_no_data_at_all_is_flagged_not_silent() -> None:
     result = health_score(None, None, None)
     assert result.score == 0
     assert not result.has_data
+    assert [c.effective_weight for c in result.components] == [0.0, 0.0, 0.0]
     assert result.missing == (
         "Billability (no data)",
         "Engagement (no data)",
@@ -266,3 +267,12 @@ def test_trend_text_signs_the_change_and_the_slope_to_two_decimals() -> None:
         "\u22123.0 pts vs previous 30d, +0.13 pts/day over 12 days"
     )
     assert Trend(change=None, slope_per_day=None).text == "no history yet"
+
+
+def test_band_for_names_bad_thresholds_and_health_refuses_what_is_not_a_number() -> None:
+    with pytest.raises(ValueError) as caught:
+        band_for(50, {"excellent": 50, "good": 60, "needs_attention": 40})
+    assert str(caught.value).startswith("bad band thresholds: band thresholds must be ordered")
+    with pytest.raises(ValueError) as caught:
+        health_score("50", 50, 50)  # type: ignore[arg-type]
+    assert str(caught.value) == "billability must be a number within 0-100, got '50'"
