@@ -50,6 +50,12 @@ def test_aucs_count_the_pairs_a_score_orders_rightly() -> None:
     assert found.health.value == pytest.approx(6 / 9)
     assert found.churn_risk.value == pytest.approx(7 / 9)
     assert found.band.value == pytest.approx(6 / 9)
+    # the ROC curves `csbot backtest` draws, each named with its AUC
+    assert [name for name, _, _ in found.curves] == [
+        "health score (AUC 0.67)",
+        "churn risk (AUC 0.78)",
+    ]
+    assert all(len(fpr) == len(tpr) > 2 for _, fpr, tpr in found.curves)
     for auc in (found.health, found.churn_risk, found.band):
         assert 0.0 <= auc.low <= auc.value <= auc.high <= 1.0
         assert auc.low < auc.high  # six cases: a wide interval
