@@ -20,6 +20,7 @@ from csbot.scoring.inputs import (
     Window,
 )
 from csbot.scoring.trend import slope, slope_of
+from csbot.scoring.types import signed
 
 
 def _ids(inputs: GroupInputs) -> list[str]:
@@ -192,3 +193,18 @@ def test_a_point_added_to_slope_sums_is_as_if_it_had_been_there() -> None:
     history = [(-3.0, 70.0), (-1.0, 64.0)]
     for x, y in ((0.0, 0.0), (2.0, 55.0), (-2.0, 61.5)):
         assert SlopeSums.of(history).plus(x, y) == SlopeSums.of([*history, (x, y)])
+
+
+def test_a_groups_trend_carries_its_change_and_window() -> None:
+    group = steady(window=Window(AS_OF, 7), history=SlopeSums.of([(-2.0, 60.0), (-1.0, 61.0)]))
+    scored = score_group(group, default_config())
+    assert scored.trend.change == scored.health.change
+    assert scored.trend.window_days == 7
+    assert scored.trend.text.startswith(f"{signed(scored.health.change or 0)} pts vs previous 7d")
+
+
+def test_no_slope_from_snapshots_of_one_day_and_a_window_is_1_to_365_days() -> None:
+    assert slope(SlopeSums.of([(-1.0, 60.0), (-1.0, 70.0)])) is None
+    with pytest.raises(ValueError) as caught:
+        Window(AS_OF, 0)
+    assert str(caught.value) == "window must be 1-365 days, got 0"

@@ -447,6 +447,15 @@ def test_support_response_times_in_hours_and_nps_bands() -> None:
     m = support_metrics(data(tickets=tickets, surveys=surveys), default_config().factors)
     assert (m.first_response_median_h, m.first_response_p90_h) == (0.0, pytest.approx(0.4))
     assert (m.nps, m.promoters, m.detractors) == (0.0, 1, 1)  # 6 detracts, 7 is passive
+    assert m.nps_responses == 3
+    resolved = tuple(
+        _ticket(n, opened, status="resolved", resolved_at=opened + timedelta(hours=h))
+        for n, h in ((1, 1), (2, 2), (3, 12))
+    )
+    with_csat = (*surveys, SurveyEntry(date(2026, 3, 2), "csat", 4))
+    m = support_metrics(data(tickets=resolved, surveys=with_csat), default_config().factors)
+    assert (m.resolution_median_h, m.resolution_p90_h) == (2.0, pytest.approx(10.0))
+    assert (m.nps_responses, m.csat_responses) == (3, 1)
     quick = (_ticket(1, opened, first_response_at=opened),)
     m = support_metrics(data(tickets=quick), default_config().factors)
     assert m.insights == (

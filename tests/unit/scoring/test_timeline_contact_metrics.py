@@ -11,7 +11,7 @@ from csbot.scoring.config import default_config
 from csbot.scoring.panel_inputs import ActivityEntry, ContactEntry, PanelData
 from csbot.scoring.panels._common import Change, Count
 from csbot.scoring.panels.contacts import contact_metrics
-from csbot.scoring.panels.timeline import count_text, timeline_metrics
+from csbot.scoring.panels.timeline import count_text, events_of, timeline_metrics
 
 
 def ago(days: int, hour: int = 15) -> datetime:
@@ -209,3 +209,11 @@ def test_timeline_says_when_the_last_touch_is_as_old_as_the_rule() -> None:
     m = timeline_metrics(data(activities=touched, inputs=steady(last_touch=None)), RULES)
     assert m.days_since_touch == rule
     assert f"No meeting or call for {rule} days" in m.insights
+
+
+def test_an_event_today_is_past_and_keeps_its_organizer() -> None:
+    today = (ActivityEntry("meeting", "Today", ago(0), organizer="U0CSM"),)
+    (event,) = events_of(data(activities=today))
+    assert (event.upcoming, event.organizer) == (False, "U0CSM")
+    ahead = tuple(ActivityEntry("call", f"In {d}", ago(-d)) for d in (30, 31))
+    assert [e.title for e in events_of(data(activities=ahead))] == ["In 30"]
