@@ -143,6 +143,19 @@ def build_runtime(
     )
 
 
+class _SameToken(logging.Filter):
+    """Drops Bolt's start-up warning that `token` is unused beside `client`: Bolt reads
+    SLACK_BOT_TOKEN from the environment itself, and csbot's client was made with that very
+    token, so the warning would greet every start of a correctly set-up app."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
+BOLT_LOGGER = logging.getLogger("csbot.bolt")
+BOLT_LOGGER.addFilter(_SameToken())
+
+
 def _bolt_app(settings: Settings, client: WebClient, pool: ThreadPoolExecutor) -> App:
     secret = settings.slack_signing_secret
     try:
@@ -152,7 +165,7 @@ def _bolt_app(settings: Settings, client: WebClient, pool: ThreadPoolExecutor) -
             signing_secret=secret.get_secret_value() if secret else "",
             process_before_response=False,
             listener_executor=pool,
-            logger=logging.getLogger("csbot.bolt"),
+            logger=BOLT_LOGGER,
         )
     except BoltError as exc:
         pool.shutdown(wait=False)

@@ -55,6 +55,27 @@ def test_cli_run_http_serves_healthz_and_stops_on_sigterm(
     assert [c.method for c in fake_slack.calls] == ["auth.test"]
 
 
+def test_a_correct_set_up_starts_and_stops_without_a_warning(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Default settings, as an admin runs it: nothing at WARNING or above for a set-up that is
+    right (a warning on every start teaches people to ignore warnings)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "CSBOT_SLACK_API_URL": fake_slack.api_url,
+        "CSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+    }
+    command = [*_csbot(), "run", "--http", "--port", str(port), "--host", "127.0.0.1"]
+    with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as proc:
+        log_text = _serve_healthz_then_terminate(proc, port)
+    assert " INFO csbot.server listening on " in log_text
+    levels = ("WARNING", "ERROR", "CRITICAL")
+    assert [line for line in log_text.splitlines() if any(f" {lv} " in line for lv in levels)] == []
+
+
 def _serve_healthz_then_terminate(proc: subprocess.Popen[str], port: int) -> str:
     watchdog = threading.Timer(60, proc.kill)
     watchdog.start()
