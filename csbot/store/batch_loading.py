@@ -85,6 +85,17 @@ def _tuples(result: Any) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in result]
 
 
+def positions(ids: np.ndarray, group_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `group_ids` stands in the ascending `ids`, and which of them are there at
+    all. On PostgreSQL each query of a chunk sees the groups committed by then: one that
+    another replica's import added after the profiles were read has rows here but no place in
+    `ids`; it is left for the next run rather than given to its neighbour."""
+    at = np.searchsorted(ids, group_ids)
+    known = at < len(ids)
+    known[known] = ids[at[known]] == group_ids[known]
+    return at[known], known
+
+
 def _table(rows: Sequence[Any], width: int) -> Floats:
     """Rows as a float matrix (None becomes NaN), shape (len(rows), width)."""
     return np.array(rows, dtype=np.float64).reshape(len(rows), width)
@@ -115,7 +126,8 @@ class _Loader:
         without a row get `fill` (one value, or one per column)."""
         table = _table(rows, width + 1)
         out = np.full((len(self.ids), width), fill)
-        out[np.searchsorted(self.ids, table[:, 0].astype(np.int64))] = table[:, 1:]
+        at, known = positions(self.ids, table[:, 0].astype(np.int64))
+        out[at] = table[known, 1:]
         return out
 
     def profiles(self) -> tuple[tuple[str | None, ...], Floats]:
@@ -277,18 +289,20 @@ def medians(ids: np.ndarray, rows: Floats) -> Floats:
     found, starts, counts = np.unique(groups, return_index=True, return_counts=True)
     upper = values[starts + counts // 2]
     lower = values[starts + (counts - 1) // 2]
-    out[np.searchsorted(ids, found)] = np.where(counts % 2, upper, (lower + upper) / 2)
+    at, known = positions(ids, found)
+    out[at] = np.where(counts % 2, upper, (lower + upper) / 2)[known]
     return out
 
 
 def _months(ids: np.ndarray, table: Floats, as_of: int) -> Months:
     """(group id, month offset, amount) rows as one column per distinct month."""
+    row, known = positions(ids, table[:, 0].astype(np.int64))
+    table = table[known]
     offsets, column = np.unique(table[:, 1], return_inverse=True)
     firsts = [date.fromordinal(as_of + int(o)).replace(day=1) for o in offsets]
     lengths = [((f + timedelta(days=32)).replace(day=1) - f).days for f in firsts]
     shape = (len(ids), len(offsets))
     amount, booked = np.zeros(shape), np.zeros(shape, dtype=np.bool_)
-    row = np.searchsorted(ids, table[:, 0].astype(np.int64))
     amount[row, column], booked[row, column] = table[:, 2], True
     month = np.broadcast_to(as_of + offsets, shape)
     first = np.broadcast_to(np.array([f.toordinal() for f in firsts], dtype=np.float64), shape)

@@ -27,6 +27,7 @@ from csbot.scoring.inputs import (
     UsageTotals,
     Window,
 )
+from csbot.store import batch_loading
 from csbot.store import models as m
 from csbot.store.demo import Archetype, demo_groups_by_archetype, load_demo
 from csbot.store.recompute import explain, recompute
@@ -218,3 +219,45 @@ def test_recompute_in_chunks_stores_what_one_chunk_stores(
     for gid, (numbers, labels) in stored[3].items():  # revenue may add up in another order
         assert numbers == pytest.approx(stored[len(every)][gid][0], rel=1e-9, abs=1e-9), gid
         assert labels == stored[len(every)][gid][1], gid
+
+
+def _copy_group(session: Session, source: int) -> int:
+    """A new group (as another replica's import would add it) with `source`'s usage, revenue
+    and tickets; its id is above every other."""
+    group = session.get_one(m.PhysicianGroup, source)
+    clone = m.PhysicianGroup(**{
+        c.key: getattr(group, c.key) for c in m.PhysicianGroup.__mapper__.column_attrs
+        if c.key not in ("id", "external_id", "name", "slug")
+    }, name="Added Meanwhile Clinic", slug="added-meanwhile-clinic")  # fmt: skip
+    session.add(clone)
+    session.flush()
+    for model in (m.DailyUsage, m.Revenue, m.Ticket):
+        keys = [c.key for c in model.__mapper__.column_attrs
+                if c.key not in ("id", "group_id", "external_id", "submission_key")]  # fmt: skip
+        for row in session.scalars(select(model).where(model.group_id == source)):
+            session.add(model(group_id=clone.id, **{k: getattr(row, k) for k in keys}))
+    session.flush()
+    return clone.id
+
+
+def test_a_group_added_while_a_chunk_loads_waits_for_the_next_run(
+    demo: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL each query of a chunk sees what was committed by then, so a group added
+    after the chunk's profiles were read shows up in its usage, revenue and ticket rows. It is
+    scored on the next run; every other group keeps exactly its own snapshot."""
+    with demo.begin() as session:
+        recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config())
+    before = _stored(demo)
+    usage = batch_loading._Loader.usage
+    added: list[int] = []
+
+    def usage_after_an_import(self: batch_loading._Loader) -> object:
+        added.append(_copy_group(self.session, max(before)))
+        return usage(self)
+
+    monkeypatch.setattr(batch_loading._Loader, "usage", usage_after_an_import)
+    with demo.begin() as session:
+        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config())
+    assert added and added[0] not in result.scored
+    assert _stored(demo) == before
