@@ -37,7 +37,11 @@ CASES = pytest.mark.parametrize(("body", "content_type"), MALFORMED.values(), id
 
 
 def _problems(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+    """Warnings and worse about the request. Not waitress's "Task queue depth is N": it says
+    all its threads were busy when the request came (a loaded test machine), not what csbot
+    made of the request."""
+    return [r for r in caplog.records
+            if r.levelno >= logging.WARNING and r.name != "waitress.queue"]  # fmt: skip
 
 
 @CASES
