@@ -184,6 +184,15 @@ def _check_csat(ctx: RiskContext) -> RiskFactor | None:
     )
 
 
+def _overdue(overdue: int, open_tasks: int) -> str:
+    """'2 of 5 open tasks overdue', 'all 3 open tasks overdue', 'the only open task overdue'."""
+    if overdue < open_tasks:
+        return f"{overdue} of {open_tasks} open tasks overdue"
+    return (
+        "the only open task overdue" if open_tasks == 1 else f"all {open_tasks} open tasks overdue"
+    )
+
+
 def _check_onboarding(ctx: RiskContext) -> RiskFactor | None:
     facts, rules = ctx.inputs.onboarding, ctx.rules
     if facts.open <= 0:
@@ -192,7 +201,7 @@ def _check_onboarding(ctx: RiskContext) -> RiskFactor | None:
     idle = (ctx.as_of - since).days if since else None
     evidence = []
     if facts.overdue:
-        evidence.append(f"{facts.overdue} of {facts.open} open tasks overdue")
+        evidence.append(_overdue(facts.overdue, facts.open))
     if idle is not None and idle >= rules.onboarding_stalled_days:
         what = "task done" if facts.last_done else "task done since the contract start"
         evidence.append(f"no {what} in {idle} days")

@@ -105,7 +105,10 @@ def test_onboarding_stalled_by_overdue_tasks_or_idle_days() -> None:
         "1 of 3 open tasks overdue"
     )
     assert evidence(OnboardingFacts(total=2, done=1, overdue=1, last_done=recent)) == (
-        "1 of 1 open tasks overdue"
+        "The only open task overdue"
+    )
+    assert evidence(OnboardingFacts(total=4, done=1, overdue=3, last_done=recent)) == (
+        "All 3 open tasks overdue"
     )
     assert evidence(OnboardingFacts(total=3), AS_OF - timedelta(days=14)) == (
         "No task done since the contract start in 14 days"
