@@ -173,6 +173,34 @@ def test_every_problem_is_listed_with_its_line_and_column(
     assert dump(engine) == before
 
 
+def test_an_alert_channel_must_be_a_channel_id_not_its_name(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    lines = (EXAMPLES / "groups.csv").read_text(encoding="utf-8").splitlines()
+    header, first, second = lines[0], lines[1], lines[2]
+    assert ",C0ALERTS01," in first and ",C0ALERTS02," in second
+    path = write_csv(tmp_path / "groups.csv", header, [
+        first.replace(",C0ALERTS01,", ",#cs-alerts,"),
+        second.replace(",C0ALERTS02,", ", G0PRIVATE1 ,"),  # an old private channel, spaced
+    ])  # fmt: skip
+    before = dump(engine)
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "groups", path)
+    assert err.value.problems == [
+        f"{path} line 2, alert_channel: must be a Slack channel ID such as C0123ABCDEF (in "
+        "Slack: open the channel's details; the ID is at the bottom of About), not the "
+        "channel's name ('#cs-alerts')"
+    ]
+    assert dump(engine) == before
+    path.write_text(path.read_text().replace("#cs-alerts", "C0ALERTS09"))
+    _import(sessions, "groups", path)
+    with sessions() as session:
+        channels = session.scalars(
+            select(m.PhysicianGroup.alert_channel).order_by(m.PhysicianGroup.id)
+        )
+        assert list(channels) == ["C0ALERTS09", "G0PRIVATE1"]
+
+
 def test_problems_stop_at_the_limit(sessions: sessionmaker[Session], tmp_path: Path) -> None:
     _import(sessions, "groups", EXAMPLES / "groups.csv")
     path = write_csv(tmp_path / "u.csv", USAGE_HEADER, _usage_rows(50, group="nobody"))

@@ -36,6 +36,19 @@ def _first_of_month(value: date) -> date:
     return value
 
 
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,31}$")
+
+
+def _channel_id(value: str) -> str:
+    if not _CHANNEL_ID.match(value):
+        raise PydanticCustomError(
+            "channel_id",
+            "must be a Slack channel ID such as C0123ABCDEF (in Slack: open the channel's "
+            "details; the ID is at the bottom of About), not the channel's name",
+        )
+    return value
+
+
 def _split_pipes(value: Any) -> Any:
     """CSV cells hold lists as `a|b|c`; JSON gives a real list."""
     if isinstance(value, str):
@@ -72,6 +85,13 @@ Str100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 Str120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Str200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Str300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+ChannelId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32),
+    AfterValidator(_channel_id),
+]  # fmt: skip
+"""A Slack channel's ID (`C…`; `G…` for an old private channel), where a group's alerts go. A
+name like `#cs-alerts` would break when the channel is renamed, and csbot links the channel by
+its ID; refused on import rather than found out when the first alert is due."""
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 GroupRef = Str200
 """A group by external id or exact name."""

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from csbot.store.ingest.base import Check, Record, Resolver, Row, after
 from csbot.store.ingest.fields import (
     Amount,
+    ChannelId,
     Count,
     GroupRef,
     Month,
@@ -51,7 +52,7 @@ class GroupRecord(Record):
     arr: Amount
     csm_owner: Str32 | None = None
     csm_team: Str80 | None = None
-    alert_channel: Str32 | None = None
+    alert_channel: ChannelId | None = None
     onboarding_phase: Str40 | None = None
     go_live_date: date | None = None
 
