@@ -72,13 +72,8 @@ class _WaitingHandler(RetryHandler):
         state.increment_current_attempt()
 
 
-class RetryAfterHandler(_WaitingHandler):
-    """Retries a 429 after exactly the Retry-After Slack asked for (1 s if it gave none)."""
-
-    def __init__(self, max_retry_count: int, *, max_wait: float, sleep: Sleep) -> None:
-        super().__init__(max_retry_count)
-        self.max_wait = max_wait
-        self.sleep = sleep
+class _AnswerHandler(_WaitingHandler):
+    """Retries decided by Slack's answer alone (its status and headers)."""
 
     def _can_retry(
         self,
@@ -88,7 +83,23 @@ class RetryAfterHandler(_WaitingHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if response is None or response.status_code != 429:
+        return response is not None and self._retries(response)
+
+    def _retries(self, response: HttpResponse) -> bool:
+        """Whether this answer is worth another attempt."""
+        raise NotImplementedError
+
+
+class RetryAfterHandler(_AnswerHandler):
+    """Retries a 429 after exactly the Retry-After Slack asked for (1 s if it gave none)."""
+
+    def __init__(self, max_retry_count: int, *, max_wait: float, sleep: Sleep) -> None:
+        super().__init__(max_retry_count)
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    def _retries(self, response: HttpResponse) -> bool:
+        if response.status_code != 429:
             return False
         wait = _retry_after(response)
         return wait is None or wait <= self.max_wait
@@ -102,7 +113,7 @@ class RetryAfterHandler(_WaitingHandler):
         return wait
 
 
-class ServerErrorHandler(_WaitingHandler):
+class ServerErrorHandler(_AnswerHandler):
     """Retries Slack 5xx answers with exponential backoff and jitter."""
 
     def __init__(self, max_retry_count: int, *, sleep: Sleep, backoff: float = 0.5) -> None:
@@ -110,15 +121,8 @@ class ServerErrorHandler(_WaitingHandler):
         self.sleep = sleep
         self.backoff = backoff
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return response is not None and response.status_code in SERVER_ERROR_STATUSES
+    def _retries(self, response: HttpResponse) -> bool:
+        return response.status_code in SERVER_ERROR_STATUSES
 
     def _wait(
         self, state: RetryState, request: HttpRequest, response: HttpResponse | None
