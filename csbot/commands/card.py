@@ -212,7 +212,12 @@ def frame(
 
 
 def _fallback(score: GroupScore, title: str) -> str:
+    """The notification's text: 'Acme · Health 52.8 (Needs Attention)', or for another panel
+    'Acme · Engagement: health 52.8 (Needs Attention)'."""
     health = score.health
     if not health.has_data:
         return f"{score.name} · {title}: no usage data yet"
-    return f"{score.name} · {title}: health {health.display} ({health.band.value})"
+    figure = f"{health.display} ({health.band.value})"
+    if title == Panel.HEALTH.label:
+        return f"{score.name} · {title} {figure}"
+    return f"{score.name} · {title}: health {figure}"

@@ -98,6 +98,14 @@ def test_header_names_group_and_panel_within_150_characters() -> None:
     assert len(header) <= 150 and header.endswith("…")
 
 
+def test_notification_text_names_group_panel_and_health_once() -> None:
+    score = _score()
+    health = f"{score.health.display} ({score.health.band.value})"
+    assert _card(score=score).text == f"Steady Clinic · Health {health}"
+    engagement = _card(_view(title="Engagement"), CardState(1, Panel.ENGAGEMENT, 30), score=score)
+    assert engagement.text == f"Steady Clinic · Engagement: health {health}"
+
+
 def test_headline_shows_score_band_emoji_and_signed_change() -> None:
     score = _score()
     text = _block(_card(score=score).blocks(), BlockId.HEADLINE)["text"]["text"]
