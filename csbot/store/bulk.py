@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import JSON, Date, Table
+from sqlalchemy import JSON, Connection, Date, Table, text
 from sqlalchemy.orm import Session
 
 from csbot.store.types import UTCDateTime
 
-__all__ = ["column_rows", "copy_columns", "copy_rows", "stored_days", "stored_times"]
+__all__ = [
+    "column_rows", "copy_columns", "copy_rows", "indexes_after_load", "stored_days",
+    "stored_times",
+]  # fmt: skip
 
 _SQLITE_BATCH = 20_000
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -88,3 +92,74 @@ def copy_columns(session: Session, table: Table, columns: Mapping[str, Any], *, 
     """Append `rows` rows given as columns (see `column_rows`) to `table`."""
     names, tuples = column_rows(session.get_bind().dialect.name, table, columns, rows=rows)
     copy_rows(session, table.name, names, tuples)
+
+
+# PostgreSQL: the foreign keys of the tables (or pointing at them), their unique constraints,
+# then their other indexes, each with the DDL that makes it again (what pg_dump writes)
+_PG_KEYS = """
+SELECT 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(c.conname),
+       'ALTER TABLE ' || c.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(c.conname)
+       || ' ' || pg_get_constraintdef(c.oid)
+FROM pg_constraint c
+WHERE (c.contype = 'f' AND (c.conrelid = ANY(CAST(:tables AS regclass[]))
+                            OR c.confrelid = ANY(CAST(:tables AS regclass[]))))
+   OR (c.contype = 'u' AND c.conrelid = ANY(CAST(:tables AS regclass[])))
+ORDER BY c.contype, c.conname
+"""
+_PG_INDEXES = """
+SELECT 'DROP INDEX ' || i.indexrelid::regclass, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+WHERE i.indrelid = ANY(CAST(:tables AS regclass[])) AND NOT i.indisprimary
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+ORDER BY i.indexrelid::regclass::text
+"""
+# SQLite: the indexes made by CREATE INDEX (a table's keys and UNIQUE constraints live in its
+# CREATE TABLE and stay)
+_SQLITE_INDEXES = (
+    "SELECT 'DROP INDEX ' || quote(name), sql FROM sqlite_master "
+    "WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({}) ORDER BY name"
+)
+
+
+def _empty(connection: Connection, tables: Sequence[str]) -> bool:
+    quote = connection.dialect.identifier_preparer.quote
+    held = " OR ".join(f"EXISTS (SELECT 1 FROM {quote(t)})" for t in tables)
+    return not connection.exec_driver_sql(f"SELECT {held}").scalar()
+
+
+def _rebuilt(connection: Connection, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(drop, create) DDL of what `indexes_after_load` drops, in the order to drop it."""
+    if connection.dialect.name == "postgresql":
+        names = [connection.dialect.identifier_preparer.quote(t) for t in tables]
+        keys = connection.execute(text(_PG_KEYS), {"tables": names}).all()
+        indexes = connection.execute(text(_PG_INDEXES), {"tables": names}).all()
+        return [(drop, create) for drop, create in [*keys, *indexes]]
+    marks = ", ".join(f":t{n}" for n in range(len(tables)))
+    found = connection.execute(text(_SQLITE_INDEXES.format(marks)),
+                               {f"t{n}": t for n, t in enumerate(tables)})  # fmt: skip
+    return [(drop, create) for drop, create in found]
+
+
+@contextmanager
+def indexes_after_load(session: Session, tables: Sequence[str]) -> Iterator[None]:
+    """Bulk-load `tables` with their indexes built once afterwards, when they are all empty.
+
+    In the caller's transaction: drop the tables' secondary indexes (on PostgreSQL also their
+    unique constraints and foreign keys), let the caller write, then create them again from
+    the DDL the database itself reports, which checks every row once (a violation fails the
+    transaction). Both stores' DDL is transactional, so an error anywhere rolls the drops back
+    with the rows. Tables holding rows are left alone.
+    """
+    connection = session.connection()
+    rebuilt = _rebuilt(connection, tables) if tables and _empty(connection, tables) else []
+    if rebuilt and connection.dialect.name == "postgresql":
+        # this transaction only: sort the new indexes in memory; commit without waiting for
+        # the WAL flush (a crash loses the whole demo load or none of it)
+        connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+    for drop, _ in rebuilt:
+        connection.exec_driver_sql(drop)
+    yield
+    # indexes first: the foreign keys may need the unique ones (drop order reversed)
+    for _, create in reversed(rebuilt):
+        connection.exec_driver_sql(create)

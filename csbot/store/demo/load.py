@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from csbot.scoring.config import ScoringConfig
 from csbot.store import models as m
-from csbot.store.bulk import copy_columns
+from csbot.store.bulk import copy_columns, indexes_after_load
 from csbot.store.demo.columns import GroupColumns
 from csbot.store.demo.history import Generated, History, write_history
 from csbot.store.demo.outcomes import RenewalHistory, former_count, renewal_history
@@ -56,6 +56,9 @@ TABLES = (
     "physician_group", "daily_usage", "revenue", "ticket", "survey", "feature_usage",
     "onboarding_task", "activity", "contact", "success_plan", "goal", "action_item",
 )  # fmt: skip
+# what a load into a fresh database writes with the indexes built afterwards (not the groups:
+# the load reads their ids back by external id)
+_BULK = (*TABLES[1:], "health_snapshot", "renewal_outcome")
 
 
 def _demo_group_ids() -> Select[int]:
@@ -253,10 +256,14 @@ def load_demo(
 ) -> dict[str, int]:  # fmt: skip
     """Replace all demo rows with `groups` generated groups; returns rows inserted per table.
 
-    The caller owns the transaction. `progress(done, total)` is called after each batch.
+    The caller owns the transaction. `progress(done, total)` is called after each batch. Into
+    a database without groups the rows go in before the tables' indexes and keys, which are
+    then built once (`csbot.store.bulk.indexes_after_load`); a database with groups is
+    written as it is.
     With `history`, each batch's groups also get their daily snapshots for `history.days`;
     with `past`, former groups and years of renewal outcomes (csbot.store.demo.outcomes).
     """
+    fresh = session.execute(select(m.PhysicianGroup.id).limit(1)).first() is None
     delete_demo_rows(session)
     specs = group_specs(groups=groups, seed=seed, as_of=as_of, days=days)
     found = None
@@ -265,19 +272,20 @@ def load_demo(
                                as_of=as_of, history=history)  # fmt: skip
     everyone = _avoid_real_names(session, specs + (found.former if found else []))
     specs = everyone[: len(specs)]
-    ids = insert_groups(session, everyone)
-    counts = Counter(physician_group=len(everyone))
-    if found is not None and past is not None:
-        counts += _insert_past(session, found, ids, past)
-    for start in range(0, len(specs), BATCH_GROUPS):
-        part = specs[start : start + BATCH_GROUPS]
-        batch = GroupColumns.of(part, [ids[s.external_id] for s in part])
-        added, made = _insert_batch(session, batch, seed=seed, as_of=as_of)
-        counts += added
-        if history is not None:
-            counts["health_snapshot"] += write_history(session, made, history)
-        if progress is not None:
-            progress(start + len(part), len(specs))
+    with indexes_after_load(session, _BULK if fresh else ()):
+        ids = insert_groups(session, everyone)
+        counts = Counter(physician_group=len(everyone))
+        if found is not None and past is not None:
+            counts += _insert_past(session, found, ids, past)
+        for start in range(0, len(specs), BATCH_GROUPS):
+            part = specs[start : start + BATCH_GROUPS]
+            batch = GroupColumns.of(part, [ids[s.external_id] for s in part])
+            added, made = _insert_batch(session, batch, seed=seed, as_of=as_of)
+            counts += added
+            if history is not None:
+                counts["health_snapshot"] += write_history(session, made, history)
+            if progress is not None:
+                progress(start + len(part), len(specs))
     tables: tuple[str, ...] = TABLES
     tables += ("health_snapshot",) if history is not None or past else ()
     tables += ("renewal_outcome",) if past else ()

@@ -1,0 +1,81 @@
+"""`csbot demo` into an empty database loads the rows before the tables' indexes and keys and
+builds those once afterwards: the schema it leaves is the migrated one, and a failure leaves
+the database as it was, indexes and keys included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from freezegun import freeze_time
+from sqlalchemy import Engine, func, inspect, select
+
+import csbot.alerts.cli  # noqa: F401  (`csbot demo` imports it: before time is frozen)
+from csbot.cli import main
+from csbot.store import models as m
+from csbot.store.demo import load
+
+SCHEMA_OF = ("get_pk_constraint", "get_foreign_keys", "get_unique_constraints", "get_indexes",
+             "get_columns")  # fmt: skip
+
+
+def _schema(engine: Engine) -> dict[str, Any]:
+    """Every table's columns, keys, foreign keys, unique constraints and indexes, as the
+    database reports them."""
+    found = inspect(engine)
+    return {
+        table: [repr(sorted(map(repr, _listed(getattr(found, how)(table))))) for how in SCHEMA_OF]
+        for table in sorted(found.get_table_names())
+    }
+
+
+def _listed(reported: Any) -> list[Any]:
+    return reported if isinstance(reported, list) else [reported]
+
+
+def _differences(engine: Engine) -> list[object]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, m.Base.metadata))
+
+
+def _rows(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(m.Base.metadata.tables[table])) or 0
+
+
+def test_demo_into_an_empty_database_leaves_the_migrated_schema(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrated = _schema(engine)
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "9", "--days", "40", "--history", "3",
+                     "--renewal-history", "1"]) == 0  # fmt: skip
+    assert _rows(engine, "daily_usage") > 0 and _rows(engine, "renewal_outcome") > 0
+    assert _schema(engine) == migrated
+    assert _differences(engine) == []
+
+
+def test_a_demo_whose_rows_break_a_key_changes_nothing(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Two action items with one external id: the unique index, built after the rows, refuses
+    them; the whole load rolls back, the dropped indexes and keys with it."""
+    migrated = _schema(engine)
+    real = load.action_rows
+
+    def clashing(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        return [{**row, "external_id": "same"} for row in real(*args, **kwargs)]
+
+    monkeypatch.setattr(load, "action_rows", clashing)
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "9", "--days", "40", "--history", "3"]) == 1
+    assert "loading demo data failed and nothing was changed" in capsys.readouterr().err
+    assert _rows(engine, "physician_group") == _rows(engine, "daily_usage") == 0
+    assert _schema(engine) == migrated
+    assert _differences(engine) == []
