@@ -30,7 +30,9 @@ def for_groups(stmt: _S, column: Any, group_ids: Collection[int] | None) -> _S:
 def days_from(session: Session, column: Any, as_of: date) -> ColumnElement[Any]:
     """Whole days from `as_of` to a DATE column's day, or a UTC timestamp's (negative before)."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.julianday(func.date(column)) - func.julianday(as_of.isoformat())
+        # A DATE is stored as its ISO day already: date() would parse it once more per row.
+        day = column if isinstance(column.type, Date) else func.date(column)
+        return func.julianday(day) - func.julianday(as_of.isoformat())
     day = column if isinstance(column.type, Date) else cast(func.timezone("UTC", column), Date)
     return cast(day - cast(literal(as_of), Date), Integer)
 

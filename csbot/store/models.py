@@ -97,7 +97,12 @@ class Revenue(Base):
     service_type: Mapped[str] = mapped_column(String(60))
     amount: Mapped[float] = mapped_column(Money)
 
-    __table_args__ = (UniqueConstraint("group_id", "month", "service_type"), Index(None, "month"))
+    # (month, group_id, amount): the recompute's sums of a few months read only the index,
+    # already in (group, month) order (migration 0009).
+    __table_args__ = (
+        UniqueConstraint("group_id", "month", "service_type"),
+        Index(None, "month", "group_id", "amount"),
+    )
 
 
 class Ticket(Base):
@@ -287,7 +292,9 @@ class HealthSnapshot(Base):
     factors: Mapped[list[Any]] = mapped_column(default=list)
     computed_at: Mapped[datetime]
 
-    __table_args__ = (Index(None, "day"),)
+    # (day, group_id), not (day): a day's 10,000s of rows then have distinct keys, which
+    # PostgreSQL adds at the index's end instead of deduplicating one key (migration 0009).
+    __table_args__ = (Index(None, "day", "group_id"),)
 
 
 class Alert(Base):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csbot.scoring.batch import BANDS, score_batch
@@ -111,10 +111,11 @@ def chunks(session: Session, group_ids: Collection[int] | None, size: int = CHUN
     group (no filter at all) when they fit."""
     whole = group_ids is None
     if group_ids is None:
-        wanted = list(session.scalars(select(PhysicianGroup.id).order_by(PhysicianGroup.id)))
-        if len(wanted) <= size:
+        # Counted first: reading 10,000 ids only to learn they fit took 0.02 s.
+        if (session.scalar(select(func.count()).select_from(PhysicianGroup)) or 0) <= size:
             yield Chunk()
             return
+        wanted = list(session.scalars(select(PhysicianGroup.id).order_by(PhysicianGroup.id)))
     else:
         wanted = sorted(set(group_ids))
     for start in range(0, len(wanted), size):
