@@ -38,7 +38,9 @@ def days_from(session: Session, column: Any, as_of: date) -> ColumnElement[Any]:
 
 
 def hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
-    """`end - start` in hours, computed by the database (no datetimes cross the wire)."""
+    """`end - start` in hours, computed by the database (no datetimes cross the wire), as a
+    double on both stores: PostgreSQL's EXTRACT gives NUMERIC, which date_part does not, and
+    sorting 71,000 NUMERIC hours for the median first response took twice as long."""
     if session.get_bind().dialect.name == "sqlite":
         return (func.julianday(end) - func.julianday(start)) * 24.0
-    return cast(func.extract("epoch", end - start) / 3600.0, Float)
+    return cast(func.date_part("epoch", end - start), Float) / 3600.0

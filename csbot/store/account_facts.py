@@ -26,6 +26,7 @@ __all__ = [
     "load_onboarding",
     "load_support",
     "open_at",
+    "open_ways",
 ]
 
 CLOSED_TICKET_STATUSES = ("resolved", "closed")
@@ -37,10 +38,21 @@ def _sum_if(condition: ColumnElement[bool], column: Any) -> ColumnElement[Any]:
 
 def open_at(end: datetime) -> ColumnElement[bool]:
     """A ticket open at `end`: opened before, not resolved before, not closed without a date."""
-    return and_(
-        Ticket.opened_at < end,
-        or_(Ticket.resolved_at.is_(None), Ticket.resolved_at >= end),
-        not_(and_(Ticket.resolved_at.is_(None), Ticket.status.in_(CLOSED_TICKET_STATUSES))),
+    return or_(*open_ways(end))
+
+
+def open_ways(end: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The two ways a ticket is open at `end`, which exclude each other: opened before and not
+    resolved (nor closed without a date), or opened before and resolved at or after `end`
+    (a day in the past counts the tickets resolved since). Each is a range of the index on
+    (priority, resolved_at, ...), where their OR is not."""
+    return (
+        and_(
+            Ticket.opened_at < end,
+            Ticket.resolved_at.is_(None),
+            Ticket.status.not_in(CLOSED_TICKET_STATUSES),
+        ),
+        and_(Ticket.opened_at < end, Ticket.resolved_at >= end),
     )
 
 

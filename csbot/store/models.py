@@ -126,9 +126,10 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         # Panels read a group's tickets by when they were opened; the daily recompute reads
-        # first responses and open high-priority tickets from these indexes alone.
+        # first responses and open high-priority tickets from these indexes alone, the open
+        # ones as two ranges of the second (not resolved, or resolved after the day).
         Index(None, "group_id", "opened_at", "first_response_at"),
-        Index(None, "group_id", "priority", "resolved_at", "opened_at", "status"),
+        Index(None, "priority", "resolved_at", "group_id", "opened_at", "status"),
     )
 
 
@@ -200,7 +201,8 @@ class Activity(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index(None, "group_id", "occurred_at"),
-        Index(None, "group_id", "kind", "occurred_at"),  # the recompute's last CS touch
+        # The recompute's last CS touch: on PostgreSQL the touch kinds' ranges of this index.
+        Index(None, "kind", "group_id", "occurred_at"),
     )
 
 

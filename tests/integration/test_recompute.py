@@ -17,7 +17,7 @@ from csbot.scoring.batch import BatchInputs
 from csbot.scoring.inputs import MonthAmount, OnboardingFacts, UsageTotals
 from csbot.store.batch_loading import Chunk, load_batch
 from csbot.store.loading import load_scoring_inputs
-from csbot.store.models import HealthSnapshot
+from csbot.store.models import Activity, HealthSnapshot, OnboardingTask, Survey
 from csbot.store.recompute import explain, recompute
 from csbot.store.snapshots import previous_bands, snapshot_series
 
@@ -105,6 +105,90 @@ def test_batch_loader_reads_what_the_group_loader_reads(
             np.testing.assert_array_equal(column, getattr(getattr(expected, part), name), name)
     assert got.plans == expected.plans
     assert got.support.first_response_median[0] == pytest.approx(2.0)  # hours 30, 1 and 2
+
+
+def _edges(session: Session, gid: int) -> None:
+    """Tickets, surveys, onboarding tasks and touches at the edges of each rule."""
+    end = at(AS_OF + timedelta(days=1), 0)  # the first instant after AS_OF
+    march = date(2026, 3, 1)
+    session.add_all(
+        [
+            ticket(gid, march, "high"),  # open
+            ticket(gid, march, "urgent", status="pending"),  # open
+            ticket(gid, march, "high", status="resolved"),  # closed without a date
+            ticket(gid, march, "high", status="closed"),  # closed without a date
+            # reopened after a resolution on 15 March: resolved before AS_OF, so not open
+            ticket(gid, march, "high", resolved_at=at(date(2026, 3, 15))),
+            ticket(gid, march, "high", status="resolved", resolved_at=end),  # open at AS_OF
+            ticket(gid, march, "normal"),  # not high priority
+            ticket(gid, AS_OF + timedelta(days=1), "high"),  # opened after AS_OF
+            # first responses 4 hours before opening (counted as 0) and 2 hours after
+            ticket(gid, date(2026, 3, 10), "low", first_response_at=at(date(2026, 3, 10), 5)),
+            ticket(gid, date(2026, 3, 12), "low", first_response_at=at(date(2026, 3, 12), 11)),
+        ]
+    )
+    session.add_all(
+        Survey(group_id=gid, day=day, kind=kind, score=score)
+        for day, kind, score in (
+            (date(2026, 3, 10), "nps", 10),
+            (date(2026, 3, 20), "nps", 9),
+            (date(2026, 3, 20), "nps", 3),  # same day, later id: the latest
+            (AS_OF + timedelta(days=1), "nps", 0),
+            (date(2025, 9, 1), "csat", 1),  # before the 180-day lookback
+            (AS_OF - timedelta(days=180), "csat", 5),
+            (date(2026, 3, 30), "csat", 2),
+            (AS_OF, "csat", 4),
+        )
+    )
+    session.add_all(
+        OnboardingTask(group_id=gid, phase="Setup", name=name, due=due, done_at=done)
+        for name, due, done in (
+            ("Done early", date(2026, 3, 1), at(date(2026, 3, 2))),
+            ("Done at the day's end", date(2026, 3, 20), end),  # open and overdue at AS_OF
+            ("No due date", None, None),
+            ("Due after", date(2026, 4, 30), None),
+        )
+    )
+    session.add_all(
+        Activity(group_id=gid, kind=kind, title="Touch", occurred_at=when)
+        for kind, when in (
+            ("meeting", at(date(2026, 3, 31), 23)),
+            ("call", end),
+            ("email", at(date(2026, 3, 31), 23)),
+        )
+    )
+
+
+@pytest.mark.parametrize("day", [AS_OF, date(2026, 3, 14)])
+def test_batch_loader_agrees_at_the_edges_of_each_rule(
+    sessions: sessionmaker[Session], ids: dict[str, int], day: date
+) -> None:
+    """Ties, tickets closed without a date, reopened or resolved after the day, negative
+    first responses, the survey lookback's ends: the set-based SQL of each store reads what
+    the group loader reads, today and on a day in the past."""
+    with sessions.begin() as session:
+        _edges(session, ids["beta"])
+    with sessions() as session:
+        got_ids, got = load_batch(session, as_of=day, window_days=30, chunk=Chunk(),
+                                  rules=CONFIG.factors)  # fmt: skip
+        alone = load_scoring_inputs(session, as_of=day, window_days=30, rules=CONFIG.factors)
+    expected = BatchInputs.of([alone[gid] for gid in got_ids.tolist()])
+    for name, column in vars(got.support).items():
+        np.testing.assert_array_equal(column, getattr(expected.support, name), name)
+    for name in ("onboarding_open", "onboarding_overdue", "onboarding_last_done_ago",
+                 "last_touch_ago"):  # fmt: skip
+        np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), name)
+    beta = got_ids.tolist().index(ids["beta"])
+    facts = (got.support.open_high_priority[beta], got.support.latest_nps[beta],
+             got.support.csat_average[beta], got.onboarding_open[beta],
+             got.onboarding_overdue[beta])  # fmt: skip
+    if day == AS_OF:
+        assert facts == (3, 3, pytest.approx(11 / 3), 3, 1)
+        assert got.support.first_response_median[beta] == pytest.approx(1.0)  # of 0 and 2
+        assert (got.onboarding_last_done_ago[beta], got.last_touch_ago[beta]) == (29, 0)
+    else:  # the reopened ticket, and the one resolved after AS_OF, were open then
+        assert facts == (4, 10, 5, 3, 0)
+        assert np.isnan(got.last_touch_ago[beta])
 
 
 def test_the_median_first_response_of_an_even_count_is_the_mean_of_the_middle_two(
