@@ -52,18 +52,32 @@ def stored_days(ordinals: npt.ArrayLike) -> list[str | None]:
     """Day ordinals (date.toordinal(); negative: no day) as ISO dates, which both stores take."""
     values = np.asarray(ordinals, dtype=np.int64)
     days = (values - _EPOCH).astype("datetime64[D]")
-    text = np.datetime_as_string(days, unit="D").tolist()
-    return [None if v < 0 else t for v, t in zip(values.tolist(), text, strict=True)]
+    return _or_none(values, np.datetime_as_string(days, unit="D"))
 
 
 def stored_times(micros: npt.ArrayLike, dialect: str) -> list[str | None]:
-    """UTC times (microseconds since 1970; negative: none) as this store keeps them."""
+    """UTC times (microseconds since 1970; negative: none) as this store keeps them: SQLAlchemy's
+    SQLite format (2026-03-16 09:30:00.000000), or ISO 8601 in UTC for PostgreSQL
+    (2026-03-16T09:30:00.000000Z)."""
     values = np.asarray(micros, dtype=np.int64)
     text = np.datetime_as_string(values.astype("datetime64[us]"), unit="us")
-    text = np.char.replace(text, "T", " ")
+    width = text.dtype.itemsize // 4  # UCS-4 code points per value, 26 of them used
+    codes = np.zeros((len(text), 27), dtype=np.uint32)
+    codes[:, :26] = np.ndarray((len(text), width), dtype=np.uint32, buffer=text)[:, :26]
     if dialect == "postgresql":
-        text = np.char.add(text, "+00")
-    return [None if v < 0 else t for v, t in zip(values.tolist(), text.tolist(), strict=True)]
+        codes[:, 26] = ord("Z")
+    else:
+        codes[:, 10] = ord(" ")
+    return _or_none(values, codes.view("<U27").ravel())
+
+
+def _or_none(values: npt.NDArray[np.int64], text: npt.NDArray[np.str_]) -> list[str | None]:
+    """`text` as a list, None where `values` is negative."""
+    if not len(values) or values.min() >= 0:
+        return list(text.tolist())
+    out = text.astype(object)
+    out[values < 0] = None
+    return list(out.tolist())
 
 
 def column_rows(dialect: str, table: Table, columns: Mapping[str, Any], *, rows: int
