@@ -10,8 +10,10 @@ For each store (a fresh SQLite file; with --postgres also throw-away schemas the
 - csbot: the whole `csbot demo` command (generate, load, --history days of snapshots, today's
   recompute and alerts) in a fresh process, with its CPU seconds and peak RSS.
 Goal: 10,000 groups x 120 days under 10 s on SQLite and 15 s on PostgreSQL. Measured on 2
-shared cores (load average about 3): SQLite floor 6.5 s, csbot 17.8 s (16.6 s CPU, 337 MB);
-PostgreSQL floor 17.0 s, csbot 35.2 s (10.3 s CPU, 332 MB): not there yet.
+shared cores, load average 3.0-3.5 (this machine wrote the floor's rows in 6.5 s and 17.0 s
+on a quieter day, load 3): SQLite floor 13.5 s, csbot 28.4 s (2.1x; 27.6 s CPU, 333 MB);
+PostgreSQL floor 29.6 s, csbot 39.2 s (1.3x; 20.4 s CPU, 332 MB). Before csbot loaded an
+empty database ahead of its indexes: 2.7x and 2.1x. Not there yet in seconds.
 """
 
 from __future__ import annotations
