@@ -11,9 +11,15 @@ process alternates the floor and a day's recompute --repeat times (best of each 
 prints both, their ratio, where the recompute's time went and that process's peak RSS.
 Goal: ratio at most 3 on both stores; 100,000 groups in under 20 s and 1 GB.
 
-Last measured (2 cores, load average 4.5 to 9 from other jobs; ranges over two to four runs):
-10,000 groups 0.76-0.91 s on SQLite (3.9-4.8x) and 0.77-0.85 s on PostgreSQL (8.0-9.2x);
-100,000 groups 9.3-10.0 s (6.3-7.8x, 266 MB) and 7.9-9.9 s (8.1-8.8x, 236 MB).
+Last measured after migration 0009 (2 cores, load average 3.4 to 6 from other jobs, so two to
+three times a quiet machine's times; runs of the same code vary by 20 %): 10,000 groups 2.27 s
+on SQLite (6.7x; load 1.95 s, score 0.02, write 0.27) and 2.32 s on PostgreSQL (9.7x; load
+1.60, score 0.06, write 0.52); 100,000 groups 16.6-23.2 s on SQLite (5.6-6.8x, 261 MB; before
+0009 15.3-31.7 s, 5.9-7.8x, alternated with these) and 10.3 s on PostgreSQL (9.4x, 236 MB;
+12.8 s, 10.6x before). 0009's revenue months: 0.26 s -> 0.11 s at 10,000 groups on SQLite,
+1.8 s -> 1.3 s at 100,000. On a quiet machine (load below 1) before 0009: 10,000 groups 1.01 s
+on SQLite (6.7x) and 1.27 s on PostgreSQL (9.8x). The two usage sums alone are about 2.7x the
+floor on SQLite (seven sums over each window's rows, where the floor has one).
 """
 
 from __future__ import annotations
