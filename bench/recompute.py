@@ -11,15 +11,16 @@ process alternates the floor and a day's recompute --repeat times (best of each 
 prints both, their ratio, where the recompute's time went and that process's peak RSS.
 Goal: ratio at most 3 on both stores; 100,000 groups in under 20 s and 1 GB.
 
-Last measured after migration 0009 (2 cores, load average 3.4 to 6 from other jobs, so two to
-three times a quiet machine's times; runs of the same code vary by 20 %): 10,000 groups 2.27 s
-on SQLite (6.7x; load 1.95 s, score 0.02, write 0.27) and 2.32 s on PostgreSQL (9.7x; load
-1.60, score 0.06, write 0.52); 100,000 groups 16.6-23.2 s on SQLite (5.6-6.8x, 261 MB; before
-0009 15.3-31.7 s, 5.9-7.8x, alternated with these) and 10.3 s on PostgreSQL (9.4x, 236 MB;
-12.8 s, 10.6x before). 0009's revenue months: 0.26 s -> 0.11 s at 10,000 groups on SQLite,
-1.8 s -> 1.3 s at 100,000. On a quiet machine (load below 1) before 0009: 10,000 groups 1.01 s
-on SQLite (6.7x) and 1.27 s on PostgreSQL (9.8x). The two usage sums alone are about 2.7x the
-floor on SQLite (seven sums over each window's rows, where the floor has one).
+Last measured after migrations 0009 and 0010 (2 cores, load average 1.1 to 2.8 from other
+jobs; two runs): 10,000 groups 0.75-0.82 s on SQLite (3.5-5.8x, the floor between 0.14 and
+0.21 s; load 0.65-0.72 s, score 0.02, write 0.06) and 0.81-0.97 s on PostgreSQL (7.5-8.7x;
+load 0.57-0.68, write 0.20-0.24); 100,000 groups (--child on demo databases loaded earlier)
+8.2-9.6 s on SQLite (3.9-5.2x, 264 MB) and 8.1-9.7 s on PostgreSQL (7.1-7.5x, 234 MB; write
+1.9-2.2). At 10,000 groups 0009's revenue months went 0.26 -> 0.11 s on SQLite, and 0010's
+support, onboarding and last-touch queries 0.44 -> 0.26-0.29 s on SQLite and 0.36 -> 0.22 s
+on PostgreSQL. On a quiet machine (load below 1) before 0009: 10,000 groups 1.01 s on SQLite
+(6.7x) and 1.27 s on PostgreSQL (9.8x). The two usage sums alone are about 2.7x the floor on
+SQLite (seven sums over each window's rows, where the floor has one).
 """
 
 from __future__ import annotations
