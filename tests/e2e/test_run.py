@@ -36,17 +36,22 @@ def _csbot() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "csbot"]
 
 
-def test_cli_run_http_serves_healthz_and_stops_on_sigterm(
-    fake_slack: FakeSlack, tmp_path: Path
-) -> None:
-    port = _free_port()
-    env = {
+def _run_env(fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    """A correct set-up: Slack credentials, the fake Slack's API and a database file."""
+    return {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "CSBOT_SLACK_API_URL": fake_slack.api_url,
         "CSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
     }
+
+
+def test_cli_run_http_serves_healthz_and_stops_on_sigterm(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = _run_env(fake_slack, tmp_path)
     command = [*_csbot(), "-v", "run", "--http", "--port", str(port), "--host", "127.0.0.1"]
     with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as proc:
         log_text = _serve_healthz_then_terminate(proc, port)
@@ -61,13 +66,7 @@ def test_a_correct_set_up_starts_and_stops_without_a_warning(
     """Default settings, as an admin runs it: nothing at WARNING or above for a set-up that is
     right (a warning on every start teaches people to ignore warnings)."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "CSBOT_SLACK_API_URL": fake_slack.api_url,
-        "CSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-    }
+    env = _run_env(fake_slack, tmp_path)
     command = [*_csbot(), "run", "--http", "--port", str(port), "--host", "127.0.0.1"]
     with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as proc:
         log_text = _serve_healthz_then_terminate(proc, port)
