@@ -13,7 +13,10 @@ Goal: 10,000 groups x 120 days under 10 s on SQLite and 15 s on PostgreSQL. Meas
 shared cores, load average 3.0-3.5 (this machine wrote the floor's rows in 6.5 s and 17.0 s
 on a quieter day, load 3): SQLite floor 13.5 s, csbot 28.4 s (2.1x; 27.6 s CPU, 333 MB);
 PostgreSQL floor 29.6 s, csbot 39.2 s (1.3x; 20.4 s CPU, 332 MB). Before csbot loaded an
-empty database ahead of its indexes: 2.7x and 2.1x. Not there yet in seconds.
+empty database ahead of its indexes: 2.7x and 2.1x. Again after migrations 0009 and 0010,
+load average 1.6: SQLite floor 13.2 s, csbot 41.6 s (3.2x; 40.8 s CPU, an outlier beside the
+27.6-28.4 s of two other runs); PostgreSQL floor 34.7 s, csbot 36.4 s (1.0x; 23.7 s CPU). Not
+there yet in seconds: on this machine the floor's own writes already take longer than the goal.
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ with that process's peak RSS. --again also imports the same file a second time (
 Goal: csbot at most 2x the floor, peak RSS under 300 MB. Measured on 2 shared cores (load
 average about 3.6), 1,000,000 rows: SQLite floor 9.1 s, csbot 16.2 s (1.8x); PostgreSQL floor
 8.6 s, csbot 14.9 s (1.7x); csbot 206-211 MB. Under heavier load PostgreSQL's ratio swings to
-2.6x: csbot's upsert waits for the server, the floor's COPY overlaps it with parsing.
+2.6x: csbot's upsert waits for the server, the floor's COPY overlaps it with parsing. Again on
+a slower day (load average 1.2-1.8, floors 1.5-1.6 times those above): SQLite floor 14.9 s,
+csbot 23.0 s (1.5x); PostgreSQL floor 13.7 s, csbot 28.7 s (2.1x); 206-212 MB.
 """
 
 from __future__ import annotations

@@ -19,8 +19,10 @@ load 0.57-0.68, write 0.20-0.24); 100,000 groups (--child on demo databases load
 1.9-2.2). At 10,000 groups 0009's revenue months went 0.26 -> 0.11 s on SQLite, and 0010's
 support, onboarding and last-touch queries 0.44 -> 0.26-0.29 s on SQLite and 0.36 -> 0.22 s
 on PostgreSQL. On a quiet machine (load below 1) before 0009: 10,000 groups 1.01 s on SQLite
-(6.7x) and 1.27 s on PostgreSQL (9.8x). The two usage sums alone are about 2.7x the floor on
-SQLite (seven sums over each window's rows, where the floor has one).
+(6.7x) and 1.27 s on PostgreSQL (9.8x); the same, after 0010, at load 1.1-1.6: 0.72 s on
+SQLite (5.3x, floor 0.136 s) and 0.69 s on PostgreSQL (7.0x, floor 0.099 s). The two usage
+sums alone are about 2.7x the floor on SQLite (seven sums over each window's rows, where the
+floor has one).
 """
 
 from __future__ import annotations
