@@ -31,6 +31,7 @@ from csbot.store.loading import load_scoring_inputs
 from csbot.store.models import PhysicianGroup
 from csbot.store.snapshot_write import clear_snapshots, write_batch
 from csbot.store.snapshots import previous_bands
+from csbot.store.statistics import refresh_statistics
 
 __all__ = ["CHUNK_GROUPS", "DayScores", "RecomputeResult", "chunks", "explain", "recompute"]
 
@@ -135,6 +136,7 @@ def recompute(
     """Score every group (or `group_ids`) for `as_of` under `config` (the running one,
     `Services.scoring`), `chunk_groups` at a time, and replace that day's snapshots."""
     started = time.perf_counter()
+    analysed = refresh_statistics(session.connection())
     days = window_days or config.default_window_days
     before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
     clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)
@@ -164,6 +166,8 @@ def recompute(
     )
     context = {"day": as_of.isoformat(), "window_days": days, "groups": len(result.scored)}
     timing = {f"{name}_seconds": round(s, 3) for name, s in clock.seconds.items()}
+    if analysed:
+        log.debug("planner statistics refreshed first", extra={"tables": ", ".join(analysed)})
     log.debug("recomputed", extra={**context, "seconds": round(result.seconds, 3), **timing})
     return result
 

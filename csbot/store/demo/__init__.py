@@ -69,7 +69,8 @@ def summary(counts: dict[str, int], *, where: str, as_of: date, days: int, seed:
 def _analyze(engine: Engine, tables: Iterable[str]) -> None:
     """Fresh planner statistics for the tables just loaded, on PostgreSQL: the daily job that
     follows plans its joins from them (stale ones turned the previous bands' look-up into a
-    runaway nested loop), and autovacuum may not have got there yet. SQLite plans without.
+    runaway nested loop), and autovacuum may not have got there yet. On SQLite the demo's own
+    daily run analyses them (csbot.store.statistics).
 
     A sample of 3,000 rows a table (statistics target 10, not 100) gives those plans their
     row counts and spreads in a tenth of the time; autovacuum analyses a table again with the

@@ -1,0 +1,78 @@
+"""Planner statistics: SQLite keeps none unless asked, so csbot asks.
+
+Without statistics SQLite reads a window's usage rows through the day index and sorts them by
+group, four to five times slower than seeking each group's days by the key (10,000 demo groups:
+0.93 s against 0.19 s for one 30-day sum). A database csbot filled itself had none: nothing ran
+ANALYZE on SQLite. Now the recompute (the daily job, `csbot recompute`, the demo's own daily
+run) first analyses the tables whose statistics are missing or stale, approximately, in under a
+second for 10,000 demo groups. PostgreSQL's autovacuum keeps its own (and the demo analyses the
+tables it bulk-loads: csbot.store.demo).
+
+SQLite loads statistics when a connection reads the schema, and another connection's ANALYZE
+does not reliably reach a connection already open: the refresh runs on the connection of the
+work that needs it (the recompute's session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection
+
+from csbot.store.models import Base
+
+__all__ = ["ANALYSIS_LIMIT", "DRIFT", "refresh_statistics", "stale_tables"]
+
+ANALYSIS_LIMIT = 1000
+"""Index entries SQLite samples per index (PRAGMA analysis_limit): an approximate ANALYZE that
+gives the planner its row counts and spreads in a fraction of a full one's time (SQLite's own
+advice is 100 to 1,000)."""
+DRIFT = 2
+"""A table is analysed again once its rows have grown (or shrunk) this many times over."""
+
+
+def refresh_statistics(conn: Connection) -> tuple[str, ...]:
+    """On SQLite, analyse the tables whose statistics are missing or out of date (see
+    `stale_tables`), on `conn`, whose later queries then plan with them; returns their names.
+    PostgreSQL: nothing to do (autovacuum)."""
+    if conn.dialect.name != "sqlite":
+        return ()
+    stale = stale_tables(conn)
+    _analyze_sqlite(conn, stale)
+    return stale
+
+
+def stale_tables(conn: Connection) -> tuple[str, ...]:
+    """csbot's SQLite tables holding rows whose statistics are missing, or whose row count has
+    moved `DRIFT` times from the one analysed. Rows are counted as the largest rowid, a seek
+    (a count would read the whole table): it can overstate the rows after deletes, never
+    understate them, so a table that only grows is analysed again in time."""
+    analysed = _analysed_rows(conn)
+    stale = []
+    for table in Base.metadata.sorted_tables:
+        rows = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
+        then = analysed.get(table.name)
+        if rows and (not then or not then / DRIFT <= rows <= then * DRIFT):
+            stale.append(table.name)
+    return tuple(stale)
+
+
+def _analysed_rows(conn: Connection) -> dict[str, int]:
+    """Each analysed table's row count as sqlite_stat1 recorded it (the first number)."""
+    exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    if conn.exec_driver_sql(exists).first() is None:
+        return {}
+    stats = conn.exec_driver_sql("SELECT tbl, stat FROM sqlite_stat1").all()
+    return {table: int(stat.split()[0]) for table, stat in stats if stat}
+
+
+def _analyze_sqlite(conn: Connection, tables: Iterable[str]) -> None:
+    tables = list(tables)
+    if not tables:
+        return
+    conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+    try:
+        for name in tables:
+            conn.exec_driver_sql(f'ANALYZE "{name}"')
+    finally:
+        conn.exec_driver_sql("PRAGMA analysis_limit = 0")

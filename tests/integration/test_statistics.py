@@ -1,0 +1,120 @@
+"""Planner statistics: the recompute analyses a SQLite database that has none or has outgrown
+them, so the usage windows are read by the key, not through the day index and a sort."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from recompute_seed import AS_OF, group
+from sqlalchemy import Connection, insert, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from csbot.scoring import default_config
+from csbot.store.models import DailyUsage
+from csbot.store.recompute import recompute
+from csbot.store.statistics import refresh_statistics, stale_tables
+
+NOW = datetime(2026, 4, 1, 6, tzinfo=UTC)
+# The floor's shape in bench/recompute.py: one window's sum for every group.
+WINDOW_SUM = (
+    "SELECT group_id, count(*), sum(active_users) FROM daily_usage "
+    "WHERE day BETWEEN '2026-03-02' AND '2026-03-31' GROUP BY group_id"
+)
+
+
+def _groups_with_usage(session: Session, groups: int, days: int, first: int = 0) -> list[int]:
+    made = [group(f"Clinic {first + n}") for n in range(groups)]
+    session.add_all(made)
+    session.flush()
+    rows = [
+        {
+            "group_id": g.id,
+            "day": AS_OF - timedelta(days=back),
+            "active_users": 5,
+            "sessions": 9,
+            "session_minutes": 60.0,
+            "documents_processed": 20,
+            "patients_total": 30,
+            "patients_billable": 25,
+        }
+        for g in made
+        for back in range(days)
+    ]
+    session.execute(insert(DailyUsage), rows)
+    return [g.id for g in made]
+
+
+def _plan(conn: Connection) -> str:
+    return " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {WINDOW_SUM}"))
+
+
+def _sqlite_only(sessions: sessionmaker[Session]) -> None:
+    if sessions.kw["bind"].dialect.name != "sqlite":
+        pytest.skip("statistics on SQLite (PostgreSQL's autovacuum keeps its own)")
+
+
+def test_recompute_analyses_a_database_without_statistics_and_reads_usage_by_the_key(
+    sessions: sessionmaker[Session],
+) -> None:
+    _sqlite_only(sessions)
+    with sessions.begin() as session:
+        _groups_with_usage(session, groups=40, days=70)
+    with sessions() as session:
+        before = _plan(session.connection())
+        assert "ix_daily_usage_day" in before and "TEMP B-TREE" in before
+    with sessions.begin() as session:
+        recompute(session, as_of=AS_OF, computed_at=NOW, config=default_config())
+        # The queries that follow on the same connection plan with the new statistics.
+        assert "ANY(group_id)" in _plan(session.connection())
+    with sessions() as session:  # and a later connection, from what was committed
+        conn = session.connection()
+        after = _plan(conn)
+        analysed = set(conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1").scalars())
+    assert "sqlite_autoindex_daily_usage_1" in after and "TEMP B-TREE" not in after
+    assert {"daily_usage", "physician_group"} <= analysed
+    assert "health_snapshot" not in analysed  # empty until the recompute wrote it
+
+
+def test_statistics_are_refreshed_once_a_table_has_doubled(
+    sessions: sessionmaker[Session],
+) -> None:
+    _sqlite_only(sessions)
+    with sessions.begin() as session:
+        _groups_with_usage(session, groups=10, days=20)
+        assert stale_tables(session.connection()) == ("physician_group", "daily_usage")
+        assert refresh_statistics(session.connection()) == ("physician_group", "daily_usage")
+        assert refresh_statistics(session.connection()) == ()
+    with sessions.begin() as session:  # 10 groups -> 19: not yet twice as many
+        _groups_with_usage(session, groups=9, days=1, first=10)
+        assert stale_tables(session.connection()) == ()
+    with sessions.begin() as session:  # 21 groups, 209 usage rows: physician_group doubled
+        _groups_with_usage(session, groups=2, days=1, first=19)
+        assert stale_tables(session.connection()) == ("physician_group",)
+        assert refresh_statistics(session.connection()) == ("physician_group",)
+        count = session.connection().exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'physician_group'"
+        )
+        assert {stat.split()[0] for stat in count.scalars()} == {"21"}
+
+
+def test_a_table_that_shrank_to_a_fraction_is_analysed_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    _sqlite_only(sessions)
+    with sessions.begin() as session:
+        _groups_with_usage(session, groups=10, days=20)
+        refresh_statistics(session.connection())
+        # Statistics from a time the table was five times larger than it is now.
+        session.execute(
+            text("UPDATE sqlite_stat1 SET stat = '1000 100 1' WHERE tbl = 'daily_usage'")
+        )
+        assert stale_tables(session.connection()) == ("daily_usage",)
+
+
+def test_no_statistics_work_on_postgresql(sessions: sessionmaker[Session]) -> None:
+    if sessions.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's side")
+    with sessions.begin() as session:
+        _groups_with_usage(session, groups=3, days=5)
+        assert refresh_statistics(session.connection()) == ()
