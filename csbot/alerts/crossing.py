@@ -13,7 +13,11 @@ with yesterday's snapshot, so a group that slides a little further every day is 
   band, so a group that is still worse is alerted on the first day after. Recoveries are not
   held back: they are good news, and they reset the state so the next slide alerts.
 - Nothing alerted yet counts as Good: the first run alerts every group already inside
-  Needs Attention or Critical, once ("Good -> Critical" unless yesterday's band was better).
+  Needs Attention or Critical, once. The alert names the band it came from only when that is
+  known: yesterday's snapshot in a better band ("Excellent -> Critical"), or else (looked up
+  by the job for the few groups alerted, csbot.alerts.jobs) the latest better band in its
+  last 30 days of snapshots. A group in that band all along, or with no snapshot before,
+  reads "Now Critical" rather than an invented "Good -> Critical".
 """
 
 from __future__ import annotations
@@ -124,10 +128,11 @@ def _snoozed(state: PriorState | None, day: date) -> bool:
     return until is not None and day < until
 
 
-def _last_known(previous: Band | None, worse: Band) -> Band:
+def _last_known(previous: Band | None, worse: Band) -> Band | None:
     """Where a never-alerted group came from: yesterday's band when that was better (e.g.
-    Excellent straight to Critical), else Good (it slid inside the margin first)."""
-    return previous if previous is not None and worse.is_worse_than(previous) else Band.GOOD
+    Excellent straight to Critical); None when not known (no snapshot before, or already that
+    bad yesterday, as on csbot's first run for a group that has been Critical for weeks)."""
+    return previous if previous is not None and worse.is_worse_than(previous) else None
 
 
 def decide(

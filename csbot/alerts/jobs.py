@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from csbot.alerts.crossing import AlertPolicy, Crossing, Decision, Kind, decide_all
@@ -23,7 +23,13 @@ from csbot.config import Settings
 from csbot.errors import CsbotError
 from csbot.scoring.types import GroupScore
 from csbot.services import Services, today
-from csbot.store.alert_state import StateChange, alert_states, recent_scores, save_states
+from csbot.store.alert_state import (
+    StateChange,
+    alert_states,
+    bands_slid_from,
+    recent_scores,
+    save_states,
+)
 from csbot.store.db import DbSession, transaction
 from csbot.store.locks import job_lock, last_run, record_run
 from csbot.store.outbox import GroupTarget, NewAlert, alert_targets, write_alerts
@@ -99,6 +105,27 @@ def _new_alert(
     )
 
 
+def _placed(crossing: list[Decision], session: DbSession, result: RecomputeResult
+            ) -> list[Decision]:  # fmt: skip
+    """The crossings whose band before is unknown (never alerted, not better yesterday) with
+    the band the group slid from, when its recent snapshots show one."""
+    unknown = {
+        d.group_id: d.crossing.to_band
+        for d in crossing
+        if d.crossing is not None
+        and d.crossing.kind is Kind.CROSSING
+        and d.crossing.from_band is None
+    }
+    found = bands_slid_from(session, now_in=unknown, before=result.day,
+                            window_days=result.window_days)  # fmt: skip
+    return [
+        replace(d, crossing=replace(d.crossing, from_band=found[d.group_id]))
+        if d.crossing is not None and d.group_id in found
+        else d
+        for d in crossing
+    ]
+
+
 def detect(
     session: DbSession, services: Services, result: RecomputeResult, *, now: datetime
 ) -> int:
@@ -118,7 +145,7 @@ def detect(
         edges=services.scoring.bands,
         policy=policy,
     )
-    crossing = [d for d in decisions if d.crossing is not None]
+    crossing = _placed([d for d in decisions if d.crossing is not None], session, result)
     ids = [d.group_id for d in crossing]
     targets = alert_targets(session, group_ids=ids)
     explained = explain(session, day=result.day, window_days=result.window_days, group_ids=ids,

@@ -7,7 +7,7 @@ same transaction as the snapshots and the outbox rows. A snooze survives state c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,7 +19,15 @@ from csbot.scoring.types import Band
 from csbot.store.dialect import insert_for
 from csbot.store.models import AlertState, HealthSnapshot
 
-__all__ = ["StateChange", "StateRow", "alert_states", "recent_scores", "save_states", "snooze"]
+__all__ = [
+    "StateChange",
+    "StateRow",
+    "alert_states",
+    "bands_slid_from",
+    "recent_scores",
+    "save_states",
+    "snooze",
+]
 
 
 @dataclass(frozen=True)
@@ -147,3 +155,35 @@ def recent_scores(
     for gid, score in session.execute(stmt):
         out[gid].append(float(score))
     return dict(out)
+
+
+def bands_slid_from(
+    session: Session,
+    *,
+    now_in: Mapping[int, Band],
+    before: date,
+    window_days: int,
+    lookback_days: int = 30,
+) -> dict[int, Band]:
+    """Where each group of `now_in` slid from: the band of its latest snapshot before `before`
+    (within `lookback_days`) that was better than the band it is in now. A group in that band
+    (or worse) all along, or without snapshots, is left out: nobody knows where it came from."""
+    if not now_in:
+        return {}
+    s = HealthSnapshot
+    stmt = (
+        select(s.group_id, s.band)
+        .where(
+            s.group_id.in_(list(now_in)),
+            s.window_days == window_days,
+            s.day < before,
+            s.day >= before - timedelta(days=lookback_days),
+        )
+        .order_by(s.group_id, s.day.desc())
+    )
+    found: dict[int, Band] = {}
+    for gid, stored in session.execute(stmt):
+        band = Band(stored)
+        if gid not in found and now_in[gid].is_worse_than(band):
+            found[gid] = band
+    return found

@@ -195,8 +195,22 @@ def test_a_long_outage_alerts_where_the_group_is_now_not_each_band_it_passed(
     run = catch_up(services, deliver=False)
     assert run is not None and run.days[0] == date(2026, 3, 4) and run.day == date(2026, 3, 19)
     rows = _outbox(sessions)
+    # One alert, for where it is now, from the band its snapshots held before (the catch-up
+    # stored every day of the outage): not one alert per band it passed.
     assert [(kind, frm, to) for g, kind, frm, to, _ in rows if g == collapsing] == [
-        ("crossing", GOOD, CR)
+        ("crossing", NA, CR)
+    ]
+
+
+def test_a_first_run_with_no_earlier_snapshot_alerts_now_critical_not_from_an_invented_band(
+    services: Services, sessions: sessionmaker[Session], groups: dict[Archetype, list[int]]
+) -> None:
+    collapsing = groups[Archetype.COLLAPSING][0]
+    _, new = run_days(services, start=AS_OF, end=AS_OF)
+    rows = _outbox(sessions)
+    assert new >= 1
+    assert [(kind, frm, to) for g, kind, frm, to, _ in rows if g == collapsing] == [
+        ("crossing", None, CR)
     ]
 
 

@@ -55,7 +55,7 @@ def _replay(scores: list[float], *, margin: float = 2.0, days: int = 1) -> list[
 
 def test_a_slide_into_needs_attention_alerts_once_inside_the_margin() -> None:
     assert _decide([59.0]).crossing is None  # Needs Attention, but within 2 points of 60
-    decision = _decide([57.9])
+    decision = _decide([57.9], previous=G)
     assert decision.crossing is not None
     assert decision.crossing.kind is Kind.CROSSING
     assert (decision.crossing.from_band, decision.crossing.to_band) == (G, NA)
@@ -201,8 +201,29 @@ def test_decide_all_reads_each_groups_previous_band_and_keeps_state_only_changes
     )
     assert [(d.group_id, d.new_band) for d in decisions] == [(1, CR), (2, CR), (3, NA)]
     crossings = [d.crossing for d in decisions]
-    assert [(c.from_band, c.to_band) for c in crossings if c is not None] == [(EX, CR), (G, CR)]
+    # Group 2's band before is not known here: the job looks further back (bands_slid_from).
+    assert [(c.from_band, c.to_band) for c in crossings if c is not None] == [(EX, CR), (None, CR)]
     assert crossings[2] is None  # Critical -> Needs Attention only lowers the state
+
+
+@pytest.mark.parametrize(
+    ("previous", "scores", "came_from"),
+    [
+        (None, [30.0], None),  # no snapshot before: nobody knows
+        (CR, [30.0], None),  # already Critical yesterday: not an invented "Good -> Critical"
+        (NA, [30.0], NA),
+        (EX, [57.0], EX),
+        (NA, [57.0], None),  # inside Needs Attention's margin yesterday, past it today
+        (G, [57.0], G),
+    ],
+)
+def test_a_first_alert_names_the_band_before_only_when_yesterday_was_better(
+    previous: Band | None, scores: list[float], came_from: Band | None
+) -> None:
+    decision = _decide(scores, previous=previous)
+    assert decision.crossing is not None
+    assert decision.crossing.from_band is came_from
+    assert decision.crossing.to_band is band_for(scores[-1], EDGES)
 
 
 @given(
