@@ -85,11 +85,14 @@ def test_statistics_are_refreshed_once_a_table_has_doubled(
         assert stale_tables(session.connection()) == ("physician_group", "daily_usage")
         assert refresh_statistics(session.connection()) == ("physician_group", "daily_usage")
         assert refresh_statistics(session.connection()) == ()
-    with sessions.begin() as session:  # 10 groups -> 19: not yet twice as many
-        _groups_with_usage(session, groups=9, days=1, first=10)
+        # The sampling limit is this refresh's alone: the connection's own ANALYZE is whole.
+        limit = session.connection().exec_driver_sql("PRAGMA analysis_limit").scalar()
+        assert limit == 0
+    with sessions.begin() as session:  # 10 groups -> 20: twice as many, not more
+        _groups_with_usage(session, groups=10, days=1, first=10)
         assert stale_tables(session.connection()) == ()
-    with sessions.begin() as session:  # 21 groups, 209 usage rows: physician_group doubled
-        _groups_with_usage(session, groups=2, days=1, first=19)
+    with sessions.begin() as session:  # 21 groups, 211 usage rows: physician_group doubled
+        _groups_with_usage(session, groups=1, days=1, first=20)
         assert stale_tables(session.connection()) == ("physician_group",)
         assert refresh_statistics(session.connection()) == ("physician_group",)
         count = session.connection().exec_driver_sql(
@@ -105,11 +108,13 @@ def test_a_table_that_shrank_to_a_fraction_is_analysed_again(
     with sessions.begin() as session:
         _groups_with_usage(session, groups=10, days=20)
         refresh_statistics(session.connection())
-        # Statistics from a time the table was five times larger than it is now.
-        session.execute(
-            text("UPDATE sqlite_stat1 SET stat = '1000 100 1' WHERE tbl = 'daily_usage'")
-        )
-        assert stale_tables(session.connection()) == ("daily_usage",)
+        conn = session.connection()
+        analysed = "UPDATE sqlite_stat1 SET stat = :stat WHERE tbl = 'daily_usage'"
+        # Analysed when the table held twice its 200 rows: not yet stale; a row more: stale.
+        session.execute(text(analysed), {"stat": "400 40 1"})
+        assert stale_tables(conn) == ()
+        session.execute(text(analysed), {"stat": "401 40 1"})
+        assert stale_tables(conn) == ("daily_usage",)
 
 
 def test_no_statistics_work_on_postgresql(sessions: sessionmaker[Session]) -> None:
