@@ -181,8 +181,8 @@ class _Loader:
         return _months(self.ids, table, as_of)
 
     def support(self) -> Support:
-        nps, csat = self._surveys()
-        return Support(self._open_high(), self._first_response_median(), nps, csat)
+        return Support(self._open_high(), self._first_response_median(), self._nps(),
+                       self._csat())  # fmt: skip
 
     def _open_high(self) -> Floats:
         """Open high-priority tickets: the two ways a ticket is open, each read as a range of
@@ -216,9 +216,6 @@ class _Loader:
         median = func.percentile_cont(0.5).within_group(func.greatest(0.0, hours))
         stmt = select(t.group_id, cast(median, Float)).where(*answered).group_by(t.group_id)
         return self.spread(self.rows(stmt, t.group_id), 1, np.nan)[:, 0]
-
-    def _surveys(self) -> tuple[Floats, Floats]:
-        return self._nps(), self._csat()
 
     def _recent_surveys(self) -> tuple[ColumnElement[bool], ...]:
         s, as_of = Survey, self.window.as_of

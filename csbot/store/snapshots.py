@@ -7,11 +7,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csbot.scoring.types import Band
-from csbot.store.models import HealthSnapshot
+from csbot.store._query import for_groups
+from csbot.store.models import HealthSnapshot, PhysicianGroup
 
 
 def previous_bands(
@@ -22,23 +23,27 @@ def previous_bands(
     lookback_days: int = 30,
     group_ids: Collection[int] | None = None,
 ) -> dict[int, Band]:
-    """Each group's band in its latest snapshot before `before` (within `lookback_days`)."""
-    s = HealthSnapshot
-    in_range = (
-        s.window_days == window_days,
-        s.day < before,
-        s.day >= before - timedelta(days=lookback_days),
+    """Each group's band in its latest snapshot before `before` (within `lookback_days`).
+
+    One seek per group into the key (group_id, day, window_days), newest day first: with a
+    month of daily snapshots, grouping all of them to find each group's latest day read
+    310,000 rows on 10,000 demo groups (0.6 s on SQLite) to keep 10,000.
+    """
+    s, g = HealthSnapshot, PhysicianGroup
+    latest = (
+        select(s.band)
+        .where(
+            s.group_id == g.id,
+            s.window_days == window_days,
+            s.day < before,
+            s.day >= before - timedelta(days=lookback_days),
+        )
+        .order_by(s.day.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    latest = select(s.group_id, func.max(s.day).label("day")).where(*in_range).group_by(s.group_id)
-    if group_ids is not None:
-        latest = latest.where(s.group_id.in_(list(group_ids)))
-    sub = latest.subquery()
-    stmt = (
-        select(s.group_id, s.band)
-        .join(sub, (s.group_id == sub.c.group_id) & (s.day == sub.c.day))
-        .where(s.window_days == window_days)
-    )
-    return {gid: Band(band) for gid, band in session.execute(stmt)}
+    stmt = for_groups(select(g.id, latest), g.id, group_ids)
+    return {gid: Band(band) for gid, band in session.execute(stmt) if band is not None}
 
 
 @dataclass(frozen=True)
