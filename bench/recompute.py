@@ -44,19 +44,24 @@ from csbot.scoring.config import default_config
 from csbot.scoring.inputs import Window
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
 from csbot.store.demo import load_demo
+from csbot.store.demo.history import History
 from csbot.store.models import DailyUsage
 from csbot.store.recompute import recompute
 
 AS_OF = date(2026, 3, 31)
-HEADER = ("store", "groups", "usage rows", "floor s", "csbot s", "ratio", "load s", "score s",
-          "write s", "peak RSS MB")  # fmt: skip
+HEADER = ("store", "groups", "usage rows", "floor s", "csbot s", "ratio", "prepare s", "load s",
+          "score s", "write s", "peak RSS MB")  # fmt: skip
 
 
-def _prepare(engine: Engine, *, groups: int, days: int) -> None:
+def _prepare(engine: Engine, *, groups: int, days: int, history_days: int) -> None:
     upgrade(engine)
     started = time.perf_counter()
+    # The snapshots of the days before, as the daily job finds them (its previous bands).
+    history = History.before(AS_OF, history_days, config=default_config(),
+                             computed_at=datetime.now(UTC))  # fmt: skip
     with transaction(session_factory(engine)) as session:
-        load_demo(session, groups=groups, days=days, seed=7, as_of=AS_OF)
+        load_demo(session, groups=groups, days=days, seed=7, as_of=AS_OF,
+                  history=history if history_days else None)  # fmt: skip
     print(f"  loaded {groups:,} demo groups in {time.perf_counter() - started:.1f} s",
           file=sys.stderr, flush=True)  # fmt: skip
     # PostgreSQL: planner statistics and the visibility map as autovacuum leaves them in a
@@ -111,9 +116,9 @@ def _measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def _row(label: str, groups: int, m: dict[str, Any]) -> list[str]:
     phases = m["phases"]
+    seconds = [f"{phases[name]:.3f}" for name in ("prepare", "load", "score", "write")]
     return [label, f"{groups:,}", f"{m['rows']:,}", f"{m['floor']:.3f}", f"{m['recompute']:.3f}",
-            f"{m['recompute'] / m['floor']:.1f}x", f"{phases['load']:.3f}",
-            f"{phases['score']:.3f}", f"{phases['write']:.3f}", f"{m['rss']:.0f}"]  # fmt: skip
+            f"{m['recompute'] / m['floor']:.1f}x", *seconds, f"{m['rss']:.0f}"]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--groups", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--days", type=int, default=120, help="days of demo history")
     parser.add_argument("--window", type=int, default=30)
+    parser.add_argument("--history", type=int, default=30, metavar="DAYS",
+                        help="days of daily snapshots before the day recomputed")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
@@ -135,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, url in urls:
                 print(f"{label}: {groups:,} groups x {args.days} days", file=sys.stderr)
                 engine = make_engine(url)
-                _prepare(engine, groups=groups, days=args.days)
+                _prepare(engine, groups=groups, days=args.days, history_days=args.history)
                 engine.dispose()
                 rows.append(_row(label, groups, _measure(url, args)))
                 print(table(HEADER, rows[-1:]), file=sys.stderr, flush=True)

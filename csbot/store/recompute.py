@@ -87,7 +87,9 @@ class RecomputeResult:
     skipped: tuple[int, ...] = ()  # groups with no data at all yet: nothing to store
     previous_bands: dict[int, Band] = field(default_factory=dict)  # latest earlier snapshot
     seconds: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)  # seconds loading, scoring, writing
+    # seconds in each phase: statistics, previous bands and clearing the day; loading, scoring,
+    # writing
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def band_counts(self) -> dict[Band, int]:
@@ -136,13 +138,14 @@ def recompute(
     """Score every group (or `group_ids`) for `as_of` under `config` (the running one,
     `Services.scoring`), `chunk_groups` at a time, and replace that day's snapshots."""
     started = time.perf_counter()
-    analysed = refresh_statistics(session.connection())
     days = window_days or config.default_window_days
-    before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
-    clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)
+    clock = _PhaseClock()
+    with clock("prepare"):
+        analysed = refresh_statistics(session.connection())
+        before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
+        clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)
     kept: list[tuple[np.ndarray, Floats, np.ndarray]] = []
     skipped: list[int] = []
-    clock = _PhaseClock()
     for chunk in chunks(session, group_ids, chunk_groups):
         with clock("load"):
             ids, inputs = load_batch(session, as_of=as_of, window_days=days, chunk=chunk,
@@ -176,7 +179,7 @@ class _PhaseClock:
     """Adds up the seconds spent in each phase over all chunks."""
 
     def __init__(self) -> None:
-        self.seconds: dict[str, float] = {"load": 0.0, "score": 0.0, "write": 0.0}
+        self.seconds: dict[str, float] = {"prepare": 0.0, "load": 0.0, "score": 0.0, "write": 0.0}
 
     @contextmanager
     def __call__(self, phase: str) -> Iterator[None]:
