@@ -179,7 +179,7 @@ def bands_slid_from(
             s.day < before,
             s.day >= before - timedelta(days=lookback_days),
         )
-        .order_by(s.group_id, s.day.desc())
+        .order_by(s.day.desc())  # each group's latest first
     )
     found: dict[int, Band] = {}
     for gid, stored in session.execute(stmt):

@@ -38,23 +38,27 @@ def test_each_group_gets_the_latest_better_band_or_nothing(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions.begin() as session:
-        made = [group(f"Clinic {n}") for n in range(7)]
+        made = [group(f"Clinic {n}") for n in range(9)]
         session.add_all(made)
         session.flush()
-        slid, always, none, old, other, excellent, recovered = (g.id for g in made)
+        slid, always, none, old, other, excellent, recovered, edge, quiet = (g.id for g in made)
         _history(session, slid, [G, G, EX, NA, CR, CR])  # latest better than Critical: NA
         _history(session, always, [CR] * 20)  # Critical all along: not known
         _history(session, old, [G], ending=TODAY - timedelta(days=31))  # outside the lookback
         _history(session, old, [CR] * 30)
-        _history(session, other, [G] * 5, window=7)  # another window's snapshots
-        _history(session, other, [NA] * 5)
+        _history(session, other, [G] * 5, window=7)  # another window's, the latest: not read
+        _history(session, other, [NA] * 5, ending=TODAY - timedelta(days=2))
         _history(session, excellent, [EX, G, G])  # Good today: better than Good was Excellent
         _history(session, recovered, [NA, CR, G])  # today's band better than yesterday's
         _history(session, slid, [G], ending=TODAY)  # today's own snapshot is not "before"
-    now_in = {slid: CR, always: CR, none: NA, old: CR, other: CR, excellent: G, recovered: NA}
+        _history(session, edge, [G], ending=TODAY - timedelta(days=30))  # the lookback's first day
+        _history(session, edge, [CR] * 29)
+        _history(session, quiet, [G] * 3)  # not alerted today: not asked about
+    now_in = {slid: CR, always: CR, none: NA, old: CR, other: CR, excellent: G, recovered: NA,
+              edge: CR}  # fmt: skip
     with sessions() as session:
         found = bands_slid_from(session, now_in=now_in, before=TODAY, window_days=30)
-    assert found == {slid: NA, other: NA, excellent: EX, recovered: G}
+    assert found == {slid: NA, other: NA, excellent: EX, recovered: G, edge: G}
 
 
 def test_no_groups_asks_nothing(sessions: sessionmaker[Session]) -> None:
