@@ -12,12 +12,13 @@ with yesterday's snapshot, so a group that slides a little further every day is 
 - Snoozed groups get no worse-alerts until the snooze ends; the state then still holds the old
   band, so a group that is still worse is alerted on the first day after. Recoveries are not
   held back: they are good news, and they reset the state so the next slide alerts.
-- Nothing alerted yet counts as Good: the first run alerts every group already inside
-  Needs Attention or Critical, once. The alert names the band it came from only when that is
-  known: yesterday's snapshot in a better band ("Excellent -> Critical"), or else (looked up
-  by the job for the few groups alerted, csbot.alerts.jobs) the latest better band in its
-  last 30 days of snapshots. A group in that band all along, or with no snapshot before,
-  reads "Now Critical" rather than an invented "Good -> Critical".
+- Nothing alerted yet counts as Good (as does a state made only by a snooze): the first run
+  alerts every group already inside Needs Attention or Critical, once. The alert names the
+  band it came from only when that is known: yesterday's snapshot in a better band
+  ("Excellent -> Critical"), or else (looked up by the job for the few groups alerted,
+  csbot.alerts.jobs) the latest better band in its last 30 days of snapshots. A group in that
+  band all along, or with no snapshot before, reads "Now Critical" rather than an invented
+  "Good -> Critical".
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class PriorState(Protocol):
     @property
     def snoozed_until(self) -> date | None: ...
 
+    @property
+    def last_alert_id(self) -> int | None: ...
+
 
 @dataclass(frozen=True)
 class Crossing:
@@ -128,6 +132,12 @@ def _snoozed(state: PriorState | None, day: date) -> bool:
     return until is not None and day < until
 
 
+def _alerted_before(state: PriorState | None) -> bool:
+    """Whether the state's band was alerted: a snooze from a renewal reminder gives a group
+    never band-alerted a Good state (csbot.store.alert_state.snooze) but no band alert."""
+    return state is not None and state.last_alert_id is not None
+
+
 def _last_known(previous: Band | None, worse: Band) -> Band | None:
     """Where a never-alerted group came from: yesterday's band when that was better (e.g.
     Excellent straight to Critical); None when not known (no snapshot before, or already that
@@ -157,7 +167,7 @@ def decide(
     if worse is not None:
         if _snoozed(state, day):
             return Decision(group_id)
-        was = alerted if state is not None else _last_known(previous_band, worse)
+        was = alerted if _alerted_before(state) else _last_known(previous_band, worse)
         return Decision(group_id, Crossing(group_id, Kind.CROSSING, was, worse, day, today), worse)
     better = better_band(min(window), alerted, edges, policy.margin)
     if better is Band.GOOD:

@@ -19,7 +19,7 @@ from csbot.cli import main
 from csbot.scoring.types import Band
 from csbot.services import Services
 from csbot.store import models as m
-from csbot.store.alert_state import StateRow, alert_states
+from csbot.store.alert_state import StateRow, alert_states, snooze
 from csbot.store.demo import Archetype
 from csbot.store.locks import job_lock
 from csbot.store.outbox import NewAlert, write_alerts
@@ -232,6 +232,32 @@ def test_a_snoozed_group_is_not_alerted_until_the_snooze_ends(
     state = _states(sessions)[collapsing]
     assert state.snoozed_until == date(2026, 4, 7) and state.snoozed_by == "U0000000001"
     assert state.band is Band.NEEDS_ATTENTION  # Critical is told when the snooze ends
+
+
+def test_a_group_snoozed_before_its_first_band_alert_is_not_told_it_came_from_good(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    """A snooze from a renewal reminder gives a never-alerted group a Good state to judge it
+    from; its first band alert, after the snooze, still names only a band its snapshots show."""
+    collapsing = groups[Archetype.COLLAPSING][0]
+    with sessions.begin() as session:
+        snooze(session, group_id=collapsing, until=date(2026, 3, 28), by="U0000000001",
+               updated_at=datetime(2026, 3, 2, 5, tzinfo=UTC))  # fmt: skip
+    _replay(services, clock, START, AS_OF)
+    rows = [(kind, frm, to, day) for g, kind, frm, to, day in _outbox(sessions) if g == collapsing]
+    with sessions() as session:
+        before = session.scalar(
+            select(m.HealthSnapshot.band).where(
+                m.HealthSnapshot.group_id == collapsing,
+                m.HealthSnapshot.day == date(2026, 3, 27),
+                m.HealthSnapshot.window_days == 30,
+            )
+        )
+    assert before == CR  # Critical all through the snooze's last days ...
+    assert rows == [("crossing", NA, CR, date(2026, 3, 28))]  # ... having slid from NA
 
 
 def test_an_older_day_recomputed_by_hand_only_refreshes_snapshots(

@@ -23,6 +23,7 @@ G, NA, CR, EX = Band.GOOD, Band.NEEDS_ATTENTION, Band.CRITICAL, Band.EXCELLENT
 class State:
     band: Band
     snoozed_until: date | None = None
+    last_alert_id: int | None = 1  # None: made by a snooze, never band-alerted
 
 
 def _decide(
@@ -224,6 +225,17 @@ def test_a_first_alert_names_the_band_before_only_when_yesterday_was_better(
     assert decision.crossing is not None
     assert decision.crossing.from_band is came_from
     assert decision.crossing.to_band is band_for(scores[-1], EDGES)
+
+
+def test_a_state_made_only_by_a_snooze_does_not_name_good_as_the_band_before() -> None:
+    snoozed = State(G, snoozed_until=DAY, last_alert_id=None)  # from a renewal reminder
+    decision = _decide([30.0], snoozed, previous=CR)
+    assert decision.crossing is not None
+    assert (decision.crossing.from_band, decision.crossing.to_band) == (None, CR)
+    decision = _decide([30.0], snoozed, previous=EX)
+    assert decision.crossing is not None and decision.crossing.from_band is EX
+    alerted = _decide([30.0], State(G), previous=CR)  # a real Good state: from Good
+    assert alerted.crossing is not None and alerted.crossing.from_band is G
 
 
 @given(
