@@ -131,14 +131,17 @@ def alerts_command(
 
 
 def _what(alert: AlertRecord) -> str:
-    """What an alert announced, in a few words: a band move, which renewal reminder, or to
-    whom a digest went."""
+    """What an alert announced, in a few words: a band move ("now Critical" when the band before
+    is unknown, as the Home tab and digests say it), which renewal reminder, or to whom a
+    digest went."""
     if alert.group_id is None:
         return f"book digest to {alert.payload.get('recipient')}"
     if alert.kind == Kind.RENEWAL:
         renewal, lead = alert.payload.get("renewal_date"), alert.payload.get("lead_days")
         return f"renews {renewal} ({lead}-day reminder)"
-    return f"{alert.from_band or '?'} -> {alert.to_band}"
+    if alert.from_band is None:  # a first alert whose band before is unknown (crossing.py)
+        return f"now {alert.to_band}"
+    return f"{alert.from_band} -> {alert.to_band}"
 
 
 def digest_command(

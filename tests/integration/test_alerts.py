@@ -203,7 +203,12 @@ def test_a_long_outage_alerts_where_the_group_is_now_not_each_band_it_passed(
 
 
 def test_a_first_run_with_no_earlier_snapshot_alerts_now_critical_not_from_an_invented_band(
-    services: Services, sessions: sessionmaker[Session], groups: dict[Archetype, list[int]]
+    services: Services,
+    sessions: sessionmaker[Session],
+    groups: dict[Archetype, list[int]],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     collapsing = groups[Archetype.COLLAPSING][0]
     _, new = run_days(services, start=AS_OF, end=AS_OF)
@@ -211,6 +216,18 @@ def test_a_first_run_with_no_earlier_snapshot_alerts_now_critical_not_from_an_in
     assert new >= 1
     assert [(kind, frm, to) for g, kind, frm, to, _ in rows if g == collapsing] == [
         ("crossing", None, CR)
+    ]
+    with sessions() as session:
+        name = session.get_one(m.PhysicianGroup, collapsing).name
+        crossing = select(m.Alert.id).where(
+            m.Alert.group_id == collapsing, m.Alert.kind == "crossing"
+        )
+        (alert_id,) = session.scalars(crossing)
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    assert main(["alerts"]) == 0  # `csbot alerts` says it as the Home tab and digests do
+    listed = [ln for ln in capsys.readouterr().out.splitlines() if " crossing " in ln]
+    assert [ln for ln in listed if f" {name}: " in ln] == [
+        f"#{alert_id} {AS_OF} pending crossing  {name}: now Critical (attempts 0)"
     ]
 
 
