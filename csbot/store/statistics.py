@@ -4,8 +4,9 @@ Without statistics SQLite reads a window's usage rows through the day index and 
 group, four to five times slower than seeking each group's days by the key (10,000 demo groups:
 0.93 s against 0.19 s for one 30-day sum). A database csbot filled itself had none: nothing ran
 ANALYZE on SQLite. Now the recompute (the daily job, `csbot recompute`, the demo's own daily
-run) first analyses the tables whose statistics are missing or stale, approximately, in under a
-second for 10,000 demo groups. PostgreSQL's autovacuum keeps its own (and the demo analyses the
+run) first analyses the tables whose statistics are missing or stale, approximately: about
+0.02 s for 10,000 demo groups with the database in the page cache, against 1.1 s for a full
+ANALYZE. PostgreSQL's autovacuum keeps its own (and the demo analyses the
 tables it bulk-loads: csbot.store.demo).
 
 SQLite loads statistics when a connection reads the schema, and another connection's ANALYZE
@@ -44,13 +45,15 @@ def refresh_statistics(conn: Connection) -> tuple[str, ...]:
 
 def stale_tables(conn: Connection) -> tuple[str, ...]:
     """csbot's SQLite tables holding rows whose statistics are missing, or whose row count has
-    moved `DRIFT` times from the one analysed. Rows are counted as the largest rowid, a seek
-    (a count would read the whole table): it can overstate the rows after deletes, never
-    understate them, so a table that only grows is analysed again in time."""
+    moved `DRIFT` times from the one analysed (an exact count, see `_analyze_sqlite`). Rows
+    are counted here as the largest rowid, a seek where a count reads a whole index: it can
+    overstate the rows after deletes, never understate them, so a table that only grows is
+    analysed again in time."""
     analysed = _analysed_rows(conn)
     stale = []
     for table in Base.metadata.sorted_tables:
-        rows = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
+        largest = f"SELECT max(rowid) FROM {conn.dialect.identifier_preparer.quote(table.name)}"
+        rows = conn.exec_driver_sql(largest).scalar() or 0
         then = analysed.get(table.name)
         if rows and (not then or not then / DRIFT <= rows <= then * DRIFT):
             stale.append(table.name)
@@ -67,12 +70,26 @@ def _analysed_rows(conn: Connection) -> dict[str, int]:
 
 
 def _analyze_sqlite(conn: Connection, tables: Iterable[str]) -> None:
+    """An approximate ANALYZE of `tables`, then each one's exact row count written over the
+    sample's estimate (the first number of its sqlite_stat1 rows): that estimate comes from the
+    index tree's shape and was measured at 0.4 to 1.2 times the rows, enough for
+    `stale_tables` to find a table that has not changed twice as large again the next day.
+    A count reads the table's smallest index (0.01 s for a million usage rows); `ANALYZE
+    sqlite_schema` then reloads the statistics on this connection."""
     tables = list(tables)
     if not tables:
         return
+    quote = conn.dialect.identifier_preparer.quote
     conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
     try:
         for name in tables:
-            conn.exec_driver_sql(f'ANALYZE "{name}"')
+            conn.exec_driver_sql(f"ANALYZE {quote(name)}")
     finally:
         conn.exec_driver_sql("PRAGMA analysis_limit = 0")
+    exact = (
+        "UPDATE sqlite_stat1 SET stat = ? || substr(stat, instr(stat || ' ', ' ')) WHERE tbl = ?"
+    )
+    for name in tables:
+        rows = conn.exec_driver_sql(f"SELECT count(*) FROM {quote(name)}").scalar()
+        conn.exec_driver_sql(exact, (rows, name))
+    conn.exec_driver_sql("ANALYZE sqlite_schema")
