@@ -90,6 +90,16 @@ def test_worst_moves_first_and_groups_new_this_week_are_no_move() -> None:
     ]  # fmt: skip
 
 
+def test_new_alerts_say_the_move_or_now_the_band_when_the_band_before_is_unknown() -> None:
+    groups = [_group(g, None) for g in (1, 2)]
+    alerts = [BookAlert(1, 1, "crossing", "Good", "Needs Attention", DAY, False, {}),
+              BookAlert(2, 2, "crossing", None, "Critical", DAY, False, {})]  # fmt: skip
+    facts = _facts(_data(groups, alerts=alerts), {1, 2})
+    assert {(a.group, a.what) for a in facts.new_alerts} == {
+        ("Group 01", "Good → Needs Attention"), ("Group 02", "now Critical"),
+    }  # fmt: skip
+
+
 def test_a_big_book_stays_inside_a_message_and_says_how_many_more() -> None:
     groups = [_group(g, None) for g in range(1, 41)]
     soon = [BookGroup(g.group_id, g.name, g.csm_owner, None, DAY + timedelta(days=g.group_id), 1e5)

@@ -169,6 +169,17 @@ def test_lead_home_shows_every_group_with_export_and_acknowledge() -> None:
     assert (alert["accessory"]["action_id"], alert["accessory"]["value"]) == ("acknowledge", "7")
 
 
+def test_an_alert_with_no_known_band_before_reads_now_its_band() -> None:
+    """A first alert whose band before is unknown (csbot.alerts.crossing) is no invented move."""
+    moved = home_view(_lead(), tz=NEW_YORK)
+    first = home_view(_lead(alerts=(replace(ALERT, from_band=None),)), tz=NEW_YORK)
+    _valid(first)
+    [was] = _blocks(moved, "home_alert")
+    [now] = _blocks(first, "home_alert")
+    assert "*Birch Pediatrics*: Needs Attention → Critical on " in _text(was)
+    assert "*Birch Pediatrics*: now Critical on " in _text(now) and "→" not in _text(now)
+
+
 def test_meetings_in_the_configured_zone_and_onboarding_progress() -> None:
     view = home_view(_portfolio(meetings_total=14), tz=NEW_YORK)
     [meetings] = _blocks(view, "home_meetings")
