@@ -24,7 +24,9 @@ before previous_bands seeked each group's latest snapshot, 2.50 s on SQLite (7.0
 floor 0.210 s; load 1.00, write 0.40, the rest 0.33); after, in the same conditions, 1.86 s
 (6.6x; the rest 0.35) and 1.44 s (6.7x; the rest 0.17); a later run at load 4.5 printed
 prepare 0.39 s on SQLite and 0.18 s on PostgreSQL (previous bands alone: 0.06-0.15 s warm on
-either store, against 0.35-0.7 s before).
+either store, against 0.35-0.7 s before). The session's last run, on main at load 4.0 to 4.7:
+2.76 s on SQLite (8.4x, floor 0.329 s; prepare 0.44, load 1.73, score 0.05, write 0.23) and
+1.64 s on PostgreSQL (5.9x, floor 0.276 s; prepare 0.11, load 1.09, score 0.04, write 0.38).
 
 Before that, without snapshot history, after migrations 0009 and 0010 (2 cores, load average 1.1 to
 2.8 from other jobs; two runs): 10,000 groups 0.75-0.82 s on SQLite (3.5-5.8x, the floor between
