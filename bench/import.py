@@ -16,6 +16,15 @@ average about 3.6), 1,000,000 rows: SQLite floor 9.1 s, csbot 16.2 s (1.8x); Pos
 2.6x: csbot's upsert waits for the server, the floor's COPY overlaps it with parsing. Again on
 a slower day (load average 1.2-1.8, floors 1.5-1.6 times those above): SQLite floor 14.9 s,
 csbot 23.0 s (1.5x); PostgreSQL floor 13.7 s, csbot 28.7 s (2.1x); 206-212 MB.
+
+PostgreSQL's chunks are now written in a writer thread while the reader checks the next one
+(csbot.store.ingest.writer). Before, on the same day (load average 2.4-4.6): floor 21.3 s,
+csbot 47.0 s (2.2x). After (load average 2.6-3.3): SQLite floor 35.0 s, csbot 43.9 s (1.3x);
+PostgreSQL floor 28.5 s, csbot 39.3 s (1.4x); 214-215 MB. What is left on PostgreSQL: the
+writer thread is the slower side (it formats the COPY rows under the GIL the reader also wants,
+about 12 s of its 40, then waits on the server's upsert, about 28 s), and the server spends
+about 22 s of CPU on COPY into the temporary table plus the upsert where the floor's COPY takes
+about 17 s.
 """
 
 from __future__ import annotations

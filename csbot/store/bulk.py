@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from csbot.store.types import UTCDateTime
 
 __all__ = [
-    "column_rows", "copy_columns", "copy_rows", "indexes_after_load", "stored_days",
+    "column_rows", "copy_columns", "copy_rows", "copy_rows_on", "indexes_after_load", "stored_days",
     "stored_times",
 ]  # fmt: skip
 
@@ -32,13 +32,19 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
     """Append `rows` (tuples in `columns` order) to `table`, in the caller's transaction."""
-    connection = session.connection()
+    copy_rows_on(session.connection(), table, columns, rows)
+
+
+def copy_rows_on(connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Any]
+                 ) -> None:  # fmt: skip
+    """`copy_rows` on a connection (a writer thread has no business with the session)."""
     quote = connection.dialect.identifier_preparer.quote  # "primary", "start", "end", "plan"
     names = ", ".join(quote(c) for c in columns)
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
         assert raw is not None  # a checked-out connection always has one
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        sql = f"COPY {table} ({names}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
         return

@@ -30,6 +30,7 @@ from csbot.store.ingest import Counts, Ingest, TooManyErrors, kind_named
 from csbot.store.ingest.fast import Checker, checker_for
 from csbot.store.ingest.pipeline import MAX_ERRORS
 from csbot.store.ingest.problems import problem
+from csbot.store.ingest.writer import Lines
 
 
 class _Reader(Protocol):
@@ -56,12 +57,17 @@ def import_csv(
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     with binary, sessions() as session:
+        ingest = None
         try:
-            ingest = Ingest(session, spec, now=now, tz=tz, source=SOURCE, max_errors=max_errors)
-            counts = _read(ingest, binary, label=str(path), progress=progress)
+            ingest = Ingest(session, spec, now=now, tz=tz, source=SOURCE, max_errors=max_errors,
+                            background=True)  # fmt: skip
+            try:
+                counts = _read(ingest, binary, label=str(path), progress=progress)
+            finally:
+                ingest.close()  # the writer thread is done with the connection
         except SQLAlchemyError as exc:
             session.rollback()
-            raise StoreError(_refused(path, exc)) from None
+            raise StoreError(_refused(path, exc, ingest.refused if ingest else None)) from None
         except BaseException:
             session.rollback()
             raise
@@ -76,9 +82,10 @@ def _end(session: Session, *, dry_run: bool) -> None:
         session.commit()
 
 
-def _refused(path: Path, exc: SQLAlchemyError) -> str:
+def _refused(path: Path, exc: SQLAlchemyError, lines: Lines | None) -> str:
     reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-    return f"{path}: the database refused the import, nothing was imported: {reason}"
+    where = f"{path} lines {lines[0]}-{lines[1]}" if lines else str(path)
+    return f"{where}: the database refused the import, nothing was imported: {reason}"
 
 
 class _NotUtf8(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,8 @@ from sqlalchemy import Engine, MetaData, select
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NOW = datetime(2026, 6, 5, 12, 0, tzinfo=UTC)
+USAGE_HEADER = ("group,day,active_users,sessions,session_minutes,documents_processed,"
+                "patients_total,patients_billable")  # fmt: skip
 
 
 def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -26,3 +28,23 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def write_csv(path: Path, header: str, rows: list[str], *, encoding: str = "utf-8") -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
     return path
+
+
+def usage_rows(count: int, group: str = "CVP-001") -> list[str]:
+    """Usage rows of one group on consecutive days from 2020-01-01, each one CSV line."""
+    start = date(2020, 1, 1)
+    return [f"{group},{start + timedelta(days=n)},5,9,30.5,12,40,{n % 40}" for n in range(count)]
+
+
+def refuse_sessions(engine: Engine, value: int) -> None:
+    """Make the database itself refuse a usage row with this many sessions."""
+    with engine.begin() as conn:
+        name = f"no_{value}_sessions"
+        if engine.dialect.name == "postgresql":
+            refuse = f"ALTER TABLE daily_usage ADD CONSTRAINT {name} CHECK (sessions <> {value})"
+        else:
+            refuse = (
+                f"CREATE TRIGGER {name} BEFORE INSERT ON daily_usage WHEN "
+                f"NEW.sessions = {value} BEGIN SELECT RAISE(ABORT, '{name}'); END"
+            )
+        conn.exec_driver_sql(refuse)

@@ -15,10 +15,15 @@ from csbot.store import models as m
 from csbot.store.csv_import import import_csv, run_import
 from csbot.store.ingest import KINDS, Counts, IngestError
 from csbot.store.ingest.pipeline import CHUNK_ROWS
-from tests.integration.ingest_support import EXAMPLES, NOW, dump, write_csv
-
-USAGE_HEADER = ("group,day,active_users,sessions,session_minutes,documents_processed,"
-                "patients_total,patients_billable")  # fmt: skip
+from tests.integration.ingest_support import (
+    EXAMPLES,
+    NOW,
+    USAGE_HEADER,
+    dump,
+    refuse_sessions,
+    usage_rows,
+    write_csv,
+)  # fmt: skip
 
 
 def _import(sessions: sessionmaker[Session], kind: str, path: Path, **kw: object) -> Counts:
@@ -27,13 +32,6 @@ def _import(sessions: sessionmaker[Session], kind: str, path: Path, **kw: object
 
 def _examples(sessions: sessionmaker[Session]) -> dict[str, Counts]:
     return {kind: _import(sessions, kind, EXAMPLES / f"{kind}.csv") for kind in KINDS}
-
-
-def _usage_rows(count: int, group: str = "CVP-001") -> list[str]:
-    from datetime import date, timedelta
-
-    start = date(2020, 1, 1)
-    return [f"{group},{start + timedelta(days=n)},5,9,30.5,12,40,{n % 40}" for n in range(count)]
 
 
 def test_every_example_file_imports_cleanly_into_an_empty_database(
@@ -83,7 +81,7 @@ def test_a_bad_row_in_the_middle_leaves_the_database_as_it_was(
     _import(sessions, "groups", EXAMPLES / "groups.csv")
     _import(sessions, "usage", EXAMPLES / "usage.csv")
     before = dump(engine)
-    rows = _usage_rows(CHUNK_ROWS + 5_000)  # a chunk is written before the bad row is read
+    rows = usage_rows(CHUNK_ROWS + 5_000)  # a chunk is written before the bad row is read
     bad = CHUNK_ROWS + 3_500
     rows[bad] = rows[bad].rsplit(",", 1)[0] + ",41"  # billable 41 > total 40
     path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
@@ -96,36 +94,23 @@ def test_a_bad_row_in_the_middle_leaves_the_database_as_it_was(
     assert str(err.value).splitlines()[0] == f"{path}: 1 error; nothing was imported"
 
 
-def _refuse_sessions(engine: Engine, value: int) -> None:
-    """Make the database itself refuse a usage row with this many sessions."""
-    with engine.begin() as conn:
-        name = f"no_{value}_sessions"
-        if engine.dialect.name == "postgresql":
-            refuse = f"ALTER TABLE daily_usage ADD CONSTRAINT {name} CHECK (sessions <> {value})"
-        else:
-            refuse = (
-                f"CREATE TRIGGER {name} BEFORE INSERT ON daily_usage WHEN "
-                f"NEW.sessions = {value} BEGIN SELECT RAISE(ABORT, '{name}'); END"
-            )
-        conn.exec_driver_sql(refuse)
-
-
 def test_a_chunk_the_database_refuses_leaves_it_as_it_was_and_says_so(
     sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
 ) -> None:
     """A row csbot's checks pass but the database refuses (here a constraint of its own) in
-    the first chunk: the import stops, says the store refused it, and keeps nothing."""
+    the first chunk: the import stops, says the store refused which lines, and keeps nothing
+    (later chunks: tests/integration/test_import_writer.py)."""
     _import(sessions, "groups", EXAMPLES / "groups.csv")
-    _refuse_sessions(engine, 777)
+    refuse_sessions(engine, 777)
     before = dump(engine)
-    rows = _usage_rows(3 * CHUNK_ROWS)
+    rows = usage_rows(3 * CHUNK_ROWS)
     rows[10] = rows[10].replace(",5,9,", ",5,777,")  # passes every check of csbot's own
     path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
     with pytest.raises(StoreError) as err:
         _import(sessions, "usage", path)
     assert dump(engine) == before
-    assert str(err.value).startswith(f"{path}: the database refused the import, nothing was "
-                                     "imported: ")  # fmt: skip
+    assert str(err.value).startswith(f"{path} lines 2-{CHUNK_ROWS + 1}: the database refused "
+                                     "the import, nothing was imported: ")  # fmt: skip
 
 
 def test_a_bad_row_of_another_kind_after_a_written_chunk_leaves_the_database_as_it_was(
@@ -203,7 +188,7 @@ def test_an_alert_channel_must_be_a_channel_id_not_its_name(
 
 def test_problems_stop_at_the_limit(sessions: sessionmaker[Session], tmp_path: Path) -> None:
     _import(sessions, "groups", EXAMPLES / "groups.csv")
-    path = write_csv(tmp_path / "u.csv", USAGE_HEADER, _usage_rows(50, group="nobody"))
+    path = write_csv(tmp_path / "u.csv", USAGE_HEADER, usage_rows(50, group="nobody"))
     with pytest.raises(IngestError) as err:
         _import(sessions, "usage", path, max_errors=5)
     assert len(err.value.problems) == 5

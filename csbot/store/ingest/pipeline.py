@@ -21,6 +21,7 @@ from csbot.store.ingest.kinds import Kind
 from csbot.store.ingest.problems import IngestError, Problem, from_validation, headline, problem
 from csbot.store.ingest.refs import Refs
 from csbot.store.ingest.upsert import Upserter
+from csbot.store.ingest.writer import ChunkWriter, Lines
 
 if TYPE_CHECKING:
     from csbot.store.ingest.fast import Checked
@@ -84,28 +85,35 @@ class Ingest:
     """Feed records with `add`, then `finish`: the batch's Counts, or an IngestError's problems.
 
     `describe(n)` names record n for "duplicate of ..." messages (`line 7`, `record 3`).
+    `background`: a writer thread on PostgreSQL (ingest.writer); then always `close` it.
     """
 
     def __init__(
         self, session: Session, kind: Kind, *, now: datetime, tz: tzinfo = UTC,
         source: str | None = None, duplicates: Duplicates = "error",
         max_errors: int = MAX_ERRORS, keep_keys: bool = False,
-        describe: Callable[[int], str] = lambda n: f"line {n}",
+        describe: Callable[[int], str] = lambda n: f"line {n}", background: bool = False,
     ) -> None:  # fmt: skip
         self.kind, self.counts = kind, Counts(kind.name)
         self.problems: list[Problem] = []
         self._session, self._now, self._tz = session, now, tz
         self._source, self._duplicates, self._max_errors = source, duplicates, max_errors
-        self._keep_keys, self._describe = keep_keys, describe
+        self._keep_keys, self._describe, self._background = keep_keys, describe, background
         self._refs = Refs.load(session, kind)
         self._seen: dict[Hashable, int] = {}
         self._chunk: list[tuple[Any, ...]] = []
+        self._lines: Lines = (0, 0)  # the first and last record number in the chunk
         self._flushes = 0
         self._upserter: Upserter | None = None
+        self._writes: ChunkWriter | None = None
 
     @property
     def refs(self) -> Refs:
         return self._refs
+
+    @property
+    def refused(self) -> Lines | None:  # the chunk the database refused, if it did
+        return self._writes.refused if self._writes is not None else None
 
     @property
     def limit_hit(self) -> bool:
@@ -126,7 +134,7 @@ class Ingest:
         if not self._first_time(row, where, n):
             return
         upserter = self._writer(list(row))
-        self._queue(upserter.prepare(tuple(row[c] for c in upserter.columns)))
+        self._queue(upserter.prepare(tuple(row[c] for c in upserter.columns)), n)
 
     def add_checked(self, checked: Checked, lines: Sequence[int], where: Callable[[int], str]
                     ) -> None:  # fmt: skip
@@ -142,7 +150,8 @@ class Ingest:
             return
         seen.update(zip(checked.keys, lines, strict=True))
         self._writer(checked.columns)
-        if not self.problems:
+        if not self.problems and lines:
+            self._lines = (self._lines[0] if self._chunk else lines[0], lines[-1])
             self._chunk.extend(r for r in checked.rows if r is not None)
             if len(self._chunk) >= CHUNK_ROWS:
                 self.flush()
@@ -162,16 +171,18 @@ class Ingest:
             return
         self._seen[key] = n
         if row is not None:
-            self._queue(row)
+            self._queue(row, n)
 
     def _writer(self, columns: list[str]) -> Upserter:
         """The upserter, made for the first rows' columns (every row of a kind has them)."""
         if self._upserter is None:
             self._upserter = Upserter(self._session, self.kind, columns)
+            self._writes = ChunkWriter(self._upserter, background=self._background)
         return self._upserter
 
-    def _queue(self, row: tuple[Any, ...]) -> None:
+    def _queue(self, row: tuple[Any, ...], n: int) -> None:
         if not self.problems:
+            self._lines = (self._lines[0] if self._chunk else n, n)
             self._chunk.append(row)
             if len(self._chunk) >= CHUNK_ROWS:
                 self.flush()
@@ -187,6 +198,10 @@ class Ingest:
     def finish(self, subject: str, *, outcome: str = "nothing was imported") -> Counts:
         """Write what is queued and return the counts; IngestError if anything was wrong."""
         self.flush()
+        if writes := self._writes:
+            writes.wait()
+            self.counts.inserted, self.counts.updated = writes.inserted, writes.updated
+            self.counts.unchanged = writes.unchanged
         if self.problems:
             title = headline(subject, self.problems, limit_hit=self.limit_hit, outcome=outcome)
             raise IngestError(title, self.problems)
@@ -236,10 +251,12 @@ class Ingest:
         if self.problems or not self._chunk:
             self._chunk.clear()
             return
-        assert self._upserter is not None  # made with the first queued row
-        written = self._upserter.write(self._chunk)
-        self.counts.inserted += written.inserted
-        self.counts.updated += written.updated
-        self.counts.unchanged += written.unchanged
-        self._chunk = []
+        assert self._writes is not None  # made with the first queued row
+        self._writes.submit(self._chunk, self._lines)
+        self._chunk = []  # a new list: the writer thread may still be reading the old one
         self._flushes += 1
+
+    def close(self) -> None:
+        """Stop the writer thread (after its chunk in flight); nothing is written after this."""
+        if self._writes is not None:
+            self._writes.close()

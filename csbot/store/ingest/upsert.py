@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
 
-from csbot.store.bulk import copy_rows
+from csbot.store.bulk import copy_rows_on
 from csbot.store.ingest.kinds import Kind
 from csbot.store.models import Base
 
@@ -44,13 +44,14 @@ class Upserter:
         self.columns = self._columns
         self._table: Table = Base.metadata.tables[kind.table]
         dialect = session.get_bind().dialect
-        self._postgres = dialect.name == "postgresql"
+        self.postgres = self._postgres = dialect.name == "postgresql"
         self._quote = dialect.identifier_preparer.quote
         self._prepare = [self._converter(name) for name in self._columns]
         self._any = any(f is not None for f in self._prepare)
         self._statement = self._upsert()
         self._temp = self._temp_table() if self._postgres else ""
-        self._raw: Any = session.connection().connection.driver_connection
+        self._connection = session.connection()
+        self._raw: Any = self._connection.connection.driver_connection
         self._top = 0 if self._postgres else self._largest_rowid()
 
     def _converter(self, name: str) -> Callable[[Any], Any] | None:
@@ -131,10 +132,11 @@ class Upserter:
         return inserted, changed
 
     def _write_postgres(self, values: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
-        connection = self._session.connection()
-        connection.exec_driver_sql(f"TRUNCATE {self._temp}")
-        copy_rows(self._session, self._temp, self._columns, values)
+        connection = self._connection  # not the session's: this may run in a writer thread
+        copy_rows_on(connection, self._temp, self._columns, values)
+        # one round trip: the counts (the first statement's result), then empty the table
         counted = f"WITH up AS ({self._statement} RETURNING (xmax = 0) AS new) " \
-                  "SELECT count(*) FILTER (WHERE new), count(*) FROM up"  # fmt: skip
+                  "SELECT count(*) FILTER (WHERE new), count(*) FROM up; " \
+                  f"TRUNCATE {self._temp}"  # fmt: skip
         inserted, changed = connection.exec_driver_sql(counted).one()
         return int(inserted), int(changed)
