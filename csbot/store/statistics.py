@@ -1,17 +1,9 @@
-"""Planner statistics: SQLite keeps none unless asked, so csbot asks.
+"""Planner statistics: SQLite keeps none unless asked, so each recompute asks first.
 
-Without statistics SQLite reads a window's usage rows through the day index and sorts them by
-group, four to five times slower than seeking each group's days by the key (10,000 demo groups:
-0.93 s against 0.19 s for one 30-day sum). A database csbot filled itself had none: nothing ran
-ANALYZE on SQLite. Now the recompute (the daily job, `csbot recompute`, the demo's own daily
-run) first analyses the tables whose statistics are missing or stale, approximately: about
-0.02 s for 10,000 demo groups with the database in the page cache, against 1.1 s for a full
-ANALYZE. PostgreSQL's autovacuum keeps its own (and the demo analyses the
-tables it bulk-loads: csbot.store.demo).
-
-SQLite loads statistics when a connection reads the schema, and another connection's ANALYZE
-does not reliably reach a connection already open: the refresh runs on the connection of the
-work that needs it (the recompute's session).
+Without them SQLite reads a window's usage rows through the day index and sorts them, four to
+five times slower than by the key (10,000 demo groups: 0.93 s against 0.19 s for one 30-day
+sum); the refresh costs about 0.02 s there. It runs on the recompute's own connection: another
+connection's ANALYZE does not reliably reach one already open. PostgreSQL has autovacuum.
 """
 
 from __future__ import annotations
@@ -25,9 +17,8 @@ from csbot.store.models import Base
 __all__ = ["ANALYSIS_LIMIT", "DRIFT", "refresh_statistics", "stale_tables"]
 
 ANALYSIS_LIMIT = 1000
-"""Index entries SQLite samples per index (PRAGMA analysis_limit): an approximate ANALYZE that
-gives the planner its row counts and spreads in a fraction of a full one's time (SQLite's own
-advice is 100 to 1,000)."""
+"""Index entries sampled per index (PRAGMA analysis_limit): an approximate ANALYZE, in a
+fraction of a full one's time (SQLite's own advice is 100 to 1,000)."""
 DRIFT = 2
 """A table is analysed again once its rows have grown (or shrunk) this many times over."""
 
@@ -44,11 +35,9 @@ def refresh_statistics(conn: Connection) -> tuple[str, ...]:
 
 
 def stale_tables(conn: Connection) -> tuple[str, ...]:
-    """csbot's SQLite tables holding rows whose statistics are missing, or whose row count has
-    moved `DRIFT` times from the one analysed (an exact count, see `_analyze_sqlite`). Rows
-    are counted here as the largest rowid, a seek where a count reads a whole index: it can
-    overstate the rows after deletes, never understate them, so a table that only grows is
-    analysed again in time."""
+    """csbot's SQLite tables with rows and no statistics, or `DRIFT` times more or fewer rows
+    than analysed. Rows here are the largest rowid (a seek, not a count): never fewer than
+    the rows, so a table that only grows is analysed again in time."""
     analysed = _analysed_rows(conn)
     stale = []
     for table in Base.metadata.sorted_tables:
@@ -70,12 +59,9 @@ def _analysed_rows(conn: Connection) -> dict[str, int]:
 
 
 def _analyze_sqlite(conn: Connection, tables: Iterable[str]) -> None:
-    """An approximate ANALYZE of `tables`, then each one's exact row count written over the
-    sample's estimate (the first number of its sqlite_stat1 rows): that estimate comes from the
-    index tree's shape and was measured at 0.4 to 1.2 times the rows, enough for
-    `stale_tables` to find a table that has not changed twice as large again the next day.
-    A count reads the table's smallest index (0.01 s for a million usage rows); `ANALYZE
-    sqlite_schema` then reloads the statistics on this connection."""
+    """An approximate ANALYZE of `tables`, then each one's exact row count over the sample's
+    guess (0.4 to 1.2 times the rows), or `stale_tables` would find an unchanged table
+    doubled; `ANALYZE sqlite_schema` reloads them on this connection."""
     tables = list(tables)
     if not tables:
         return
