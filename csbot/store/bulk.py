@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import JSON, Connection, Date, Table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from csbot.store.types import UTCDateTime
@@ -43,10 +44,13 @@ def copy_rows_on(connection: Connection, table: str, columns: Sequence[str], row
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
         assert raw is not None  # a checked-out connection always has one
-        sql = f"COPY {table} ({names}) FROM STDIN"
-        with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        sql, dbapi = f"COPY {table} ({names}) FROM STDIN", connection.dialect.loaded_dbapi
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as exc:  # what the database refused, as SQLAlchemy raises it
+            raise DBAPIError.instance(sql, None, exc, dbapi.Error) from None
         return
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
     iterator = iter(rows)
@@ -70,10 +74,8 @@ def stored_times(micros: npt.ArrayLike, dialect: str) -> list[str | None]:
     width = text.dtype.itemsize // 4  # UCS-4 code points per value, 26 of them used
     codes = np.zeros((len(text), 27), dtype=np.uint32)
     codes[:, :26] = np.ndarray((len(text), width), dtype=np.uint32, buffer=text)[:, :26]
-    if dialect == "postgresql":
-        codes[:, 26] = ord("Z")
-    else:
-        codes[:, 10] = ord(" ")
+    at, mark = (26, "Z") if dialect == "postgresql" else (10, " ")  # a Z after, or no T
+    codes[:, at] = ord(mark)
     return _or_none(values, codes.view("<U27").ravel())
 
 

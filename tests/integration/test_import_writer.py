@@ -119,3 +119,27 @@ def test_an_import_stopped_while_reading_keeps_nothing_and_leaves_no_thread(
         sessions, kind="usage", path=path, now=support.NOW
     )  # the connection is sound
     assert (counts.read, counts.inserted) == (ROWS, ROWS)
+
+
+@pytest.mark.usefixtures("groups")
+def test_a_value_postgresql_refuses_while_copying_a_chunk_in_is_named_by_its_lines(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """PostgreSQL's COPY refuses what csbot's checks pass (text with a NUL character), and
+    says so through the driver itself: still the database's refusal, named by the chunk."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no COPY and stores the NUL; its refusals are tested above")
+    before = support.dump(engine)
+    rows = [f"CVP-001,Feature {n},core,,,{n}" for n in range(ROWS)]
+    bad = 2 * CHUNK_ROWS + 7
+    rows[bad] = rows[bad].replace("Feature", "Fea\x00ture")
+    path = support.write_csv(tmp_path / "features.csv", "group,feature,tier,first_used,"
+                             "last_used,uses", rows)  # fmt: skip
+    with pytest.raises(StoreError) as err:
+        import_csv(sessions, kind="features", path=path, now=support.NOW)
+    first, last = _chunk_lines(bad)
+    assert str(err.value) == (f"{path} lines {first}-{last}: the database refused the import, "
+                              "nothing was imported: PostgreSQL text fields cannot contain NUL "
+                              "(0x00) bytes")  # fmt: skip
+    assert support.dump(engine) == before
+    assert _writer_threads() == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for
 from typing import Any, Protocol
 
 from csbot.store.ingest.upsert import Written
@@ -55,9 +54,7 @@ class ChunkWriter:
 
     def close(self) -> None:
         """Let the chunk in flight end (its outcome no longer matters) and stop the thread."""
-        if self._pending is not None:
-            wait_for([self._pending[0]])
-        if self._pool is not None:
+        if self._pool is not None:  # its shutdown runs the chunk submitted, then joins it
             self._pool.shutdown(wait=True)
 
     def _add(self, write: Callable[[], Written], lines: Lines) -> None:
