@@ -49,6 +49,12 @@ def _plan(conn: Connection) -> str:
     return " | ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {WINDOW_SUM}"))
 
 
+def _recorded_rows(conn: Connection, table: str) -> set[str]:
+    """The row counts sqlite_stat1 holds for `table` (each stat's first number)."""
+    stats = conn.exec_driver_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = ?", (table,))
+    return {stat.split()[0] for stat in stats.scalars()}
+
+
 def _sqlite_only(sessions: sessionmaker[Session]) -> None:
     if sessions.kw["bind"].dialect.name != "sqlite":
         pytest.skip("statistics on SQLite (PostgreSQL's autovacuum keeps its own)")
@@ -95,10 +101,7 @@ def test_statistics_are_refreshed_once_a_table_has_doubled(
         _groups_with_usage(session, groups=1, days=1, first=20)
         assert stale_tables(session.connection()) == ("physician_group",)
         assert refresh_statistics(session.connection()) == ("physician_group",)
-        count = session.connection().exec_driver_sql(
-            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'physician_group'"
-        )
-        assert {stat.split()[0] for stat in count.scalars()} == {"21"}
+        assert _recorded_rows(session.connection(), "physician_group") == {"21"}
 
 
 def test_an_unchanged_table_is_not_analysed_again_however_far_the_sample_guessed(
@@ -111,10 +114,7 @@ def test_an_unchanged_table_is_not_analysed_again_however_far_the_sample_guessed
         _groups_with_usage(session, groups=400, days=100)
     with sessions.begin() as session:
         assert "daily_usage" in refresh_statistics(session.connection())
-        recorded = session.connection().exec_driver_sql(
-            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'daily_usage'"
-        )
-        assert {stat.split()[0] for stat in recorded.scalars()} == {"40000"}
+        assert _recorded_rows(session.connection(), "daily_usage") == {"40000"}
     for _ in range(2):
         with sessions.begin() as session:
             assert refresh_statistics(session.connection()) == ()
