@@ -1,4 +1,5 @@
-"""`previous_bands`: each group's band in its latest snapshot before a day, on both stores."""
+"""Snapshots read back, on both stores: `previous_bands`, each group's band in its latest
+snapshot before a day, and `snapshot_series`, the points a group's health chart draws."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from recompute_seed import AS_OF, group
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.scoring import Band
 from csbot.store.models import HealthSnapshot
-from csbot.store.snapshots import previous_bands
+from csbot.store.snapshots import SnapshotPoint, previous_bands, snapshot_series
 
 NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 
@@ -70,3 +72,40 @@ def test_previous_bands_of_some_groups(
     assert some == {ids["beta"]: Band.NEEDS_ATTENTION}
     assert none == {}
     assert later == {ids["alpha"]: Band.GOOD}  # the day itself, seen from the day after
+
+
+def test_a_series_is_one_groups_window_from_start_to_end_oldest_first(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Each point keeps its score, band and churn risk (none on a day without one); another
+    group's, another window's, and days outside the range are left out."""
+    rows = [  # (group, days before AS_OF, window, score, band, churn risk), newest day first
+        ("mine", 0, 30, 33.0, Band.CRITICAL, 0.61),  # after the end
+        ("mine", 1, 30, 41.5, Band.NEEDS_ATTENTION, 0.42),
+        ("mine", 2, 30, 58.25, Band.GOOD, None),
+        ("mine", 3, 30, 71.0, Band.GOOD, 0.08),
+        ("mine", 4, 30, 90.0, Band.EXCELLENT, 0.01),  # before the start
+        ("mine", 2, 7, 12.0, Band.CRITICAL, 0.9),  # another window
+        ("other", 2, 30, 20.0, Band.CRITICAL, 0.7),  # another group
+    ]
+    with sessions.begin() as session:
+        groups = {"mine": group("Mine Clinic"), "other": group("Other Clinic")}
+        session.add_all(groups.values())
+        session.flush()
+        for name, back, window, score, band, risk in rows:
+            day = AS_OF - timedelta(days=back)
+            session.add(HealthSnapshot(group_id=groups[name].id, day=day, window_days=window,
+                                       score=score, band=band.value, churn_risk=risk,
+                                       computed_at=NOW))  # fmt: skip
+            session.flush()  # written in this order
+        mine = groups["mine"].id
+        # as autovacuum would: so few rows are then read in the order written, not by the key
+        session.execute(text("ANALYZE health_snapshot"))
+    start, end = AS_OF - timedelta(days=3), AS_OF - timedelta(days=1)
+    with sessions() as session:
+        series = snapshot_series(session, group_id=mine, window_days=30, start=start, end=end)
+    assert series == [
+        SnapshotPoint(AS_OF - timedelta(days=3), 71.0, Band.GOOD, 0.08),
+        SnapshotPoint(AS_OF - timedelta(days=2), 58.25, Band.GOOD, None),
+        SnapshotPoint(AS_OF - timedelta(days=1), 41.5, Band.NEEDS_ATTENTION, 0.42),
+    ]
