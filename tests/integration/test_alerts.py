@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -16,6 +18,7 @@ from csbot.alerts.actions import snooze_alert
 from csbot.alerts.delivery import deliver_pending
 from csbot.alerts.jobs import DailyRun, catch_up, run_daily, run_days
 from csbot.cli import main
+from csbot.scoring.config import load_scoring_config
 from csbot.scoring.types import Band
 from csbot.services import Services
 from csbot.store import models as m
@@ -419,3 +422,52 @@ def test_a_recompute_by_hand_waits_for_the_running_daily_job(
         assert main(["recompute", "--date", "2026-03-31", "--no-deliver"]) == 1
     assert "the daily job is running right now" in capsys.readouterr().err
     assert main(["recompute", "--date", "2026-03-31", "--no-deliver"]) == 0
+
+
+def test_a_group_alerted_before_slides_from_the_band_it_was_alerted_in(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+) -> None:
+    """Only an alert whose band before is unknown is placed by the snapshots: a group told it
+    is in Needs Attention, back inside Good since by less than the margin a recovery needs
+    (so nothing was told), then Critical, slid from Needs Attention as far as its CSM knows."""
+    collapsing = groups[Archetype.COLLAPSING][0]
+    _replay(services, clock, START, date(2026, 3, 16))
+    s = m.HealthSnapshot
+    with sessions.begin() as session:
+        session.execute(
+            update(s)
+            .where(s.group_id == collapsing, s.day.between(date(2026, 3, 5), date(2026, 3, 16)))
+            .values(score=61.0, band=GOOD)
+        )
+    _replay(services, clock, date(2026, 3, 17), date(2026, 3, 17))
+    told = [(kind, frm, to, day) for g, kind, frm, to, day in _outbox(sessions) if g == collapsing]
+    assert told == [
+        ("crossing", GOOD, NA, date(2026, 3, 4)),
+        ("crossing", NA, CR, date(2026, 3, 17)),
+    ]
+
+
+def test_a_band_better_but_not_good_again_is_remembered_without_an_alert(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+    tmp_path: Path,
+) -> None:
+    """Critical, then the team lowers the Needs Attention edge to 30: the group is Needs
+    Attention again, not Good, so no alert; its state keeps the Critical alert as its last."""
+    collapsing = groups[Archetype.COLLAPSING][0]
+    _replay(services, clock, START, date(2026, 3, 17))
+    alerted = _states(sessions)[collapsing]
+    assert alerted.band is Band.CRITICAL and alerted.last_alert_id is not None
+    lowered = tmp_path / "scoring.yml"
+    lowered.write_text("bands:\n  needs_attention: 30\n", encoding="utf-8")
+    edited = replace(services, scoring=load_scoring_config(lowered))
+    before = _outbox(sessions)
+    _replay(edited, clock, date(2026, 3, 18), date(2026, 3, 18))
+    assert [row for row in _outbox(sessions)[len(before) :] if row[0] == collapsing] == []
+    state = _states(sessions)[collapsing]
+    assert (state.band, state.last_alert_id) == (Band.NEEDS_ATTENTION, alerted.last_alert_id)
