@@ -45,6 +45,9 @@ tests_for() {
         "tests/unit/test_signing.py tests/e2e/test_edge.py" \
         "tests/e2e/test_malformed.py tests/integration/test_webhooks.py" ;;
     csbot/alerts/crossing.py) echo "tests/unit/alerts tests/integration/test_alerts.py" ;;
+    csbot/store/snapshots.py)
+      echo "tests/integration/test_previous_bands.py tests/integration/test_recompute.py" \
+        "tests/integration/test_panel_data.py tests/unit/alerts/test_alert_crossing.py" ;;
     csbot/store/outbox.py | csbot/alerts*)
       echo "tests/integration/test_outbox.py tests/unit/alerts tests/integration/test_alerts.py" \
         "tests/integration/test_alert_scheduler.py" \
