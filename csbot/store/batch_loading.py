@@ -34,6 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from csbot.scoring.batch import BatchInputs, Months, Support, Usage
 from csbot.scoring.batch.inputs import Floats
+from csbot.scoring.batch.rows import medians, months, spread, table
 from csbot.scoring.config import FactorRules
 from csbot.scoring.inputs import Window
 from csbot.store._query import day_end, days_from, hours_between
@@ -48,7 +49,7 @@ from csbot.store.models import (
     Ticket,
 )
 
-__all__ = ["Chunk", "load_batch", "medians"]
+__all__ = ["Chunk", "load_batch"]
 
 _USAGE = (
     DailyUsage.active_users, DailyUsage.sessions, DailyUsage.session_minutes,
@@ -82,22 +83,6 @@ class Chunk:
         return stmt.where(column.in_(select(literal_column("value")).select_from(listed)))
 
 
-def positions(ids: np.ndarray, group_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of `group_ids` stands in the ascending `ids`, and which of them are there at
-    all. On PostgreSQL each query of a chunk sees the groups committed by then: one that
-    another replica's import added after the profiles were read has rows here but no place in
-    `ids`; it is left for the next run rather than given to its neighbour."""
-    at = np.searchsorted(ids, group_ids)
-    known = at < len(ids)
-    known[known] = ids[at[known]] == group_ids[known]
-    return at[known], known
-
-
-def _table(rows: Sequence[Any], width: int) -> Floats:
-    """Rows as a float matrix (None becomes NaN), shape (len(rows), width)."""
-    return np.array(rows, dtype=np.float64).reshape(len(rows), width)
-
-
 class _Loader:
     """The queries for one chunk on one day; each fills arrays aligned with `ids`."""
 
@@ -123,16 +108,6 @@ class _Loader:
     def days(self, column: Any) -> ColumnElement[Any]:
         return days_from(self.session, column, self.window.as_of)
 
-    def spread(self, rows: Sequence[Any], width: int, fill: float | tuple[float, ...] = 0.0
-               ) -> Floats:  # fmt: skip
-        """(group id, values...) rows as (len(ids), width) values in `ids` order; groups
-        without a row get `fill` (one value, or one per column)."""
-        table = _table(rows, width + 1)
-        out = np.full((len(self.ids), width), fill)
-        at, known = positions(self.ids, table[:, 0].astype(np.int64))
-        out[at] = table[known, 1:]
-        return out
-
     def profiles(self) -> tuple[tuple[str | None, ...], Floats]:
         g = PhysicianGroup
         stmt = select(
@@ -145,7 +120,7 @@ class _Loader:
         ).order_by(g.id)
         rows = self.rows(stmt, g.id)
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
-        return tuple(r[1] for r in rows), _table([r[2:] for r in rows], 4)
+        return tuple(r[1] for r in rows), table([r[2:] for r in rows], 4)
 
     def usage(self) -> tuple[Usage, Usage]:
         """Usage totals over the window and the one before. PostgreSQL sums both in one scan,
@@ -161,13 +136,13 @@ class _Loader:
         rows = self.rows(stmt, u.group_id)
         now = [(r[0], *r[2:]) for r in rows if r[1]]
         before = [(r[0], *r[2:]) for r in rows if not r[1]]
-        return Usage(*self.spread(now, 7).T), Usage(*self.spread(before, 7).T)
+        return Usage(*spread(self.ids, now, 7).T), Usage(*spread(self.ids, before, 7).T)
 
     def _usage(self, window: Window) -> Usage:
         u = DailyUsage
         stmt = select(u.group_id, func.count(), *(func.sum(c) for c in _USAGE))
         stmt = stmt.where(u.day.between(window.start, window.as_of)).group_by(u.group_id)
-        return Usage(*self.spread(self.rows(stmt, u.group_id), 7).T)
+        return Usage(*spread(self.ids, self.rows(stmt, u.group_id), 7).T)
 
     def months(self) -> Months:
         """Booked months touching the window and the two before it, one column per month;
@@ -176,9 +151,8 @@ class _Loader:
         r = Revenue
         stmt = select(r.group_id, self.days(r.month), func.sum(cast(r.amount, Float)))
         stmt = stmt.where(r.month.between(first, self.window.as_of)).group_by(r.group_id, r.month)
-        table = _table(self.rows(stmt, r.group_id), 3)
         as_of = self.window.as_of.toordinal()
-        return _months(self.ids, table, as_of)
+        return months(self.ids, table(self.rows(stmt, r.group_id), 3), as_of)
 
     def support(self) -> Support:
         return Support(self._open_high(), self._first_response_median(), self._nps(),
@@ -193,7 +167,7 @@ class _Loader:
                 for way in open_ways(end))  # fmt: skip
         tickets = union_all(*ways).subquery()
         counted = select(tickets.c.group_id, func.count()).group_by(tickets.c.group_id)
-        return self.spread(self.fetch(counted), 1)[:, 0]
+        return spread(self.ids, self.fetch(counted), 1)[:, 0]
 
     def _first_response_median(self) -> Floats:
         """Median hours to first response of the tickets opened in the window and answered by
@@ -215,7 +189,7 @@ class _Loader:
             return medians(self.ids, flat.reshape(len(rows), 2))
         median = func.percentile_cont(0.5).within_group(func.greatest(0.0, hours))
         stmt = select(t.group_id, cast(median, Float)).where(*answered).group_by(t.group_id)
-        return self.spread(self.rows(stmt, t.group_id), 1, np.nan)[:, 0]
+        return spread(self.ids, self.rows(stmt, t.group_id), 1, np.nan)[:, 0]
 
     def _recent_surveys(self) -> tuple[ColumnElement[bool], ...]:
         s, as_of = Survey, self.window.as_of
@@ -234,13 +208,13 @@ class _Loader:
             g = PhysicianGroup
             score = select(s.score).where(s.group_id == g.id, *nps).order_by(*latest).limit(1)
             rows = self.rows(select(g.id, score.scalar_subquery()), g.id)
-        return self.spread(rows, 1, np.nan)[:, 0]
+        return spread(self.ids, rows, 1, np.nan)[:, 0]
 
     def _csat(self) -> Floats:
         s = Survey
         csat = select(s.group_id, cast(func.avg(s.score), Float))
         csat = csat.where(s.kind == "csat", *self._recent_surveys()).group_by(s.group_id)
-        return self.spread(self.rows(csat, s.group_id), 1, np.nan)[:, 0]
+        return spread(self.ids, self.rows(csat, s.group_id), 1, np.nan)[:, 0]
 
     def per_group(self, group_id: Any, where: Sequence[Any], *values: _Aggregate
                   ) -> list[tuple[Any, ...]]:  # fmt: skip
@@ -267,20 +241,20 @@ class _Loader:
         last = _Aggregate(func.max(t.done_at), done, self.days_ago)
         if self.dialect == "postgresql":
             counts = (_Aggregate(func.count(), open_), _Aggregate(func.count(), open_ & overdue))
-            return self.spread(self.per_group(t.group_id, (), *counts, last), 3,
-                               (0.0, 0.0, np.nan))  # fmt: skip
+            return spread(self.ids, self.per_group(t.group_id, (), *counts, last), 3,
+                          (0.0, 0.0, np.nan))  # fmt: skip
         # SQLite counts the few open tasks in one pass over the index: seeking them group by
         # group, two ranges each, took twice as long on 100,000 demo groups.
         tasks = select(t.group_id, func.count(), func.count().filter(overdue)).where(open_)
-        opened = self.spread(self.rows(tasks.group_by(t.group_id), t.group_id), 2)
-        last_done = self.spread(self.per_group(t.group_id, (), last), 1, np.nan)
+        opened = spread(self.ids, self.rows(tasks.group_by(t.group_id), t.group_id), 2)
+        last_done = spread(self.ids, self.per_group(t.group_id, (), last), 1, np.nan)
         return np.column_stack((opened, last_done))
 
     def last_touch(self) -> Floats:
         a = Activity
         touch = (a.kind.in_(self.rules.touch_kinds), a.occurred_at < day_end(self.window.as_of))
         latest = _Aggregate(func.max(a.occurred_at), then=self.days_ago)
-        return self.spread(self.per_group(a.group_id, touch, latest), 1, np.nan)[:, 0]
+        return spread(self.ids, self.per_group(a.group_id, touch, latest), 1, np.nan)[:, 0]
 
     def days_ago(self, column: Any) -> ColumnElement[Any]:
         return -self.days(column)
@@ -301,39 +275,6 @@ class _Aggregate:
     def seek(self, where: Sequence[Any]) -> Any:
         wanted = where if self.condition is None else (*where, self.condition)
         return select(self.function).where(*wanted).scalar_subquery()
-
-
-def medians(ids: np.ndarray, rows: Floats) -> Floats:
-    """Per group in `ids`, the median of its values in (group id, value) `rows` (NaN: none);
-    statistics.median's way: the middle value, or the mean of the middle two."""
-    out = np.full(len(ids), np.nan)
-    if not len(rows):
-        return out
-    values = np.maximum(0.0, rows[:, 1])
-    order = np.lexsort((values, rows[:, 0]))
-    groups, values = rows[order, 0].astype(np.int64), values[order]
-    found, starts, counts = np.unique(groups, return_index=True, return_counts=True)
-    upper = values[starts + counts // 2]
-    lower = values[starts + (counts - 1) // 2]
-    at, known = positions(ids, found)
-    out[at] = np.where(counts % 2, upper, (lower + upper) / 2)[known]
-    return out
-
-
-def _months(ids: np.ndarray, table: Floats, as_of: int) -> Months:
-    """(group id, month offset, amount) rows as one column per distinct month."""
-    row, known = positions(ids, table[:, 0].astype(np.int64))
-    table = table[known]
-    offsets, column = np.unique(table[:, 1], return_inverse=True)
-    firsts = [date.fromordinal(as_of + int(o)).replace(day=1) for o in offsets]
-    lengths = [((f + timedelta(days=32)).replace(day=1) - f).days for f in firsts]
-    shape = (len(ids), len(offsets))
-    amount, booked = np.zeros(shape), np.zeros(shape, dtype=np.bool_)
-    amount[row, column], booked[row, column] = table[:, 2], True
-    month = np.broadcast_to(as_of + offsets, shape)
-    first = np.broadcast_to(np.array([f.toordinal() for f in firsts], dtype=np.float64), shape)
-    return Months(month, first, np.broadcast_to(np.array(lengths, dtype=np.float64), shape),
-                  amount, booked)  # fmt: skip
 
 
 def load_batch(

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csbot.scoring.batch import BANDS, score_batch
+from csbot.scoring.batch.day import DayScores
 from csbot.scoring.batch.inputs import Floats
 from csbot.scoring.config import ScoringConfig
 from csbot.scoring.group import score_groups
@@ -40,41 +41,6 @@ log = logging.getLogger(__name__)
 CHUNK_GROUPS = 100_000
 """Groups loaded and scored at once: bounds memory (a full chunk adds about 160 MB at the
 peak). Fewer chunks are faster on PostgreSQL, which scans each table once per chunk."""
-
-
-@dataclass(frozen=True)
-class DayScores:
-    """The health and band of each group scored on a day, by ascending group id."""
-
-    group_ids: np.ndarray
-    score: Floats
-    band: np.ndarray  # index into csbot.scoring.batch.BANDS
-
-    def _index(self, group_id: int) -> int | None:
-        i = int(np.searchsorted(self.group_ids, group_id))
-        return i if i < len(self.group_ids) and self.group_ids[i] == group_id else None
-
-    def __contains__(self, group_id: object) -> bool:
-        return isinstance(group_id, int) and self._index(group_id) is not None
-
-    def __len__(self) -> int:
-        return len(self.group_ids)
-
-    def score_of(self, group_id: int) -> float:
-        i = self._index(group_id)
-        if i is None:
-            raise KeyError(group_id)
-        return float(self.score[i])
-
-    def band_of(self, group_id: int) -> Band:
-        i = self._index(group_id)
-        if i is None:
-            raise KeyError(group_id)
-        return BANDS[int(self.band[i])]
-
-    @property
-    def scores(self) -> dict[int, float]:
-        return dict(zip(self.group_ids.tolist(), self.score.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -161,7 +127,7 @@ def recompute(
     result = RecomputeResult(
         day=as_of,
         window_days=days,
-        scored=_joined(kept),
+        scored=DayScores.joined(kept),
         skipped=tuple(skipped),
         previous_bands=before,
         seconds=time.perf_counter() - started,
@@ -188,13 +154,6 @@ class _PhaseClock:
             yield
         finally:
             self.seconds[phase] += time.perf_counter() - started
-
-
-def _joined(parts: list[tuple[np.ndarray, Floats, np.ndarray]]) -> DayScores:
-    if not parts:
-        return DayScores(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int8))
-    ids, scores, bands = (np.concatenate(column) for column in zip(*parts, strict=True))
-    return DayScores(ids, scores, bands)
 
 
 def explain(

@@ -19,9 +19,9 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from csbot.scoring.batch import BatchInputs, Months, Support, Usage, score_batch
+from csbot.scoring.batch.rows import medians
 from csbot.scoring.config import ScoringConfig
 from csbot.store.account_facts import CLOSED_TICKET_STATUSES
-from csbot.store.batch_loading import medians
 from csbot.store.demo.columns import Floats, GroupColumns, Ints
 from csbot.store.snapshot_write import write_batch
 
