@@ -27,6 +27,13 @@ prepare 0.39 s on SQLite and 0.18 s on PostgreSQL (previous bands alone: 0.06-0.
 either store, against 0.35-0.7 s before). The session's last run, on main at load 4.0 to 4.7:
 2.76 s on SQLite (8.4x, floor 0.329 s; prepare 0.44, load 1.73, score 0.05, write 0.23) and
 1.64 s on PostgreSQL (5.9x, floor 0.276 s; prepare 0.11, load 1.09, score 0.04, write 0.38).
+On PostgreSQL the loader's queries then moved to two worker connections sharing the
+recompute's snapshot, the first chunk's loading while the day is prepared (27 Nov 2026, load
+average 2.6 to 3.3; best of 3 or 5): before, 0.77-1.13 s (7.4-8.9x, floor 0.105-0.127 s;
+prepare 0.05-0.09, load 0.48-0.72, write 0.20-0.28) in three runs; after, 0.70-0.79 s
+(6.4-7.0x; prepare 0.16-0.25, the previous bands now beside the workers' queries, load
+0.30, write 0.21-0.22) in two. Alternated in one process, ten recomputes each: median 1.07 s
+serial, 1.02 s with 1 worker, 0.85 s with 2, 0.87 s with 3.
 
 Before that, without snapshot history, after migrations 0009 and 0010 (2 cores, load average 1.1 to
 2.8 from other jobs; two runs): 10,000 groups 0.75-0.82 s on SQLite (3.5-5.8x, the floor between

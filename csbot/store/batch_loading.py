@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
@@ -48,8 +49,9 @@ from csbot.store.models import (
     Survey,
     Ticket,
 )
+from csbot.store.shared_snapshot import Run, at_once, connection
 
-__all__ = ["Chunk", "load_batch"]
+__all__ = ["Chunk", "load_batch", "start_batch"]
 
 _USAGE = (
     DailyUsage.active_users, DailyUsage.sessions, DailyUsage.session_minutes,
@@ -89,14 +91,19 @@ class _Loader:
     def __init__(self, session: Session, chunk: Chunk, window: Window, rules: FactorRules) -> None:
         self.session, self.chunk, self.window, self.rules = session, chunk, window, rules
         self.dialect = session.get_bind().dialect.name
-        self.ids = np.zeros(0, dtype=np.int64)
+        self.profiled: Future[tuple[np.ndarray, tuple[str | None, ...], Floats]] = Future()
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The chunk's group ids, ascending: waits for `profiles` (a failed one raises)."""
+        return self.profiled.result()[0]
 
     def fetch(self, stmt: Any) -> list[tuple[Any, ...]]:
-        """The rows of a Core statement, run on the session's connection, as the driver's own
-        tuples: every value here is a number the database worked out, which needs none of the
-        ORM's or Core's per-row handling (for the 71,000 first responses of 10,000 demo
-        groups on SQLite that handling took longer than the query)."""
-        result = self.session.connection().execute(stmt)
+        """The rows of a Core statement, run on the session's connection (a worker's in a
+        worker), as the driver's own tuples: every value here is a number the database worked
+        out, which needs none of the ORM's or Core's per-row handling (for the 71,000 first
+        responses of 10,000 demo groups on SQLite that handling took longer than the query)."""
+        result = connection(self.session).execute(stmt)
         try:
             return list(result.cursor.fetchall())
         finally:
@@ -108,7 +115,7 @@ class _Loader:
     def days(self, column: Any) -> ColumnElement[Any]:
         return days_from(self.session, column, self.window.as_of)
 
-    def profiles(self) -> tuple[tuple[str | None, ...], Floats]:
+    def profiles(self) -> tuple[np.ndarray, tuple[str | None, ...], Floats]:
         g = PhysicianGroup
         stmt = select(
             g.id,
@@ -119,8 +126,8 @@ class _Loader:
             self.days(g.contract_start),
         ).order_by(g.id)
         rows = self.rows(stmt, g.id)
-        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
-        return tuple(r[1] for r in rows), table([r[2:] for r in rows], 4)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        return ids, tuple(r[1] for r in rows), table([r[2:] for r in rows], 4)
 
     def usage(self) -> tuple[Usage, Usage]:
         """Usage totals over the window and the one before. PostgreSQL sums both in one scan,
@@ -154,11 +161,7 @@ class _Loader:
         as_of = self.window.as_of.toordinal()
         return months(self.ids, table(self.rows(stmt, r.group_id), 3), as_of)
 
-    def support(self) -> Support:
-        return Support(self._open_high(), self._first_response_median(), self._nps(),
-                       self._csat())  # fmt: skip
-
-    def _open_high(self) -> Floats:
+    def open_high(self) -> Floats:
         """Open high-priority tickets: the two ways a ticket is open, each read as a range of
         the (priority, resolved_at, ...) index, counted together."""
         t, end = Ticket, day_end(self.window.as_of)
@@ -169,7 +172,7 @@ class _Loader:
         counted = select(tickets.c.group_id, func.count()).group_by(tickets.c.group_id)
         return spread(self.ids, self.fetch(counted), 1)[:, 0]
 
-    def _first_response_median(self) -> Floats:
+    def first_response_median(self) -> Floats:
         """Median hours to first response of the tickets opened in the window and answered by
         its end (hours below zero count as zero). PostgreSQL works out each group's median
         (percentile_cont: the middle value, or the mean of the middle two); SQLite, which
@@ -195,7 +198,7 @@ class _Loader:
         s, as_of = Survey, self.window.as_of
         return (s.day.between(as_of - timedelta(days=self.rules.survey_lookback_days), as_of),)
 
-    def _nps(self) -> Floats:
+    def nps(self) -> Floats:
         """Each group's latest NPS in the lookback (the last of a day's by id). PostgreSQL
         sorts the NPS rows once and keeps each group's first (DISTINCT ON); SQLite seeks each
         group's latest in the survey index, which beats numbering every row per group."""
@@ -210,7 +213,7 @@ class _Loader:
             rows = self.rows(select(g.id, score.scalar_subquery()), g.id)
         return spread(self.ids, rows, 1, np.nan)[:, 0]
 
-    def _csat(self) -> Floats:
+    def csat(self) -> Floats:
         s = Survey
         csat = select(s.group_id, cast(func.avg(s.score), Float))
         csat = csat.where(s.kind == "csat", *self._recent_surveys()).group_by(s.group_id)
@@ -281,26 +284,40 @@ def load_batch(
     session: Session, *, as_of: date, window_days: int, chunk: Chunk, rules: FactorRules
 ) -> tuple[np.ndarray, BatchInputs]:
     """The chunk's group ids (ascending) and their batch inputs for `as_of`."""
-    window = Window(as_of, window_days)
-    load = _Loader(session, chunk, window, rules)
-    plans, profile = load.profiles()
-    usage, previous_usage = load.usage()
-    onboarding = load.onboarding()
-    inputs = BatchInputs(
-        window_days=window_days,
-        as_of=np.full(len(load.ids), float(as_of.toordinal())),
-        plans=plans,
-        seats=profile[:, 0],
-        arr=profile[:, 1],
-        usage=usage,
-        previous_usage=previous_usage,
-        months=load.months(),
-        support=load.support(),
-        onboarding_open=onboarding[:, 0],
-        onboarding_overdue=onboarding[:, 1],
-        onboarding_last_done_ago=onboarding[:, 2],
-        contract_start_ago=-profile[:, 3],
-        renewal_in=profile[:, 2],
-        last_touch_ago=load.last_touch(),
-    )
-    return load.ids, inputs
+    return start_batch(session, as_of=as_of, window_days=window_days, chunk=chunk, rules=rules)()
+
+
+def start_batch(
+    session: Session, *, as_of: date, window_days: int, chunk: Chunk, rules: FactorRules,
+    run: Run = at_once,
+) -> Callable[[], tuple[np.ndarray, BatchInputs]]:  # fmt: skip
+    """`load_batch`, its queries each started by `run` (csbot.store.shared_snapshot), the
+    longest first: call the result for the ids and inputs."""
+    load = _Loader(session, chunk, Window(as_of, window_days), rules)
+    load.profiled = run(load.profiles)
+    usage, months, onboarding = run(load.usage), run(load.months), run(load.onboarding)
+    csat, touch, response = run(load.csat), run(load.last_touch), run(load.first_response_median)
+    nps, high = run(load.nps), run(load.open_high)
+
+    def loaded() -> tuple[np.ndarray, BatchInputs]:
+        (ids, plans, profile), tasks = load.profiled.result(), onboarding.result()
+        support = Support(high.result(), response.result(), nps.result(), csat.result())
+        return ids, BatchInputs(
+            window_days=window_days,
+            as_of=np.full(len(ids), float(as_of.toordinal())),
+            plans=plans,
+            seats=profile[:, 0],
+            arr=profile[:, 1],
+            usage=usage.result()[0],
+            previous_usage=usage.result()[1],
+            months=months.result(),
+            support=support,
+            onboarding_open=tasks[:, 0],
+            onboarding_overdue=tasks[:, 1],
+            onboarding_last_done_ago=tasks[:, 2],
+            contract_start_ago=-profile[:, 3],
+            renewal_in=profile[:, 2],
+            last_touch_ago=touch.result(),
+        )
+
+    return loaded

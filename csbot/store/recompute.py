@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 
 import numpy as np
 from sqlalchemy import func, select
@@ -27,9 +28,10 @@ from csbot.scoring.batch.inputs import Floats
 from csbot.scoring.config import ScoringConfig
 from csbot.scoring.group import score_groups
 from csbot.scoring.types import Band, GroupScore
-from csbot.store.batch_loading import Chunk, load_batch
+from csbot.store.batch_loading import Chunk, start_batch
 from csbot.store.loading import load_scoring_inputs
 from csbot.store.models import PhysicianGroup
+from csbot.store.shared_snapshot import WORKERS, shared_snapshot
 from csbot.store.snapshot_write import clear_snapshots, write_batch
 from csbot.store.snapshots import previous_bands
 from csbot.store.statistics import refresh_statistics
@@ -100,30 +102,40 @@ def recompute(
     window_days: int | None = None,
     group_ids: Collection[int] | None = None,
     chunk_groups: int = CHUNK_GROUPS,
+    workers: int = WORKERS,
 ) -> RecomputeResult:
     """Score every group (or `group_ids`) for `as_of` under `config` (the running one,
-    `Services.scoring`), `chunk_groups` at a time, and replace that day's snapshots."""
+    `Services.scoring`), `chunk_groups` at a time, and replace that day's snapshots.
+
+    On PostgreSQL, in a transaction that has written nothing yet, `workers` extra connections
+    load each chunk, the first while the day is prepared (csbot.store.shared_snapshot)."""
     started = time.perf_counter()
     days = window_days or config.default_window_days
     clock = _PhaseClock()
     with clock("prepare"):
         analysed = refresh_statistics(session.connection())
-        before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
-        clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)
-    kept: list[tuple[np.ndarray, Floats, np.ndarray]] = []
-    skipped: list[int] = []
-    for chunk in chunks(session, group_ids, chunk_groups):
+    with shared_snapshot(session, workers) as run:
+        loads = (start_batch(session, as_of=as_of, window_days=days, chunk=chunk,
+                             rules=config.factors, run=run)
+                 for chunk in chunks(session, group_ids, chunk_groups))  # fmt: skip
         with clock("load"):
-            ids, inputs = load_batch(session, as_of=as_of, window_days=days, chunk=chunk,
-                                     rules=config.factors)  # fmt: skip
-        with clock("score"):
-            scores = score_batch(inputs, config)
-        with clock("write"):
-            write_batch(session, ids, scores, days=[as_of] * len(ids), window_days=days,
-                        computed_at=computed_at)  # fmt: skip
-        has = scores.has_data
-        kept.append((ids[has], scores.score[has], scores.band[has]))
-        skipped += ids[~has].tolist()
+            first = next(loads, None)  # started now, so the workers load while we prepare
+        with clock("prepare"):
+            before = previous_bands(session, before=as_of, window_days=days, group_ids=group_ids)
+            clear_snapshots(session, day=as_of, window_days=days, group_ids=group_ids)
+        kept: list[tuple[np.ndarray, Floats, np.ndarray]] = []
+        skipped: list[int] = []
+        for loaded in chain([first] if first else [], loads):
+            with clock("load"):
+                ids, inputs = loaded()
+            with clock("score"):
+                scores = score_batch(inputs, config)
+            with clock("write"):
+                write_batch(session, ids, scores, days=[as_of] * len(ids), window_days=days,
+                            computed_at=computed_at)  # fmt: skip
+            has = scores.has_data
+            kept.append((ids[has], scores.score[has], scores.band[has]))
+            skipped += ids[~has].tolist()
     result = RecomputeResult(
         day=as_of,
         window_days=days,

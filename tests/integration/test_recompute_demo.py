@@ -243,9 +243,10 @@ def _copy_group(session: Session, source: int) -> int:
 def test_a_group_added_while_a_chunk_loads_waits_for_the_next_run(
     demo: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL each query of a chunk sees what was committed by then, so a group added
-    after the chunk's profiles were read shows up in its usage, revenue and ticket rows. It is
-    scored on the next run; every other group keeps exactly its own snapshot."""
+    """On PostgreSQL's serial path (the workers share one snapshot) each query of a chunk
+    sees what was committed by then, so a group added after the chunk's profiles were read
+    shows up in its usage, revenue and ticket rows. It is scored on the next run; every other
+    group keeps exactly its own snapshot."""
     with demo.begin() as session:
         recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config())
     before = _stored(demo)
@@ -258,6 +259,7 @@ def test_a_group_added_while_a_chunk_loads_waits_for_the_next_run(
 
     monkeypatch.setattr(batch_loading._Loader, "usage", usage_after_an_import)
     with demo.begin() as session:
-        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), config=default_config())
+        result = recompute(session, as_of=AS_OF, computed_at=_end(AS_OF), workers=0,
+                           config=default_config())  # fmt: skip
     assert added and added[0] not in result.scored
     assert _stored(demo) == before

@@ -17,9 +17,9 @@ __all__ = ["medians", "months", "positions", "spread", "table"]
 
 def positions(ids: np.ndarray, group_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of `group_ids` stands in the ascending `ids`, and which of them are there at
-    all. On PostgreSQL each query of a chunk sees the groups committed by then: one that
-    another replica's import added after the profiles were read has rows here but no place in
-    `ids`; it is left for the next run rather than given to its neighbour."""
+    all. On PostgreSQL's serial path each query of a chunk sees the groups committed by then:
+    one that another replica's import added after the profiles were read has rows here but no
+    place in `ids`; it is left for the next run rather than given to its neighbour."""
     at = np.searchsorted(ids, group_ids)
     known = at < len(ids)
     known[known] = ids[at[known]] == group_ids[known]
