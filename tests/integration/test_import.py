@@ -334,3 +334,36 @@ def test_an_empty_file_or_broken_csv_is_reported(
         _import(sessions, "contacts", huge)
     assert err.value.problems == [f"{huge} line 2: is not CSV: field larger than field limit "
                                   "(131072)"]  # fmt: skip
+
+
+def test_an_amount_must_fit_the_column_on_both_stores(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """Money is numeric(14, 2): below a trillion. The same file is refused by its line on
+    SQLite, which would store more, and on PostgreSQL, which would refuse it itself."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    header = "group,month,service_type,amount"
+    path = write_csv(tmp_path / "r.csv", header, [
+        "CVP-001,2026-04,subscription,999999999999.99",
+        "CVP-001,2026-05,subscription,1000000000000",
+    ])  # fmt: skip
+    usage = write_csv(tmp_path / "u.csv", USAGE_HEADER, [
+        "CVP-001,2026-06-01,18,41,1000000000000,230,180,171",
+    ])  # fmt: skip
+    before = dump(engine)
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "revenue", path)
+    assert err.value.problems == [
+        f"{path} line 3, amount: must be less than 1000000000000.0 ('1000000000000')"
+    ]
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", usage)
+    assert err.value.problems == [
+        f"{usage} line 2, session_minutes: must be less than 1000000000000.0 ('1000000000000')"
+    ]
+    assert dump(engine) == before
+    path.write_text(path.read_text().replace("1000000000000\n", "0.01\n"))
+    _import(sessions, "revenue", path)
+    with sessions() as session:
+        amounts = session.scalars(select(m.Revenue.amount).order_by(m.Revenue.month))
+        assert list(amounts) == [999999999999.99, 0.01]

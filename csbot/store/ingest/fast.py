@@ -114,7 +114,7 @@ class Checker:
         for name in spec.amounts:
             values[name] = [
                 x if v.replace(".", "", 1).isdigit() and v.isascii() and len(v) <= 24
-                and (x := float(v)) <= MAX_AMOUNT else None
+                and (x := float(v)) < MAX_AMOUNT else None
                 for v in cells[index[name]]
             ]  # fmt: skip
         tuples = list(zip(*(values[c] for c in self.columns), strict=True))

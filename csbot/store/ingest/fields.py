@@ -67,7 +67,7 @@ Names = Annotated[
 ]
 """A short list of names, `|`-separated in a CSV cell."""
 Count = Annotated[int, Field(ge=0, le=2_000_000_000)]
-Amount = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, lt=1e12, allow_inf_nan=False)]  # numeric(14, 2) holds less
 Source = Annotated[
     str,
     BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),

@@ -74,10 +74,10 @@ def _message(error: Any) -> str:
     if error.get("input") is None and kind.endswith("_type"):
         return "is required"
     ctx = error.get("ctx") or {}
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"must be at most {ctx.get('le', ctx.get('lt'))}"
+    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
+              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}  # fmt: skip
+    if kind in bounds:
+        return f"must be {bounds[kind][0]} {ctx.get(bounds[kind][1])}"
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters"
     if kind == "string_too_short":

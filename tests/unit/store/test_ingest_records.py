@@ -7,11 +7,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import BaseModel, Field, ValidationError
 
 from csbot.errors import InputError
 from csbot.store.ingest import KINDS, kind_named
 from csbot.store.ingest.pipeline import validate
-from csbot.store.ingest.problems import IngestError, problem
+from csbot.store.ingest.problems import IngestError, from_validation, problem
 
 USAGE = {"group": "CVP-001", "day": "2026-06-01", "active_users": "18", "sessions": "41",
          "session_minutes": "612.5", "documents_processed": "230", "patients_total": "180",
@@ -147,3 +148,22 @@ def test_kinds_are_named_and_unknown_kinds_listed() -> None:
     assert next(iter(KINDS)) == "groups"
     with pytest.raises(InputError, match="'usages' is not a record kind; use one of groups, usage"):
         kind_named("usages")
+
+
+class _Bounded(BaseModel):
+    at_least: int = Field(ge=1)
+    more_than: int = Field(gt=1)
+    at_most: int = Field(le=9)
+    less_than: int = Field(lt=9)
+
+
+def test_each_kind_of_bound_is_told_as_it_is() -> None:
+    """An exclusive bound is not told as an inclusive one: 9 is refused by `lt=9`, so the
+    message cannot say "at most 9"."""
+    with pytest.raises(ValidationError) as exc:
+        _Bounded(at_least=1, more_than=1, at_most=10, less_than=9)
+    assert [str(p) for p in from_validation("f.csv line 2", exc.value)] == [
+        "f.csv line 2, more_than: must be more than 1 (1)",
+        "f.csv line 2, at_most: must be at most 9 (10)",
+        "f.csv line 2, less_than: must be less than 9 (9)",
+    ]
