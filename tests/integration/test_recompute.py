@@ -191,6 +191,22 @@ def test_batch_loader_agrees_at_the_edges_of_each_rule(
         assert np.isnan(got.last_touch_ago[beta])
 
 
+def test_the_batch_loader_reads_a_shorter_window_as_the_group_loader_does(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    """Seven days: the window the batch loader sums is the one asked for, not the default."""
+    with sessions() as session:
+        got_ids, got = load_batch(session, as_of=AS_OF, window_days=7, chunk=Chunk(),
+                                  rules=CONFIG.factors)  # fmt: skip
+        alone = load_scoring_inputs(session, as_of=AS_OF, window_days=7, rules=CONFIG.factors)
+    expected = BatchInputs.of([alone[gid] for gid in got_ids.tolist()])
+    for part in ("usage", "previous_usage"):
+        for name, column in vars(getattr(got, part)).items():
+            np.testing.assert_array_equal(column, getattr(getattr(expected, part), name), name)
+    assert got.window_days == 7
+    assert got.usage.days.tolist() == [7, 0, 7]  # alpha's 60 days, beta's none, gamma's 10
+
+
 def test_the_median_first_response_of_an_even_count_is_the_mean_of_the_middle_two(
     sessions: sessionmaker[Session], ids: dict[str, int]
 ) -> None:
