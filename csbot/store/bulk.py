@@ -36,17 +36,21 @@ def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterab
     copy_rows_on(session.connection(), table, columns, rows)
 
 
-def copy_rows_on(connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Any]
-                 ) -> None:  # fmt: skip
-    """`copy_rows` on a connection (a writer thread has no business with the session)."""
+def copy_rows_on(connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Any],
+                 *, types: Sequence[str] = ()) -> None:  # fmt: skip
+    """`copy_rows` on a connection (a writer thread has no business with the session); with the
+    columns' `types` (int4, date...) PostgreSQL's COPY is binary: each value must be of its type."""
     quote = connection.dialect.identifier_preparer.quote  # "primary", "start", "end", "plan"
     names = ", ".join(quote(c) for c in columns)
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
         assert raw is not None  # a checked-out connection always has one
-        sql, dbapi = f"COPY {table} ({names}) FROM STDIN", connection.dialect.loaded_dbapi
+        sql = f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
+        dbapi = connection.dialect.loaded_dbapi
         try:
             with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
         except dbapi.Error as exc:  # what the database refused, as SQLAlchemy raises it

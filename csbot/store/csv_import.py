@@ -174,7 +174,7 @@ def _rows(
     tick: Callable[[int], None],
 ) -> None:  # fmt: skip
     """Feed the rows to `ingest` in batches, in file order, with their line numbers."""
-    checker = checker_for(ingest.kind, header, ingest.refs)
+    checker = checker_for(ingest.kind, header, ingest.refs, dates=ingest.postgres)
     batch: list[tuple[int, list[str]]] = []
     line = 1
     for values in reader:

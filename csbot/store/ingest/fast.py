@@ -74,10 +74,12 @@ def _ordinal(value: str) -> int | None:
 class Checker:
     """Checks batches of one kind's rows; remembers the days and groups it has seen."""
 
-    def __init__(self, spec: FastKind, header: list[str], columns: list[str], refs: Refs) -> None:
-        self.spec, self.columns, self.refs = spec, columns, refs
+    def __init__(self, spec: FastKind, header: list[str], columns: list[str], refs: Refs,
+                 *, dates: bool) -> None:  # fmt: skip
+        self.spec, self.columns, self.refs, self._dates = spec, columns, refs, dates
         self.index = {name: header.index(name) for name in header}
         self._days: dict[str, int | None] = {}
+        self._stored: dict[str, object] = {}
         self._groups: dict[str, int | None] = {}
 
     def _group(self, value: str) -> int | None:
@@ -89,18 +91,20 @@ class Checker:
             self._groups[value] = found
         return found
 
-    def _day(self, value: str) -> str | None:
-        """The day as it is stored (the ISO text itself), if it is one."""
+    def _day(self, value: str) -> object:
+        """The day as the upsert takes it (a date, or on SQLite the ISO text), if it is one."""
         if value not in self._days:
-            self._days[value] = _ordinal(value)
-        return None if self._days[value] is None else value
+            day = self._days[value] = _ordinal(value)
+            self._stored[value] = date.fromordinal(day) if self._dates and day else day and value
+        return self._stored[value]
 
     def check(self, rows: Sequence[Sequence[str]]) -> Checked:
         """Each row as the tuple the upsert takes (None: let the model check it), with its key."""
         spec, index = self.spec, self.index
         cells = list(zip(*rows, strict=True))
+        days = cells[index[spec.day]]
         values: dict[str, list[object]] = {
-            spec.day: [self._day(v) for v in cells[index[spec.day]]],
+            spec.day: [self._day(v) for v in days],
             "group_id": [self._group(v) for v in cells[index[spec.group]]],
         }
         # Counts: plain ASCII digits within Count's limit; amounts: digits with at most one
@@ -118,16 +122,15 @@ class Checker:
                 for v in cells[index[name]]
             ]  # fmt: skip
         tuples = list(zip(*(values[c] for c in self.columns), strict=True))
-        gi, di = self.columns.index("group_id"), self.columns.index(spec.day)
+        gi, ordinals = self.columns.index("group_id"), self._days
         keeps = spec.rule(values)
         passed: list[tuple[object, ...] | None] = [
             row if keep and None not in row else None
             for row, keep in zip(tuples, keeps, strict=True)
         ]
-        days = self._days
         keys = [
-            0 if row is None else packed_day_key(row[gi], days[row[di]])  # type: ignore[arg-type,index]
-            for row in passed
+            0 if row is None else packed_day_key(row[gi], ordinals[day])  # type: ignore[arg-type]
+            for row, day in zip(passed, days, strict=True)
         ]
         return Checked(self.columns, passed, keys)
 
@@ -139,10 +142,11 @@ def row_columns(kind: Kind) -> list[str]:
     return fields + [column for _, column in refs.values()] + list(kind.insert_only)
 
 
-def checker_for(kind: Kind, header: list[str], refs: Refs) -> Checker | None:
-    """A column-at-a-time checker for this kind and header, if the kind has one."""
+def checker_for(kind: Kind, header: list[str], refs: Refs, *, dates: bool) -> Checker | None:
+    """A column-at-a-time checker for this kind and header, if the kind has one; `dates`: its
+    rows hold days as dates (PostgreSQL's binary COPY), else as ISO text (SQLite)."""
     spec = _FAST.get(kind.name)
     fields = {spec.group, spec.day, *spec.counts, *spec.amounts} if spec else set()
     if spec is None or set(header) != fields:
         return None
-    return Checker(spec, header, row_columns(kind), refs)
+    return Checker(spec, header, row_columns(kind), refs, dates=dates)

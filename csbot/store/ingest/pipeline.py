@@ -97,6 +97,7 @@ class Ingest:
         self.kind, self.counts = kind, Counts(kind.name)
         self.problems: list[Problem] = []
         self._session, self._now, self._tz = session, now, tz
+        self.postgres = session.get_bind().dialect.name == "postgresql"
         self._source, self._duplicates, self._max_errors = source, duplicates, max_errors
         self._keep_keys, self._describe, self._background = keep_keys, describe, background
         self._refs = Refs.load(session, kind)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Date, Float, Integer, Table
 from sqlalchemy.orm import Session
 
 from csbot.store.bulk import copy_rows_on
@@ -27,6 +27,7 @@ from csbot.store.models import Base
 __all__ = ["Upserter", "Written"]
 
 _TEMP = "csbot_ingest_"
+_BINARY = {Integer: "int4", Float: "float8", Date: "date"}  # COPY in binary tables of only these
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Upserter:
         self._any = any(f is not None for f in self._prepare)
         self._statement = self._upsert()
         self._temp = self._temp_table() if self._postgres else ""
+        types = [_BINARY.get(type(self._table.c[name].type), "") for name in self._columns]
+        self._types = types if all(types) else []
+        self._ranged = len(kind.key) == 2 and isinstance(self._table.c[kind.key[1]].type, Date)
         self._connection = session.connection()
         self._raw: Any = self._connection.connection.driver_connection
         self._top = 0 if self._postgres else self._largest_rowid()
@@ -131,9 +135,22 @@ class Upserter:
         inserted, self._top = top - self._top, top
         return inserted, changed
 
+    def _new(self, values: Sequence[tuple[Any, ...]]) -> bool:
+        """Keyed by (group, day): no row of the chunk's groups in its days, so COPY it in (a race
+        with another writer adding one of its keys fails the import, where an upsert would not)."""
+        (g, d), q = (self._columns.index(c) for c in self._kind.key), self._quote
+        days, groups = [row[d] for row in values], list({row[g] for row in values})
+        held = (f"SELECT EXISTS (SELECT 1 FROM {q(self._table.name)} WHERE {q(self._columns[g])} "
+                f"= ANY(%s) AND {q(self._columns[d])} BETWEEN %s AND %s)")  # fmt: skip
+        return not self._connection.exec_driver_sql(held, (groups, min(days), max(days))).scalar()
+
     def _write_postgres(self, values: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
         connection = self._connection  # not the session's: this may run in a writer thread
-        copy_rows_on(connection, self._temp, self._columns, values)
+        if self._ranged and self._new(values):
+            copy_rows_on(connection, self._quote(self._table.name), self._columns, values,
+                         types=self._types)  # fmt: skip
+            return len(values), len(values)
+        copy_rows_on(connection, self._temp, self._columns, values, types=self._types)
         # one round trip: the counts (the first statement's result), then empty the table
         counted = f"WITH up AS ({self._statement} RETURNING (xmax = 0) AS new) " \
                   "SELECT count(*) FILTER (WHERE new), count(*) FROM up; " \
