@@ -80,6 +80,23 @@ def test_stored_rows_are_what_the_model_makes_of_them(
     assert _stored(engine) == _expected(sessions, rows)
 
 
+def test_new_days_after_stored_ones_are_inserted_and_the_stored_ones_upserted(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """The next export repeats the last 1,000 stored days (one of them changed) and adds 13,000
+    new ones: on PostgreSQL a chunk of only new days is COPYed in, one holding stored days is
+    upserted, and the counts and rows are the same on both stores."""
+    import_csv(sessions, kind="groups", path=EXAMPLES / "groups.csv", now=NOW)
+    rows = _rows(25_000)
+    first = write_csv(tmp_path / "first.csv", HEADER, [",".join(r) for r in rows[:12_000]])
+    import_csv(sessions, kind="usage", path=first, now=NOW)
+    rows[11_990][3] = "99"
+    later = write_csv(tmp_path / "later.csv", HEADER, [",".join(r) for r in rows[11_000:]])
+    counts = import_csv(sessions, kind="usage", path=later, now=NOW)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (13_000, 1, 999)
+    assert _stored(engine) == _expected(sessions, rows)
+
+
 BAD = [
     ("", "is required"), ("-1", None), ("١٢", None), ("abc", None), ("2000000001", None),
     ("1.5", None), ("99999999999999999999", None),

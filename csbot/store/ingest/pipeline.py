@@ -85,7 +85,8 @@ class Ingest:
     """Feed records with `add`, then `finish`: the batch's Counts, or an IngestError's problems.
 
     `describe(n)` names record n for "duplicate of ..." messages (`line 7`, `record 3`).
-    `background`: a writer thread on PostgreSQL (ingest.writer); then always `close` it.
+    `background`: the file import's way: a writer thread on PostgreSQL (ingest.writer), then
+    always `close` it, and chunks of new keys COPYed (`Upserter`'s `copy_new`).
     """
 
     def __init__(
@@ -177,7 +178,7 @@ class Ingest:
     def _writer(self, columns: list[str]) -> Upserter:
         """The upserter, made for the first rows' columns (every row of a kind has them)."""
         if self._upserter is None:
-            self._upserter = Upserter(self._session, self.kind, columns)
+            self._upserter = Upserter(self._session, self.kind, columns, copy_new=self._background)
             self._writes = ChunkWriter(self._upserter, background=self._background)
         return self._upserter
 

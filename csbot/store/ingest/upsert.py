@@ -3,8 +3,9 @@ in the caller's transaction.
 
 SQLite: one `INSERT ... ON CONFLICT DO UPDATE` statement run with executemany over the chunk.
 PostgreSQL: the chunk is COPYed into a temporary table, then moved with one `INSERT ... SELECT
-... ON CONFLICT DO UPDATE`. The update fires only when a value differs (`IS DISTINCT FROM`), so
-loading the same records again rewrites nothing. What happened to each row is counted, not
+... ON CONFLICT DO UPDATE` (`copy_new`: a chunk of new keys by group and day straight into the
+table, `_new`). The update fires only when a value differs (`IS DISTINCT FROM`), so loading
+the same records again rewrites nothing. What happened to each row is counted, not
 returned row by row: on PostgreSQL a freshly inserted tuple has `xmax = 0`; on SQLite new rows
 take the rowids after the table's largest (the batch's transaction is the only writer) and
 the connection's change counter says how many rows were inserted or changed.
@@ -40,7 +41,8 @@ class Written:
 class Upserter:
     """Writes chunks of one kind's rows (tuples in `columns` order) into its table."""
 
-    def __init__(self, session: Session, kind: Kind, columns: Sequence[str]) -> None:
+    def __init__(self, session: Session, kind: Kind, columns: Sequence[str], *,
+                 copy_new: bool = False) -> None:  # fmt: skip
         self._session, self._kind, self._columns = session, kind, list(columns)
         self.columns = self._columns
         self._table: Table = Base.metadata.tables[kind.table]
@@ -52,8 +54,8 @@ class Upserter:
         self._statement = self._upsert()
         self._temp = self._temp_table() if self._postgres else ""
         types = [_BINARY.get(type(self._table.c[name].type), "") for name in self._columns]
-        self._types = types if all(types) else []
-        self._ranged = len(kind.key) == 2 and isinstance(self._table.c[kind.key[1]].type, Date)
+        self._types, by_day = types if all(types) else [], len(kind.key) == 2  # by group and day
+        self._ranged = copy_new and by_day and isinstance(self._table.c[kind.key[1]].type, Date)
         self._connection = session.connection()
         self._raw: Any = self._connection.connection.driver_connection
         self._top = 0 if self._postgres else self._largest_rowid()
