@@ -37,6 +37,12 @@ csbot's import: 8.9-9.5 s before, 7.9 s after; the floor's text COPY about 7.2 s
 The floor stays a text COPY (the bare upsert of typed tuples as a script would write it), and
 PostgreSQL also prints a binary floor (`FORMAT BINARY`, what csbot now does for usage) and the
 ratio to it, the stricter of the two: 12.7 s, csbot 1.4x it, in the run above.
+
+Before and after alternating, 00:02-00:09 (load average 4.8-6.9, then 3.0), SQLite and
+PostgreSQL floor / csbot: before 14.1 / 26.2 s (1.9x) and 14.7 / 27.5 s (1.9x), after
+19.1 / 20.1 s (1.1x) and 16.3 / 17.9 s (1.1x; binary floor 18.0 s, 1.0x), before 20.8 / 25.4 s
+(1.2x) and 13.8 / 25.2 s (1.8x), after 10.0 / 11.4 s (1.1x) and 9.4 / 12.1 s (1.3x; binary
+floor 8.6 s, 1.4x); csbot 202-210 MB.
 """
 
 from __future__ import annotations
