@@ -9,14 +9,14 @@ For each store (a fresh SQLite file; with --postgres also throw-away schemas the
   with COPY (PostgreSQL) or executemany (SQLite) into a fresh schema: only the writing is timed;
 - csbot: the whole `csbot demo` command (generate, load, --history days of snapshots, today's
   recompute and alerts) in a fresh process, with its CPU seconds and peak RSS.
-Goal: 10,000 groups x 120 days under 10 s on SQLite and 15 s on PostgreSQL. Measured on 2
-shared cores, load average 3.0-3.5 (this machine wrote the floor's rows in 6.5 s and 17.0 s
-on a quieter day, load 3): SQLite floor 13.5 s, csbot 28.4 s (2.1x; 27.6 s CPU, 333 MB);
-PostgreSQL floor 29.6 s, csbot 39.2 s (1.3x; 20.4 s CPU, 332 MB). Before csbot loaded an
-empty database ahead of its indexes: 2.7x and 2.1x. Again after migrations 0009 and 0010,
-load average 1.6: SQLite floor 13.2 s, csbot 41.6 s (3.2x; 40.8 s CPU, an outlier beside the
-27.6-28.4 s of two other runs); PostgreSQL floor 34.7 s, csbot 36.4 s (1.0x; 23.7 s CPU). Not
-there yet in seconds: on this machine the floor's own writes already take longer than the goal.
+Goal: 10,000 groups x 120 days under 10 s on SQLite and 15 s on PostgreSQL. The floor writes
+into indexed tables (executemany on SQLite); csbot writes an empty database before its indexes
+(many-row INSERTs on SQLite), then builds them.
+Measured on 2 shared cores, load average 3.5-4.1, best of two runs alternating with main:
+SQLite floor 18.0 s, csbot 22.0 s (1.2x; 15.2 s CPU, 317 MB) where main took 28.4 s (1.6x;
+19.6 s CPU, 333 MB). On a quiet machine (load 1.1-1.2) main took 20.2 s (2.3x the 8.9 s floor;
+19.9 s CPU) on SQLite and 21.0 s (1.2x 18.0 s; 12.9 s CPU) on PostgreSQL, whose server used
+another 9.6 s of CPU (load 3): the goal is not met yet on either store.
 """
 
 from __future__ import annotations

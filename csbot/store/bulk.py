@@ -1,4 +1,5 @@
-"""Bulk writes of plain values: COPY on PostgreSQL, executemany of tuples on SQLite.
+"""Bulk writes of plain values: COPY on PostgreSQL; on SQLite executemany of tuples, or
+INSERTs of many rows each from columns (`copy_columns`).
 
 For the writers that produce many rows at once (snapshots, demo data, imports): no ORM, no
 per-value type processing. Values must already be what the driver takes, in the form the
@@ -11,15 +12,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import JSON, Connection, Date, Table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from csbot.scoring.batch.text import stored_days, stored_times
 from csbot.store.types import UTCDateTime
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
 ]  # fmt: skip
 
 _SQLITE_BATCH = 20_000
-_EPOCH = date(1970, 1, 1).toordinal()
+_SQLITE_VALUES = 999  # bound values per INSERT: SQLite's limit before 3.32
 
 
 def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Any]) -> None:
@@ -62,62 +62,57 @@ def copy_rows_on(connection: Connection, table: str, columns: Sequence[str], row
         connection.exec_driver_sql(insert, batch)
 
 
-def stored_days(ordinals: npt.ArrayLike) -> list[str | None]:
-    """Day ordinals (date.toordinal(); negative: no day) as ISO dates, which both stores take."""
-    values = np.asarray(ordinals, dtype=np.int64)
-    days = (values - _EPOCH).astype("datetime64[D]")
-    return _or_none(values, np.datetime_as_string(days, unit="D"))
-
-
-def stored_times(micros: npt.ArrayLike, dialect: str) -> list[str | None]:
-    """UTC times (microseconds since 1970; negative: none) as this store keeps them: SQLAlchemy's
-    SQLite format (2026-03-16 09:30:00.000000), or ISO 8601 in UTC for PostgreSQL
-    (2026-03-16T09:30:00.000000Z)."""
-    values = np.asarray(micros, dtype=np.int64)
-    text = np.datetime_as_string(values.astype("datetime64[us]"), unit="us")
-    width = text.dtype.itemsize // 4  # UCS-4 code points per value, 26 of them used
-    codes = np.zeros((len(text), 27), dtype=np.uint32)
-    codes[:, :26] = np.ndarray((len(text), width), dtype=np.uint32, buffer=text)[:, :26]
-    at, mark = (26, "Z") if dialect == "postgresql" else (10, " ")  # a Z after, or no T
-    codes[:, at] = ord(mark)
-    return _or_none(values, codes.view("<U27").ravel())
-
-
-def _or_none(values: npt.NDArray[np.int64], text: npt.NDArray[np.str_]) -> list[str | None]:
-    """`text` as a list, None where `values` is negative."""
-    if not len(values) or values.min() >= 0:
-        return list(text.tolist())
-    out = text.astype(object)
-    out[values < 0] = None
-    return list(out.tolist())
-
-
 def column_rows(dialect: str, table: Table, columns: Mapping[str, Any], *, rows: int
                 ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:  # fmt: skip
     """Columns (numpy arrays or lists, by column name; Date columns as day ordinals, UTC times
     as microseconds since 1970, JSON as text, anything else one value for every row) as the
     column names and the row tuples `copy_rows` takes."""
-    names = list(columns)
-    values = []
-    for name in names:
-        column, kind = columns[name], table.c[name].type
+    return list(columns), zip(*_values(dialect, table, columns, rows=rows), strict=True)
+
+
+def _values(dialect: str, table: Table, columns: Mapping[str, Any], *, rows: int
+            ) -> Iterator[list[Any]]:  # fmt: skip
+    for name, column in columns.items():
+        kind = table.c[name].type
         if isinstance(kind, Date):
-            values.append(stored_days(column))
+            yield stored_days(column)
         elif isinstance(kind, UTCDateTime):
-            values.append(stored_times(column, dialect))
+            yield stored_times(column, dialect)
         elif isinstance(column, np.ndarray):
-            values.append(column.tolist())
-        elif isinstance(kind, JSON) or isinstance(column, list):
-            values.append(column)
+            yield column.tolist()
         else:
-            values.append([column] * rows)
-    return names, zip(*values, strict=True)
+            yield column if isinstance(kind, JSON) or isinstance(column, list) else [column] * rows
 
 
 def copy_columns(session: Session, table: Table, columns: Mapping[str, Any], *, rows: int) -> None:
-    """Append `rows` rows given as columns (see `column_rows`) to `table`."""
-    names, tuples = column_rows(session.get_bind().dialect.name, table, columns, rows=rows)
-    copy_rows(session, table.name, names, tuples)
+    """Append `rows` rows given as columns (see `column_rows`) to `table`. On SQLite as
+    INSERTs of many rows each from one flat list of values, laid out a column at a time (slice
+    assignment): half the time of a tuple per row and executemany."""
+    dialect, names = session.get_bind().dialect.name, list(columns)
+    if dialect == "postgresql":
+        copy_rows(session, table.name, *column_rows(dialect, table, columns, rows=rows))
+        return
+    width = len(names)
+    flat: list[Any] = [None] * (rows * width)
+    for k, values in enumerate(_values(dialect, table, columns, rows=rows)):
+        flat[k::width] = values
+    step = max(1, _SQLITE_VALUES // width) * width
+    whole = len(flat) // step * step
+    statements = [tuple(flat[at : at + step]) for at in range(0, whole, step)]
+    _insert(session.connection(), table.name, names, statements)
+    _insert(session.connection(), table.name, names, [tuple(flat[whole:])] if flat[whole:] else [])
+
+
+def _insert(connection: Connection, table: str, names: list[str], statements: list[tuple[Any, ...]]
+            ) -> None:  # fmt: skip
+    """One INSERT of as many rows as each flat tuple of values in `statements` holds."""
+    if statements:
+        quote = connection.dialect.identifier_preparer.quote
+        values = ", ".join(
+            [f"({', '.join('?' * len(names))})"] * (len(statements[0]) // len(names))
+        )
+        insert = f"INSERT INTO {table} ({', '.join(quote(n) for n in names)}) VALUES {values}"
+        connection.exec_driver_sql(insert, statements)
 
 
 # PostgreSQL: the foreign keys of the tables (or pointing at them), their unique constraints,

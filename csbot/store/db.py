@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -88,6 +89,44 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+@contextmanager
+def rollback_journal(engine: Engine, *, empty: str) -> Iterator[Engine | Connection]:
+    """Where to bulk-load `engine` in one transaction. A SQLite file whose `empty` table holds
+    no rows and that no other connection has open: one connection writing a rollback journal
+    (synchronous=FULL) in place of WAL, which would write every new page twice (into the WAL,
+    then the file at the checkpoint). The journal holds only the pages that were there before,
+    so a failed load or a crash still leaves the file as it was; meanwhile other processes
+    wait. WAL again afterwards (every new connection also asks for it). Else `engine`."""
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None  # a checked-out connection always has one
+        switched = _rollback_journal(raw, empty)
+        try:
+            yield connection
+        finally:
+            if switched:
+                _sqlite_pragmas(raw, None)
+
+
+def _rollback_journal(raw: Any, empty: str) -> bool:
+    """Switch this SQLite connection from WAL to a rollback journal if `empty` holds no rows and
+    no other connection has the file open (it does not wait for them); whether it did."""
+    if raw.execute(f"SELECT EXISTS (SELECT 1 FROM {empty})").fetchone()[0]:
+        return False
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        switched = bool(raw.execute("PRAGMA journal_mode=TRUNCATE").fetchone()[0] == "truncate")
+    except sqlite3.OperationalError:  # "database is locked": another connection has it open
+        switched = False
+    raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+    if switched:
+        raw.execute("PRAGMA synchronous=FULL")
+    return switched
+
+
 SessionFactory: TypeAlias = sessionmaker[Session]
 """What `session_factory` returns; other rooms type their session-factory fields with this."""
 DatabaseEngine: TypeAlias = Engine
@@ -96,7 +135,7 @@ DbSession: TypeAlias = Session
 """What `transaction` yields, for rooms that pass a session along but may not import SQLAlchemy."""
 
 
-def session_factory(engine: Engine) -> SessionFactory:
+def session_factory(engine: Engine | Connection) -> SessionFactory:
     """Sessions whose transactions are units of work (on SQLite: one writer at a time)."""
     return sessionmaker(engine.execution_options(**{_UNIT_OF_WORK: True}), expire_on_commit=False)
 

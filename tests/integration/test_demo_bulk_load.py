@@ -73,6 +73,7 @@ def test_a_demo_whose_rows_break_a_key_changes_nothing(
 
     monkeypatch.setattr(load, "action_rows", clashing)
     monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    engine.dispose()  # no connection of ours open: on SQLite the load writes a rollback journal
     with freeze_time("2026-03-16 12:00:00"):
         assert main(["demo", "--groups", "9", "--days", "40", "--history", "3"]) == 1
     assert "loading demo data failed and nothing was changed" in capsys.readouterr().err

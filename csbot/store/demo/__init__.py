@@ -21,7 +21,14 @@ from csbot.config import Settings
 from csbot.errors import StoreError
 from csbot.progress import progress_bar
 from csbot.scoring.config import load_scoring_config
-from csbot.store.db import describe_url, make_engine, session_factory, transaction, upgrade
+from csbot.store.db import (
+    describe_url,
+    make_engine,
+    rollback_journal,
+    session_factory,
+    transaction,
+    upgrade,
+)
 from csbot.store.demo.history import History
 from csbot.store.demo.load import (
     TABLES,
@@ -104,7 +111,8 @@ def run_demo(
         started = time.perf_counter()
         with (
             progress_bar("demo", total=groups, unit="groups", stream=err) as tick,
-            transaction(session_factory(engine)) as session,
+            rollback_journal(engine, empty="physician_group") as bind,
+            transaction(session_factory(bind)) as session,
         ):
             counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
                                progress=lambda done, _: tick(done),

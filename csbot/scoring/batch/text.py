@@ -1,0 +1,43 @@
+"""Whole numpy columns of days and UTC times as the text the stores take (csbot.store.bulk
+writes them): plain numpy, no SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["stored_days", "stored_times"]
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def stored_days(ordinals: npt.ArrayLike) -> list[str | None]:
+    """Day ordinals (date.toordinal(); negative: no day) as ISO dates, which both stores take.
+    Each distinct day is formatted once (a column holds few): its rows share that text."""
+    distinct, where = np.unique(np.asarray(ordinals, dtype=np.int64), return_inverse=True)
+    days = (distinct - _EPOCH).astype("datetime64[D]")
+    return _or_none(distinct, np.datetime_as_string(days, unit="D"), where)
+
+
+def stored_times(micros: npt.ArrayLike, dialect: str) -> list[str | None]:
+    """UTC times (microseconds since 1970; negative: none) as this store keeps them: SQLAlchemy's
+    SQLite format (2026-03-16 09:30:00.000000), or ISO 8601 in UTC for PostgreSQL
+    (2026-03-16T09:30:00.000000Z)."""
+    values = np.asarray(micros, dtype=np.int64)
+    text = np.datetime_as_string(values.astype("datetime64[us]"), unit="us")
+    width = text.dtype.itemsize // 4  # UCS-4 code points per value, 26 of them used
+    codes = np.zeros((len(text), 27), dtype=np.uint32)
+    codes[:, :26] = np.ndarray((len(text), width), dtype=np.uint32, buffer=text)[:, :26]
+    at, mark = (26, "Z") if dialect == "postgresql" else (10, " ")  # a Z after, or no T
+    codes[:, at] = ord(mark)
+    return _or_none(values, codes.view("<U27").ravel())
+
+
+def _or_none(values: npt.NDArray[np.int64], text: npt.NDArray[np.str_],
+             where: npt.NDArray[np.intp] | None = None) -> list[str | None]:  # fmt: skip
+    """`text` (taken at `where`, if given) as a list, None where `values` is negative."""
+    out = text.astype(object)
+    out[values < 0] = None
+    return list((out if where is None else out[where]).tolist())
