@@ -11,14 +11,14 @@ every snapshot written here to the one `recompute` writes for that day.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from csbot.scoring.batch import BatchInputs, Months, Support, Usage, score_batch
+from csbot.scoring.batch import BatchInputs, BatchScores, Months, Support, Usage, score_batch
 from csbot.scoring.batch.rows import medians
 from csbot.scoring.config import ScoringConfig
 from csbot.store.account_facts import CLOSED_TICKET_STATUSES
@@ -204,22 +204,18 @@ def day_inputs(data: Generated, day: date, config: ScoringConfig) -> BatchInputs
 
 
 def write_history(session: Session, data: Generated, history: History) -> int:
-    """Score the batch's groups on each day of `history` and write those snapshots; how many."""
+    """Score the batch's groups on each day of `history` and write those snapshots in one go,
+    in the order of their key (group, day): each lands at the end of the key's index."""
     if not history.days:
         return 0
     config = history.config
     first = min(history.days).toordinal() - 2 * config.default_window_days
     facts = _Facts(data, first, max(history.days).toordinal(), config)
-    written = 0
-    for day in history.days:
-        inputs = facts.on(day.toordinal())
-        scores = score_batch(inputs, config)
-        written += write_batch(
-            session,
-            data.groups.ids,
-            scores,
-            days=[day] * len(inputs),
-            window_days=facts.window,
-            computed_at=history.computed_at,
-        )
-    return written
+    each = [score_batch(facts.on(day.toordinal()), config) for day in history.days]
+    n = len(data.groups)
+    order = np.arange(n * len(each)).reshape(len(each), n).T.ravel()  # day-major to group-major
+    scores = BatchScores(*(np.concatenate([getattr(s, f.name) for s in each])[order]
+                           for f in fields(BatchScores)))  # fmt: skip
+    days = [history.days[i] for i in (order // n).tolist()]
+    return write_batch(session, np.tile(data.groups.ids, len(each))[order], scores, days=days,
+                       window_days=facts.window, computed_at=history.computed_at)  # fmt: skip
