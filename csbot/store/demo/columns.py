@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from csbot.scoring.batch.layout import micros, rows_per_group, within_group
 from csbot.store.demo import catalog as cat
 from csbot.store.demo.profile import HEALTHY, WORST, Archetype, GroupSpec
 
@@ -25,33 +25,6 @@ Bools: TypeAlias = npt.NDArray[np.bool_]
 __all__ = ["ARCHETYPES", "GroupColumns", "Ints", "micros", "rows_per_group", "within_group"]
 
 ARCHETYPES: tuple[Archetype, ...] = tuple(Archetype)
-_EPOCH = date(1970, 1, 1).toordinal()
-_DAY_US = 86_400_000_000
-
-
-def micros(day: npt.ArrayLike, hour: npt.ArrayLike) -> Ints:
-    """UTC microseconds since 1970 of `day` (an ordinal) at a fractional `hour`."""
-    days = np.asarray(day, dtype=np.int64) - _EPOCH
-    return days * _DAY_US + np.round(np.asarray(hour) * 3_600_000_000).astype(np.int64)
-
-
-def rows_per_group(counts: npt.ArrayLike) -> tuple[Ints, Ints]:
-    """For `counts[g]` rows of each group g: each row's group and its number within it."""
-    n = np.asarray(counts, dtype=np.int64)
-    group = np.repeat(np.arange(len(n), dtype=np.int64), n)
-    starts = np.cumsum(n) - n
-    return group, np.arange(len(group), dtype=np.int64) - starts[group]
-
-
-def within_group(group: Ints, values: npt.ArrayLike) -> npt.NDArray[Any]:
-    """Running totals of `values` that restart at each group (rows sorted by group)."""
-    v = np.asarray(values)
-    total = np.cumsum(v)
-    if not len(v):
-        return total
-    starts = np.r_[True, group[1:] != group[:-1]]
-    run = np.cumsum(starts) - 1
-    return np.asarray(total - (total[starts] - v[starts])[run])
 
 
 @dataclass(frozen=True)
