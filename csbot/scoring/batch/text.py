@@ -3,14 +3,17 @@ writes them): plain numpy, no SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["stored_days", "stored_times"]
+__all__ = ["binary_copy", "pg_days", "stored_days", "stored_times"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
+_PG_EPOCH = date(2000, 1, 1).toordinal()
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # then no flags, no header extension
 
 
 def stored_days(ordinals: npt.ArrayLike) -> list[str | None]:
@@ -41,3 +44,35 @@ def _or_none(values: npt.NDArray[np.int64], text: npt.NDArray[np.str_],
     out = text.astype(object)
     out[values < 0] = None
     return list((out if where is None else out[where]).tolist())
+
+
+def pg_days(ordinals: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Day ordinals as PostgreSQL's binary dates count them, from 1 January 2000; no day (a
+    negative ordinal) comes out below -730,000."""
+    values = np.asarray(ordinals, dtype=np.int64)
+    return np.where(values < 0, -(2**40), values - _PG_EPOCH)
+
+
+def binary_copy(columns: Sequence[tuple[npt.ArrayLike, str]]) -> bytes | None:
+    """Rows of fixed-width columns, (values, big-endian dtype such as ">i4"), in PostgreSQL's
+    binary COPY format: a signature, then per row its field count and each field's length and
+    value, then -1. None if a value does not fit its dtype (no day, below -730,000, fits none):
+    text refuses it, where binary would store it wrapped around."""
+    for values, dtype in columns:
+        kind = np.dtype(dtype)
+        fits = np.iinfo(kind) if kind.kind == "i" else None
+        if (
+            fits is not None
+            and np.size(values)
+            and not fits.min <= np.min(values) <= np.max(values) <= fits.max
+        ):
+            return None
+    fields = [("count", ">i2")]
+    for n, (_, dtype) in enumerate(columns):
+        fields += [(f"length{n}", ">i4"), (f"value{n}", dtype)]
+    rows = np.empty(len(np.asarray(columns[0][0])) if columns else 0, dtype=np.dtype(fields))
+    rows["count"] = len(columns)
+    for n, (values, dtype) in enumerate(columns):
+        rows[f"length{n}"] = np.dtype(dtype).itemsize
+        rows[f"value{n}"] = values
+    return _SIGNATURE + rows.tobytes() + b"\xff\xff"
