@@ -14,12 +14,12 @@ into indexed tables (executemany on SQLite); csbot writes an empty database befo
 (many-row INSERTs on SQLite), then builds them.
 Measured on 2 shared cores, alternating with the code before this work, three runs each:
 SQLite, load 3.4-4.3: floor 17.2-19.7 s, csbot 22.0-30.5 s (1.2-1.8x; 14.9-15.5 s CPU, about
-320 MB) where it took 28.4-40.4 s (19.3-20.5 s CPU); PostgreSQL, two runs each, load 3.4-6: floor 22.0-24.6 s, csbot 29.5-31.6 s
-(1.3x; 11.3-11.5 s client CPU) where it took 29.6-32.2 s (12.9-13.0 s). On a quiet machine
-(load 1.1-1.2) the code before took 20.2 s on SQLite (2.3x the 8.9 s floor; 19.9 s CPU) and
-21.0 s on PostgreSQL (1.2x 18.0 s; 12.9 s CPU, its server another 9.6 s). The goal is not met:
-on 2 shared cores the writes, index builds and today's run take longer than 10 s on SQLite,
-and PostgreSQL's floor alone is above 15 s.
+320 MB) where it took 28.4-40.4 s (19.3-20.5 s CPU); PostgreSQL, two runs each, load 3.4-6:
+floor 22.0-24.6 s, csbot 29.5-31.6 s (1.3x; 11.3-11.5 s client CPU) where it took 29.6-32.2 s
+(12.9-13.0 s). On a quiet machine (load 1.1-1.2) the code before took 20.2 s on SQLite (2.3x
+the 8.9 s floor; 19.9 s CPU) and 21.0 s on PostgreSQL (1.2x 18.0 s; 12.9 s CPU, its server
+another 9.6 s). The goal is not met: on 2 shared cores the writes, index builds and today's run
+take longer than 10 s on SQLite, and PostgreSQL's floor alone is above 15 s.
 """
 
 from __future__ import annotations
