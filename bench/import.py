@@ -7,7 +7,8 @@ module and upserted as typed tuples, without any check, into an equivalent keyed
 
 Writes a groups file and a usage file (`--groups` groups x consecutive days) into a temp dir.
 For each store: the floor (executemany of `INSERT ... ON CONFLICT DO UPDATE` on SQLite, COPY on
-PostgreSQL, into a copy of daily_usage's columns, key, index and foreign key) and then csbot's
+PostgreSQL, into a copy of daily_usage's columns, key, index and foreign key, WITHOUT ROWID on
+SQLite as daily_usage is since migration 0011) and then csbot's
 import (every check, line numbers, all-or-nothing), each in a fresh process on a fresh schema,
 with that process's peak RSS. --again also imports the same file a second time (all unchanged).
 Goal: csbot at most 2x the floor, peak RSS under 300 MB. Measured on 2 shared cores (load
@@ -43,6 +44,13 @@ PostgreSQL floor / csbot: before 14.1 / 26.2 s (1.9x) and 14.7 / 27.5 s (1.9x), 
 19.1 / 20.1 s (1.1x) and 16.3 / 17.9 s (1.1x; binary floor 18.0 s, 1.0x), before 20.8 / 25.4 s
 (1.2x) and 13.8 / 25.2 s (1.8x), after 10.0 / 11.4 s (1.1x) and 9.4 / 12.1 s (1.3x; binary
 floor 8.6 s, 1.4x); csbot 202-210 MB.
+
+daily_usage WITHOUT ROWID on SQLite (migration 0011, for the recompute's sums) costs the import
+some: rows go into the key's b-tree, and with no rowid to count new rows by, a chunk holding
+keys already stored counts them first (one whose groups have no row in its days, the same check
+as PostgreSQL's straight COPY, needs no count). 300,000 new rows, CPU seconds of the import
+alone, alternated at load average 4: 2.8-3.1 before, 3.2-3.4 after; counting every chunk's
+keys instead cost 0.45-0.7 s more.
 """
 
 from __future__ import annotations
@@ -97,14 +105,16 @@ def write_usage(path: Path, *, rows: int, groups: int) -> None:
 
 
 def _floor_table(engine: Engine) -> str:
-    """A table like daily_usage (columns, key, day index, foreign key), named floor_usage."""
+    """A table like daily_usage (columns, key, day index, foreign key; on SQLite WITHOUT ROWID
+    as it is), named floor_usage."""
     meta = MetaData()
     Base.metadata.tables["physician_group"].to_metadata(meta)
     usage = Base.metadata.tables["daily_usage"]
     columns = [Column(c.name, c.type, nullable=c.nullable, primary_key=c.primary_key)
                for c in usage.columns]  # fmt: skip
     floor = Table("floor_usage", meta, *columns, Index("ix_floor_usage_day", "day"),
-                  ForeignKeyConstraint(["group_id"], ["physician_group.id"]))  # fmt: skip
+                  ForeignKeyConstraint(["group_id"], ["physician_group.id"]),
+                  sqlite_with_rowid=usage.dialect_options["sqlite"]["with_rowid"])  # fmt: skip
     floor.create(engine)
     return "floor_usage"
 

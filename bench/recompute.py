@@ -35,6 +35,30 @@ prepare 0.05-0.09, load 0.48-0.72, write 0.20-0.28) in three runs; after, 0.70-0
 0.30, write 0.21-0.22) in two. Alternated in one process, ten recomputes each: median 1.07 s
 serial, 1.02 s with 1 worker, 0.85 s with 2, 0.87 s with 3.
 
+daily_usage WITHOUT ROWID on SQLite (migration 0011), 27 Nov 2026, load average 3.3 to 5.2
+(about twice a quiet machine's figures; on main at load 1.1-1.3 the bench printed SQLite 0.648
+s, 5.9x, and PostgreSQL 0.452 s, 5.9x): main, then this change, minutes apart: SQLite 0.880 s
+(5.0x, floor 0.175; load 0.64) -> 0.710 s (8.2x, floor 0.086; load 0.49). The floor reads the
+same table, so it fell further than the recompute and the ratio rose. In CPU seconds, steadier
+than wall time on these shared cores (best of 7 on the bench's database): recompute 0.67 ->
+0.63, floor 0.14 -> 0.10; with the usage rows stored day after day, as daily imports store
+them, 0.75 -> 0.63 and 0.24 -> 0.10. Left above the floor on SQLite (CPU): the seven sums per
+row of both windows (0.26, about twice the floor's one sum), the six other tables (0.24: first
+responses 0.075, months 0.039, onboarding 0.034, last touch 0.027, NPS and CSAT 0.024 each,
+profiles 0.014), writing 0.05 and preparing 0.05. On PostgreSQL the write keeps its foreign
+key check: COPY of 10,000 snapshots took 0.186 s with it and 0.091 s without (a scratch copy,
+load 3); the groups locked first (FOR KEY SHARE) 0.171 s plus the lock. The key is what keeps
+a group deleted during a recompute from keeping snapshots and deletes them with the group
+(ON DELETE CASCADE), whoever wrote them; PostgreSQL 15 checks it row by row, with no cheaper
+form that keeps both. Tried, no gain: the loader's queries without PostgreSQL's own parallel
+workers (max_parallel_workers_per_gather 0 on the two loader connections; 15 alternated runs,
+best 0.683 s against 0.612, median 0.807 against 0.752); SQLite's loader on two threads with
+their own connections (the session holds the write lock, so they read what it reads; best
+0.678 s against 0.657: loading 0.50 -> 0.43, but preparing 0.05 -> 0.14 beside it); the
+PostgreSQL usage sums as one row per group with FILTER (WHERE day >= start) instead of
+grouping by (group, window): the same 0.21-0.26 s; a covering index on daily_usage instead of
+WITHOUT ROWID: the same reads, but 1,000,000 upserts by day 7.9 -> 12.3 s, 95 -> 142 MB.
+
 Before that, without snapshot history, after migrations 0009 and 0010 (2 cores, load average 1.1 to
 2.8 from other jobs; two runs): 10,000 groups 0.75-0.82 s on SQLite (3.5-5.8x, the floor between
 0.14 and 0.21 s; load 0.65-0.72 s, score 0.02, write 0.06) and 0.81-0.97 s on PostgreSQL (7.5-8.7x;

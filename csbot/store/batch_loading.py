@@ -61,14 +61,11 @@ _USAGE = (
 
 @dataclass(frozen=True)
 class Chunk:
-    """Some groups by id, or (None) every group.
-
-    `whole` says the ids are every group from the first to the last: PostgreSQL then reads
-    them as that range of the key (an array of ids makes each query seek the groups one by
-    one, ten times slower). SQLite, and PostgreSQL for some groups, name them one by one, in
-    one parameter (an array on PostgreSQL, a JSON list on SQLite) rather than one placeholder
-    per group: SQLite seeks each group's rows by its key, where a range on group_id would make
-    it read every day of them.
+    """Some groups by id, or (None) every group. `whole`: the ids are every group from the
+    first to the last, which PostgreSQL reads as that range of the key (an array of ids makes
+    each query seek the groups one by one, ten times slower). Otherwise they are named in one
+    parameter (an array on PostgreSQL, a JSON list on SQLite), not one placeholder each: SQLite
+    seeks each group's rows by its key, where a range on group_id would read every day of them.
     """
 
     ids: tuple[int, ...] | None = None
@@ -222,12 +219,9 @@ class _Loader:
     def per_group(self, group_id: Any, where: Sequence[Any], *values: _Aggregate
                   ) -> list[tuple[Any, ...]]:  # fmt: skip
         """Each group's id and `values`, aggregates over its rows where `where` holds.
-
-        PostgreSQL groups the rows (a hash aggregate). SQLite has no hash aggregate and would
-        read every row of the table in group order; it seeks each group's few rows by index
-        instead, one correlated subquery per value (under half the time on the demo's 10,000
-        groups).
-        """
+        PostgreSQL groups the rows (a hash aggregate); SQLite, which has none and would read the
+        whole table in group order, seeks each group's few rows by index, one correlated
+        subquery per value (under half the time on the demo's 10,000 groups)."""
         if self.dialect == "postgresql":
             stmt = select(group_id, *(v.then(v.grouped()) for v in values))
             return self.rows(stmt.where(*where).group_by(group_id), group_id)

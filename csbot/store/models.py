@@ -85,7 +85,8 @@ class DailyUsage(Base):
     patients_total: Mapped[int] = mapped_column(Integer)
     patients_billable: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index(None, "day"),)
+    # SQLite: WITHOUT ROWID (0011), a group's days read in the key's b-tree, not row by rowid.
+    __table_args__ = (Index(None, "day"), {"sqlite_with_rowid": False})
 
 
 class Revenue(Base):

@@ -97,6 +97,22 @@ def test_new_days_after_stored_ones_are_inserted_and_the_stored_ones_upserted(
     assert _stored(engine) == _expected(sessions, rows)
 
 
+def test_a_file_of_new_changed_and_unchanged_rows_counts_each(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """In one file, rows stored before (one of them changed) and rows new to the table, over
+    several chunks: each counted as what happened to it, on either store."""
+    import_csv(sessions, kind="groups", path=EXAMPLES / "groups.csv", now=NOW)
+    rows = _rows(6_000)
+    path = write_csv(tmp_path / "u.csv", HEADER, [",".join(r) for r in rows[::2]])
+    assert import_csv(sessions, kind="usage", path=path, now=NOW).inserted == 3_000
+    rows[10][3] = "99"  # a row stored before, changed
+    write_csv(path, HEADER, [",".join(r) for r in rows])
+    counts = import_csv(sessions, kind="usage", path=path, now=NOW)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (3_000, 1, 2_999)
+    assert _stored(engine) == _expected(sessions, rows)
+
+
 BAD = [
     ("", "is required"), ("-1", None), ("١٢", None), ("abc", None), ("2000000001", None),
     ("1.5", None), ("99999999999999999999", None),

@@ -7,8 +7,10 @@ PostgreSQL: the chunk is COPYed into a temporary table, then moved with one `INS
 table, `_new`). The update fires only when a value differs (`IS DISTINCT FROM`), so loading
 the same records again rewrites nothing. What happened to each row is counted, not
 returned row by row: on PostgreSQL a freshly inserted tuple has `xmax = 0`; on SQLite new rows
-take the rowids after the table's largest (the batch's transaction is the only writer) and
-the connection's change counter says how many rows were inserted or changed.
+take the rowids after the table's largest (the batch's transaction is the only writer; a
+table WITHOUT ROWID, daily_usage, is asked first how many of the chunk's keys it holds, unless
+none of its groups has a row in its days) and the connection's change counter says how many
+rows were inserted or changed.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class Upserter:
         self._ranged = copy_new and by_day and isinstance(self._table.c[kind.key[1]].type, Date)
         self._connection = session.connection()
         self._raw: Any = self._connection.connection.driver_connection
-        self._top = 0 if self._postgres else self._largest_rowid()
+        self._rowid = not self._postgres and self._table.dialect_options["sqlite"]["with_rowid"]
+        self._top = self._largest_rowid() if self._rowid else 0
 
     def _converter(self, name: str) -> Callable[[Any], Any] | None:
         """How a column's values are handed to the driver (None: as they are)."""
@@ -129,22 +132,38 @@ class Upserter:
         inserted, changed = write(rows)
         return Written(inserted, changed - inserted, len(rows) - changed)
 
+    def _stored(self, values: Sequence[tuple[Any, ...]]) -> int:
+        """How many of the rows' keys the table holds (one seek each, a JSON list of keys)."""
+        at = [self._columns.index(c) for c in self._kind.key]
+        on = " AND ".join(f"t.{self._quote(self._columns[i])} = json_extract(k.value, '$[{n}]')"
+                          for n, i in enumerate(at))  # fmt: skip
+        sql = f"SELECT count(*) FROM json_each(?) k JOIN {self._quote(self._table.name)} t ON {on}"
+        keys = json.dumps([[row[i] for i in at] for row in values])
+        return int(self._connection.exec_driver_sql(sql, (keys,)).scalar() or 0)
+
     def _write_sqlite(self, values: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
+        none_stored = self._rowid or (self._ranged and self._new(values))  # rowid: counted after
+        stored = 0 if none_stored else self._stored(values)
         before = self._raw.total_changes
         self._session.connection().exec_driver_sql(self._statement, list(values))
         changed = self._raw.total_changes - before
+        if not self._rowid:
+            return len(values) - stored, changed
         top = self._largest_rowid()
         inserted, self._top = top - self._top, top
         return inserted, changed
 
     def _new(self, values: Sequence[tuple[Any, ...]]) -> bool:
-        """Keyed by (group, day): no row of the chunk's groups in its days, so COPY it in (a race
-        with another writer adding one of its keys fails the import, where an upsert would not)."""
+        """Keyed by (group, day): no row of the chunk's groups in its days. PostgreSQL then COPYs
+        it in (a race with another writer adding one of its keys fails the import, where an
+        upsert would not); SQLite (one writer) need not count its keys already stored."""
         (g, d), q = (self._columns.index(c) for c in self._kind.key), self._quote
         days, groups = [row[d] for row in values], list({row[g] for row in values})
+        among = "= ANY(%s)" if self._postgres else "IN (SELECT value FROM json_each(?))"
+        mark, listed = ("%s", groups) if self._postgres else ("?", json.dumps(groups))
         held = (f"SELECT EXISTS (SELECT 1 FROM {q(self._table.name)} WHERE {q(self._columns[g])} "
-                f"= ANY(%s) AND {q(self._columns[d])} BETWEEN %s AND %s)")  # fmt: skip
-        return not self._connection.exec_driver_sql(held, (groups, min(days), max(days))).scalar()
+                f"{among} AND {q(self._columns[d])} BETWEEN {mark} AND {mark})")  # fmt: skip
+        return not self._connection.exec_driver_sql(held, (listed, min(days), max(days))).scalar()
 
     def _write_postgres(self, values: Sequence[tuple[Any, ...]]) -> tuple[int, int]:
         connection = self._connection  # not the session's: this may run in a writer thread
