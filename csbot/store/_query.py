@@ -1,5 +1,5 @@
 """What the set-based loaders share: UTC day ends, day and hour differences worked out by the
-database, and the optional filter to some groups."""
+database, the optional filter to some groups, and rows as the driver sends them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Float, Integer, Select, cast, func, literal
+from sqlalchemy import Connection, Date, Float, Integer, Select, cast, func, literal
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["day_end", "days_from", "for_groups", "hours_between"]
+__all__ = ["day_end", "days_from", "driver_rows", "for_groups", "hours_between"]
 
 
 def day_end(day: date) -> datetime:
@@ -44,3 +44,14 @@ def hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "sqlite":
         return (func.julianday(end) - func.julianday(start)) * 24.0
     return cast(func.date_part("epoch", end - start), Float) / 3600.0
+
+
+def driver_rows(connection: Connection, stmt: Any) -> list[tuple[Any, ...]]:
+    """The rows of a Core statement as the driver's own tuples, for values (numbers, plain
+    text) that need none of SQLAlchemy's per-row handling: for the 71,000 first responses of
+    10,000 demo groups on SQLite that handling took longer than the query."""
+    result = connection.execute(stmt)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()

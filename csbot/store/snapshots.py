@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csbot.scoring.types import Band
-from csbot.store._query import for_groups
+from csbot.store._query import driver_rows, for_groups
 from csbot.store.models import HealthSnapshot, PhysicianGroup
 
 
@@ -42,8 +42,9 @@ def previous_bands(
         .limit(1)
         .scalar_subquery()
     )
-    stmt = for_groups(select(g.id, latest), g.id, group_ids)
-    return {gid: Band(band) for gid, band in session.execute(stmt) if band is not None}
+    rows = driver_rows(session.connection(), for_groups(select(g.id, latest), g.id, group_ids))
+    bands = {band.value: band for band in Band}
+    return {gid: bands[band] for gid, band in rows if band is not None}
 
 
 @dataclass(frozen=True)
