@@ -12,11 +12,12 @@ For each store (a fresh SQLite file; with --postgres also throw-away schemas the
 Goal: 10,000 groups x 120 days under 10 s on SQLite and 15 s on PostgreSQL. The floor writes
 into indexed tables (executemany on SQLite); csbot writes an empty database before its indexes
 (many-row INSERTs on SQLite), then builds them.
-Measured on 2 shared cores, alternating with the code before this work, three runs each:
-SQLite, load 3.4-4.3: floor 17.2-19.7 s, csbot 22.0-30.5 s (1.2-1.8x; 14.9-15.5 s CPU, about
-320 MB) where it took 28.4-40.4 s (19.3-20.5 s CPU); PostgreSQL, two runs each, load 3.4-6:
-floor 22.0-24.6 s, csbot 29.5-31.6 s (1.3x; 11.3-11.5 s client CPU) where it took 29.6-32.2 s
-(12.9-13.0 s). On a quiet machine (load 1.1-1.2) the code before took 20.2 s on SQLite (2.3x
+Measured on 2 shared cores, this code then the code before it, one after the other, load
+average 2.0-3.4: SQLite floor 13.5 s, csbot 23.9 s (1.8x; 14.4 s CPU, 321 MB) where it took
+27.9 s (2.1x the 13.2 s floor; 19.0 s CPU); PostgreSQL floor 25.9 s, csbot 28.6 s (1.1x; 11.2 s
+client CPU, 340 MB) where it took 32.0 s (1.3x 24.9 s; 13.0 s). Earlier, load 3.4-6, SQLite
+during this work, three runs: csbot 22.0-30.5 s (14.9-15.5 s CPU) against 28.4-40.4 s
+(19.3-20.5 s). On a quiet machine (load 1.1-1.2) the code before took 20.2 s on SQLite (2.3x
 the 8.9 s floor; 19.9 s CPU) and 21.0 s on PostgreSQL (1.2x 18.0 s; 12.9 s CPU, its server
 another 9.6 s). The goal is not met: on 2 shared cores the writes, index builds and today's run
 take longer than 10 s on SQLite, and PostgreSQL's floor alone is above 15 s.
