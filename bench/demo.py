@@ -21,6 +21,9 @@ during this work, three runs: csbot 22.0-30.5 s (14.9-15.5 s CPU) against 28.4-4
 the 8.9 s floor; 19.9 s CPU) and 21.0 s on PostgreSQL (1.2x 18.0 s; 12.9 s CPU, its server
 another 9.6 s). The goal is not met: on 2 shared cores the writes, index builds and today's run
 take longer than 10 s on SQLite, and PostgreSQL's floor alone is above 15 s.
+On a quiet machine (load 0.6-1.0), from the start of the 27-28 Nov 2026 session to its end:
+SQLite 20.2 s (2.3x the 8.9 s floor) -> 14.1 s (1.7x 8.5 s; 13.9 s CPU, 325 MB); PostgreSQL
+21.0 s (1.2x 18.0 s) -> 18.3 s (1.1x 16.9 s; 11.0 s client CPU, 339 MB).
 """
 
 from __future__ import annotations
