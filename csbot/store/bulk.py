@@ -48,16 +48,19 @@ def copy_rows_on(connection: Connection, table: str, columns: Sequence[str],
     quote = connection.dialect.identifier_preparer.quote  # "primary", "start", "end", "plan"
     names = ", ".join(quote(c) for c in columns)
     if connection.dialect.name == "postgresql":
-        raw, packed = connection.connection.driver_connection, isinstance(rows, bytes)
+        raw, binary = connection.connection.driver_connection, types or isinstance(rows, bytes)
         assert raw is not None  # a checked-out connection always has one
-        sql = f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if types or packed else "")
+        sql = f"COPY {table} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
         dbapi = connection.dialect.loaded_dbapi
         try:
             with raw.cursor() as cursor, cursor.copy(sql) as copy:
                 if types:
                     copy.set_types(types)
-                for row in [rows] if packed else rows:
-                    copy.write(row) if packed else copy.write_row(row)
+                if isinstance(rows, bytes):
+                    copy.write(rows)
+                else:
+                    for row in rows:
+                        copy.write_row(row)
         except dbapi.Error as exc:  # what the database refused, as SQLAlchemy raises it
             raise DBAPIError.instance(sql, None, exc, dbapi.Error) from None
         return
