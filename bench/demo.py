@@ -39,11 +39,11 @@ from typing import Any
 
 from _stores import ROOT, stores, table
 
+from csbot.demo.columns import GroupColumns
+from csbot.demo.profile import group_specs
 from csbot.store.bulk import column_rows, copy_rows
 from csbot.store.db import make_engine, session_factory, transaction, upgrade
-from csbot.store.demo.columns import GroupColumns
 from csbot.store.demo.load import BATCH_GROUPS, generate, insert_groups
-from csbot.store.demo.profile import group_specs
 from csbot.store.models import Base
 
 _CHILD = """import sys

@@ -24,9 +24,9 @@ import pytest
 from csbot.alerts.book_run import run_book_digest
 from csbot.alerts.digest import run_digest
 from csbot.commands.panels.base import Panel
+from csbot.demo.catalog import CSMS
 from csbot.modals.reminders import remind_upcoming_meetings
 from csbot.slack.ids import ActionId, ModalBlock, action_id
-from csbot.store.demo.catalog import CSMS
 from tests.e2e.cs_fixtures import AS_OF, NOW, USER, click, element
 from tests.e2e.fakeslack import Call
 from tests.e2e.hostile_fixtures import (  # noqa: F401  (fixtures)

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import csbot.alerts.cli  # noqa: F401  (`csbot demo` imports it: before time is frozen)
 from csbot.cli import main
+from csbot.demo.profile import group_specs
 from csbot.store import models as m
 from csbot.store.db import make_engine, session_factory
 from csbot.store.demo import TABLES, Archetype, demo_groups_by_archetype, load_demo
-from csbot.store.demo.profile import group_specs
 
 AS_OF = date(2026, 3, 16)
 MIDNIGHT = datetime(2026, 3, 16, tzinfo=UTC)

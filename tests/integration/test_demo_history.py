@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from csbot.demo.columns import GroupColumns
+from csbot.demo.profile import group_specs
 from csbot.scoring.batch import BatchInputs, score_batch
 from csbot.scoring.config import ScoringConfig, build_config, default_config
 from csbot.store.batch_loading import Chunk, load_batch
 from csbot.store.demo import load_demo
-from csbot.store.demo.columns import GroupColumns
 from csbot.store.demo.history import Generated, History, day_inputs
 from csbot.store.demo.load import generate
-from csbot.store.demo.profile import group_specs
 from csbot.store.models import HealthSnapshot, PhysicianGroup
 from csbot.store.recompute import recompute
 

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.cli import main
 from csbot.commands.scorecheck import load_audit
+from csbot.demo.outcomes import former_count
 from csbot.scoring.config import default_config, load_scoring_config
 from csbot.scoring.types import Band
 from csbot.store import models as m
 from csbot.store.demo import load_demo
 from csbot.store.demo.load import PastRenewals
-from csbot.store.demo.outcomes import former_count
 
 AS_OF = date(2026, 3, 31)
 NOW = datetime(2026, 3, 31, 5, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Laying out a number of rows per group as flat numpy columns (csbot.store.demo generates its
+"""Laying out a number of rows per group as flat numpy columns (csbot.demo generates its
 rows this way): plain numpy, no SQL."""
 
 from __future__ import annotations

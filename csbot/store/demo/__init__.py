@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from csbot.config import Settings
+from csbot.demo.profile import Archetype, archetype_for, demo_external_id, index_of
 from csbot.errors import StoreError
 from csbot.progress import progress_bar
 from csbot.scoring.config import load_scoring_config
@@ -37,7 +38,6 @@ from csbot.store.demo.load import (
     demo_groups_by_archetype,
     load_demo,
 )
-from csbot.store.demo.profile import Archetype, archetype_for, demo_external_id, index_of
 
 log = logging.getLogger(__name__)
 

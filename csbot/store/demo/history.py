@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from csbot.demo.columns import Floats, GroupColumns, Ints
 from csbot.scoring.batch import BatchInputs, BatchScores, Months, Support, Usage, score_batch
 from csbot.scoring.batch.rows import medians
 from csbot.scoring.config import ScoringConfig
 from csbot.store.account_facts import CLOSED_TICKET_STATUSES
-from csbot.store.demo.columns import Floats, GroupColumns, Ints
 from csbot.store.snapshot_write import write_batch
 
 __all__ = ["Generated", "History", "day_inputs", "write_history"]

@@ -20,14 +20,10 @@ import numpy as np
 from sqlalchemy import JSON, ColumnElement, Date, Select, Table, delete, select
 from sqlalchemy.orm import Session
 
-from csbot.scoring.config import ScoringConfig
-from csbot.store import models as m
-from csbot.store.bulk import copy_columns, indexes_after_load
-from csbot.store.demo.columns import GroupColumns
-from csbot.store.demo.history import Generated, History, write_history
-from csbot.store.demo.outcomes import RenewalHistory, former_count, renewal_history
-from csbot.store.demo.plans import action_rows, goal_rows, plan_row
-from csbot.store.demo.profile import (
+from csbot.demo.columns import GroupColumns
+from csbot.demo.outcomes import RenewalHistory, former_count, renewal_history
+from csbot.demo.plans import action_rows, goal_rows, plan_row
+from csbot.demo.profile import (
     EXTERNAL_ID_PREFIX,
     Archetype,
     GroupSpec,
@@ -36,9 +32,13 @@ from csbot.store.demo.profile import (
     group_specs,
     index_of,
 )
-from csbot.store.demo.rows import contact_rows, feature_rows, onboarding_rows
-from csbot.store.demo.timeline import activity_rows
-from csbot.store.demo.usage import revenue_rows, survey_rows, ticket_rows, usage_rows
+from csbot.demo.rows import contact_rows, feature_rows, onboarding_rows
+from csbot.demo.timeline import activity_rows
+from csbot.demo.usage import revenue_rows, survey_rows, ticket_rows, usage_rows
+from csbot.scoring.config import ScoringConfig
+from csbot.store import models as m
+from csbot.store.bulk import copy_columns, indexes_after_load
+from csbot.store.demo.history import Generated, History, write_history
 from csbot.store.snapshot_write import write_batch
 from csbot.store.types import UTCDateTime
 
@@ -261,7 +261,7 @@ def load_demo(
     then built once (`csbot.store.bulk.indexes_after_load`); a database with groups is
     written as it is.
     With `history`, each batch's groups also get their daily snapshots for `history.days`;
-    with `past`, former groups and years of renewal outcomes (csbot.store.demo.outcomes).
+    with `past`, former groups and years of renewal outcomes (csbot.demo.outcomes).
     """
     fresh = session.execute(select(m.PhysicianGroup.id).limit(1)).first() is None
     delete_demo_rows(session)

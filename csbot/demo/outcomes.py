@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from csbot.demo.profile import GroupSpec, add_years
 from csbot.scoring.batch import FACTORS, BatchScores
 from csbot.scoring.config import FactorId, ScoringConfig
 from csbot.scoring.rescore import rescore
-from csbot.store.demo.profile import GroupSpec, add_years
 
 __all__ = ["HORIZONS", "RenewalHistory", "former_count", "renewal_history"]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from csbot.store.demo import catalog as cat
-from csbot.store.demo.columns import (
+from csbot.demo import catalog as cat
+from csbot.demo.columns import (
     ARCHETYPES,
     GroupColumns,
     Ints,
@@ -22,8 +22,8 @@ from csbot.store.demo.columns import (
     rows_per_group,
     within_group,
 )
-from csbot.store.demo.profile import Archetype
-from csbot.store.demo.rng import Draws
+from csbot.demo.profile import Archetype
+from csbot.demo.rng import Draws
 
 Block = dict[str, Any]
 A = Archetype

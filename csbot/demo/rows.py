@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from csbot.store.demo import catalog as cat
-from csbot.store.demo.columns import ARCHETYPES, GroupColumns, Ints, micros, rows_per_group
-from csbot.store.demo.profile import Archetype
-from csbot.store.demo.rng import Draws
+from csbot.demo import catalog as cat
+from csbot.demo.columns import ARCHETYPES, GroupColumns, Ints, micros, rows_per_group
+from csbot.demo.profile import Archetype
+from csbot.demo.rng import Draws
 
 Block = dict[str, Any]
 A = Archetype

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from csbot.store.demo import catalog as cat
-from csbot.store.demo.profile import Archetype, GroupSpec, add_years, at, group_rng
+from csbot.demo import catalog as cat
+from csbot.demo.profile import Archetype, GroupSpec, add_years, at, group_rng
 
 Row = dict[str, Any]
 A = Archetype

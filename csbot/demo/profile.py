@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import NamedTuple
 
-from csbot.store.demo import catalog as cat
+from csbot.demo import catalog as cat
 
 
 class Archetype(StrEnum):

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from csbot.store.demo import catalog as cat
-from csbot.store.demo.columns import GroupColumns, Ints, micros, rows_per_group, within_group
-from csbot.store.demo.profile import Archetype, add_years
-from csbot.store.demo.rng import Draws
+from csbot.demo import catalog as cat
+from csbot.demo.columns import GroupColumns, Ints, micros, rows_per_group, within_group
+from csbot.demo.profile import Archetype, add_years
+from csbot.demo.rng import Draws
 
 Block = dict[str, Any]
 A = Archetype

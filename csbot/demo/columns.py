@@ -14,9 +14,9 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from csbot.demo import catalog as cat
+from csbot.demo.profile import HEALTHY, WORST, Archetype, GroupSpec
 from csbot.scoring.batch.layout import micros, rows_per_group, within_group
-from csbot.store.demo import catalog as cat
-from csbot.store.demo.profile import HEALTHY, WORST, Archetype, GroupSpec
 
 Ints: TypeAlias = npt.NDArray[np.int64]
 Floats: TypeAlias = npt.NDArray[np.float64]
