@@ -23,15 +23,16 @@ from csbot.scoring.batch.text import binary_copy, pg_days, stored_days, stored_t
 from csbot.store.types import UTCDateTime
 
 __all__ = [
-    "column_rows", "copy_columns", "copy_rows", "copy_rows_on", "indexes_after_load", "stored_days",
-    "stored_times",
+    "binary_types", "column_rows", "copy_columns", "copy_rows", "copy_rows_on",
+    "indexes_after_load", "stored_days", "stored_times",
 ]  # fmt: skip
 
 _SQLITE_BATCH = 20_000
 _SQLITE_VALUES = 999  # bound values per INSERT: SQLite's limit before 3.32
-# PostgreSQL column types -> the big-endian values of their binary COPY format
-_BINARY = {"INTEGER": ">i4", "BIGINT": ">i8", "FLOAT": ">f8", "DOUBLE PRECISION": ">f8",
-           "DATE": ">i4"}  # fmt: skip
+# PostgreSQL column types whose values binary COPY takes as they are: each one's name for
+# psycopg (`copy_rows_on`'s types) and the big-endian numpy dtype of its format (`_binary`)
+_BINARY = {"INTEGER": ("int4", ">i4"), "BIGINT": ("int8", ">i8"), "FLOAT": ("float8", ">f8"),
+           "DOUBLE PRECISION": ("float8", ">f8"), "DATE": ("date", ">i4")}  # fmt: skip
 
 
 def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Any] | bytes
@@ -70,17 +71,28 @@ def copy_rows_on(connection: Connection, table: str, columns: Sequence[str],
         connection.exec_driver_sql(insert, batch)
 
 
+def binary_types(dialect: Dialect, table: Table, columns: Sequence[str]) -> list[str]:
+    """The columns' types as `copy_rows_on` takes them, if binary COPY takes every one's values
+    as they are (integers, floats, days); else [] (COPY them as text)."""
+    types = [_binary_type(dialect, table, name)[0] for name in columns]
+    return types if all(types) else []
+
+
+def _binary_type(dialect: Dialect, table: Table, name: str) -> tuple[str, str]:
+    """A column's (psycopg type name, numpy dtype) in binary COPY; ("", "") if it has none."""
+    return _BINARY.get(str(table.c[name].type.compile(dialect=dialect)), ("", ""))
+
+
 def _binary(dialect: Dialect, table: Table, columns: Mapping[str, Any]) -> bytes | None:
     """The columns as PostgreSQL's binary COPY data, if every one is a numpy array of integers
     that fit, floats or days (no NULL) for a column of that type: the server parses no text,
     numpy packs it all at once. Else None."""
     packed = []
     for name, values in columns.items():
-        kind = table.c[name].type
-        dtype = _BINARY.get(str(kind.compile(dialect=dialect)))
-        if dtype is None or not isinstance(values, np.ndarray) or values.dtype.kind not in "iuf":
+        dtype = _binary_type(dialect, table, name)[1]
+        if not dtype or not isinstance(values, np.ndarray) or values.dtype.kind not in "iuf":
             return None
-        packed.append((pg_days(values) if isinstance(kind, Date) else values, dtype))
+        packed.append((pg_days(values) if isinstance(table.c[name].type, Date) else values, dtype))
     return binary_copy(packed)
 
 

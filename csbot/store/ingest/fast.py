@@ -95,7 +95,12 @@ class Checker:
         """The day as the upsert takes it (a date, or on SQLite the ISO text), if it is one."""
         if value not in self._days:
             day = self._days[value] = _ordinal(value)
-            self._stored[value] = date.fromordinal(day) if self._dates and day else day and value
+            if day is None:
+                self._stored[value] = None  # not a day: the model checks the row
+            elif self._dates:
+                self._stored[value] = date.fromordinal(day)
+            else:
+                self._stored[value] = value
         return self._stored[value]
 
     def check(self, rows: Sequence[Sequence[str]]) -> Checked:

@@ -20,17 +20,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, Integer, Table
+from sqlalchemy import JSON, Date, Table
 from sqlalchemy.orm import Session
 
-from csbot.store.bulk import copy_rows_on
+from csbot.store.bulk import binary_types, copy_rows_on
 from csbot.store.ingest.kinds import Kind
 from csbot.store.models import Base
 
 __all__ = ["Upserter", "Written"]
 
 _TEMP = "csbot_ingest_"
-_BINARY = {Integer: "int4", Float: "float8", Date: "date"}  # COPY in binary tables of only these
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,8 @@ class Upserter:
         self._any = any(f is not None for f in self._prepare)
         self._statement = self._upsert()
         self._temp = self._temp_table() if self._postgres else ""
-        types = [_BINARY.get(type(self._table.c[name].type), "") for name in self._columns]
-        self._types, by_day = types if all(types) else [], len(kind.key) == 2  # by group and day
+        self._types = binary_types(dialect, self._table, self._columns)  # else COPY as text
+        by_day = len(kind.key) == 2  # by group and day
         self._ranged = copy_new and by_day and isinstance(self._table.c[kind.key[1]].type, Date)
         self._connection = session.connection()
         self._raw: Any = self._connection.connection.driver_connection
