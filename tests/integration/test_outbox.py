@@ -223,6 +223,39 @@ def test_a_digest_is_listed_without_a_group_name(
     ]
 
 
+def test_a_write_of_stored_and_new_alerts_adds_the_new_ones_in_order_and_returns_every_id(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    held = _crossing(groups[0])
+    [held_id] = _write(sessions, held)
+    digest = NewAlert(None, "digest", None, "book", DAY, {"recipient": "U0CSM"}, unique="d:U0CSM")
+    fresh = [
+        NewAlert(groups[1], "crossing", None, "Critical", DAY, {"reasons": ["usage fell"]}),
+        digest,
+        NewAlert(groups[0], "crossing", "Good", "Critical", DAY, {"score": 1.0}),  # held's key
+        NewAlert(groups[1], "renewal", None, "Good", DAY, {"days": 30}, unique="2:r:30"),
+    ]
+    with transaction(sessions) as session:
+        ids, added = write_alerts(session, fresh, created_at=T0 + timedelta(hours=1))
+    with transaction(sessions) as session:
+        stored = [get_alert(session, ids[a.key]) for a in fresh]
+        pending = pending_alert_ids(session)
+    assert added == 3 and ids[held.key] == held_id and len(set(ids.values())) == 4
+    assert pending == [held_id, ids[fresh[0].key], ids[digest.key], ids["2:r:30"]]
+    assert [(a.group_id, a.kind, a.from_band, a.to_band, a.day, a.payload) for a in stored] == [
+        (groups[1], "crossing", None, "Critical", DAY, {"reasons": ["usage fell"]}),
+        (None, "digest", None, "book", DAY, {"recipient": "U0CSM"}),
+        (groups[0], "crossing", "Good", "Critical", DAY, {"score": 31.5}),  # as first written
+        (groups[1], "renewal", None, "Good", DAY, {"days": 30}),
+    ]
+    assert [(a.state, a.attempts, a.created_at.replace(tzinfo=UTC)) for a in stored] == [
+        ("pending", 0, T0 + timedelta(hours=1)),
+        ("pending", 0, T0 + timedelta(hours=1)),
+        ("pending", 0, T0),
+        ("pending", 0, T0 + timedelta(hours=1)),
+    ]
+
+
 def test_pending_alerts_come_in_the_order_written_even_when_a_clock_was_behind(
     sessions: sessionmaker[Session], groups: tuple[int, int]
 ) -> None:
