@@ -152,8 +152,9 @@ def _insert(connection: Connection, table: str, names: list[str], statements: li
         connection.exec_driver_sql(insert, statements)
 
 
-# PostgreSQL: the foreign keys of the tables (or pointing at them), their unique constraints,
-# then their other indexes, each with the DDL that makes it again (what pg_dump writes)
+# PostgreSQL: the foreign keys of the tables (or pointing at them), their primary keys and
+# unique constraints, then their other indexes, each with the DDL that makes it again (what
+# pg_dump writes)
 _PG_KEYS = """
 SELECT 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(c.conname),
        'ALTER TABLE ' || c.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(c.conname)
@@ -161,7 +162,7 @@ SELECT 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_id
 FROM pg_constraint c
 WHERE (c.contype = 'f' AND (c.conrelid = ANY(CAST(:tables AS regclass[]))
                             OR c.confrelid = ANY(CAST(:tables AS regclass[]))))
-   OR (c.contype = 'u' AND c.conrelid = ANY(CAST(:tables AS regclass[])))
+   OR (c.contype IN ('p', 'u') AND c.conrelid = ANY(CAST(:tables AS regclass[])))
 ORDER BY c.contype, c.conname
 """
 _PG_INDEXES = """
@@ -203,10 +204,10 @@ def indexes_after_load(session: Session, tables: Sequence[str]) -> Iterator[None
     """Bulk-load `tables` with their indexes built once afterwards, when they are all empty.
 
     In the caller's transaction: drop the tables' secondary indexes (on PostgreSQL also their
-    unique constraints and foreign keys), let the caller write, then create them again from
-    the DDL the database itself reports, which checks every row once (a violation fails the
-    transaction). Both stores' DDL is transactional, so an error anywhere rolls the drops back
-    with the rows. Tables holding rows are left alone.
+    primary keys, unique constraints and foreign keys, as pg_restore loads), let the caller
+    write, then create them again from the DDL the database itself reports, which checks every
+    row once (a violation fails the transaction). Both stores' DDL is transactional, so an error
+    anywhere rolls the drops back with the rows. Tables holding rows are left alone.
     """
     connection = session.connection()
     rebuilt = _rebuilt(connection, tables) if tables and _empty(connection, tables) else []

@@ -10,7 +10,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from freezegun import freeze_time
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.orm import Session
 
 import csbot.alerts.cli  # noqa: F401  (`csbot demo` imports it: before time is frozen)
 from csbot.cli import main
@@ -31,6 +32,28 @@ def _schema(engine: Engine) -> dict[str, Any]:
     }
 
 
+# the DDL of every constraint and index, as the database's own catalog holds it
+_PG_CATALOG = """
+SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+UNION ALL
+SELECT indexrelid::regclass || ' ' || pg_get_indexdef(indexrelid)
+FROM pg_index JOIN pg_class ON pg_class.oid = indrelid
+WHERE relnamespace = current_schema()::regnamespace
+"""
+_SQLITE_CATALOG = (
+    "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master "
+    "WHERE name NOT LIKE 'sqlite_stat%'"  # the planner's statistics, which the demo adds
+)
+
+
+def _catalog(engine: Engine) -> list[str]:
+    """Every table's, key's, constraint's and index's definition in the catalog."""
+    sql = _PG_CATALOG if engine.dialect.name == "postgresql" else _SQLITE_CATALOG
+    with engine.connect() as conn:
+        return sorted(conn.scalars(text(sql)))
+
+
 def _listed(reported: Any) -> list[Any]:
     return reported if isinstance(reported, list) else [reported]
 
@@ -49,13 +72,14 @@ def _rows(engine: Engine, table: str) -> int:
 def test_demo_into_an_empty_database_leaves_the_migrated_schema(
     engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    migrated = _schema(engine)
+    migrated, catalog = _schema(engine), _catalog(engine)
     monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
     with freeze_time("2026-03-16 12:00:00"):
         assert main(["demo", "--groups", "9", "--days", "40", "--history", "3",
                      "--renewal-history", "1"]) == 0  # fmt: skip
     assert _rows(engine, "daily_usage") > 0 and _rows(engine, "renewal_outcome") > 0
     assert _schema(engine) == migrated
+    assert _catalog(engine) == catalog and any(" PRIMARY KEY " in d for d in catalog)
     assert _differences(engine) == []
 
 
@@ -65,7 +89,7 @@ def test_a_demo_whose_rows_break_a_key_changes_nothing(
 ) -> None:  # fmt: skip
     """Two action items with one external id: the unique index, built after the rows, refuses
     them; the whole load rolls back, the dropped indexes and keys with it."""
-    migrated = _schema(engine)
+    migrated, catalog = _schema(engine), _catalog(engine)
     real = load.action_rows
 
     def clashing(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
@@ -79,4 +103,29 @@ def test_a_demo_whose_rows_break_a_key_changes_nothing(
     assert "loading demo data failed and nothing was changed" in capsys.readouterr().err
     assert _rows(engine, "physician_group") == _rows(engine, "daily_usage") == 0
     assert _schema(engine) == migrated
+    assert _differences(engine) == []
+    assert _catalog(engine) == catalog
+
+
+def test_a_demo_failing_while_its_rows_go_in_changes_nothing(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """The database refuses a statement after the first rows went in, with the keys and
+    indexes dropped: the whole load rolls back, the dropped keys and indexes with it."""
+    catalog, real = _catalog(engine), load._insert_plans
+
+    def failing(session: Session, *args: Any, **kwargs: Any) -> Any:
+        assert (session.scalar(select(func.count()).select_from(m.DailyUsage)) or 0) > 0
+        real(session, *args, **kwargs)
+        session.execute(text("SELECT * FROM no_such_table"))
+
+    monkeypatch.setattr(load, "_insert_plans", failing)
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    engine.dispose()
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "9", "--days", "40", "--history", "3"]) == 1
+    assert "loading demo data failed and nothing was changed" in capsys.readouterr().err
+    assert _rows(engine, "physician_group") == _rows(engine, "daily_usage") == 0
+    assert _catalog(engine) == catalog
     assert _differences(engine) == []
