@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 import csbot.alerts.cli  # noqa: F401  (`csbot demo` imports it: before time is frozen)
 from csbot.cli import main
 from csbot.demo.profile import group_specs
+from csbot.scoring.config import default_config
 from csbot.store import models as m
 from csbot.store.db import make_engine, session_factory
-from csbot.store.demo import TABLES, Archetype, demo_groups_by_archetype, load_demo
+from csbot.store.demo import TABLES, Archetype, demo_groups_by_archetype, load, load_demo
+from csbot.store.demo.history import History
 
 AS_OF = date(2026, 3, 16)
 MIDNIGHT = datetime(2026, 3, 16, tzinfo=UTC)
@@ -36,14 +38,14 @@ def _counts(session: Session) -> dict[str, int]:
     }
 
 
-def _digest(session: Session) -> str:
+def _digest(session: Session, tables: tuple[str, ...] = TABLES) -> str:
     """A hash of every demo row, with surrogate ids replaced by the natural keys they stand for."""
     ext = dict(session.execute(select(m.PhysicianGroup.id, m.PhysicianGroup.external_id)).all())
     plan_group = dict(session.execute(select(m.SuccessPlan.id, m.SuccessPlan.group_id)).all())
     goals = session.execute(select(m.Goal.id, m.Goal.plan_id, m.Goal.title))
     goal_key = {gid: (ext[plan_group[pid]], title) for gid, pid, title in goals}
     digest = hashlib.sha256()
-    for name in TABLES:
+    for name in tables:
         rows = []
         for mapping in session.execute(select(m.Base.metadata.tables[name])).mappings():
             row: dict[str, Any] = dict(mapping)
@@ -72,6 +74,34 @@ def test_running_twice_gives_the_same_rows_not_twice_the_rows(
     assert first_counts == loaded
     assert first_counts["physician_group"] == 12
     assert all(n > 0 for n in first_counts.values()), first_counts
+
+
+def test_rows_written_a_batch_at_a_time_are_the_rows_of_one_batch(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a batch is written while the next one is generated: three batches give
+    the same rows and snapshots as one, into an empty database and over a loaded one."""
+    history = History.before(AS_OF, 3, config=default_config(), computed_at=MIDNIGHT)
+    every = (*TABLES, "health_snapshot")
+    heard: list[tuple[int, int]] = []
+    monkeypatch.setattr(load, "BATCH_GROUPS", 5)
+    with sessions.begin() as session:
+        batched = load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF, history=history,
+                            progress=lambda done, total: heard.append((done, total)))  # fmt: skip
+    with sessions() as session:
+        three = _digest(session, every)
+    monkeypatch.setattr(load, "BATCH_GROUPS", 2_000)
+    with sessions.begin() as session:
+        whole = load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF, history=history)
+    with sessions() as session:
+        assert _digest(session, every) == three
+    monkeypatch.setattr(load, "BATCH_GROUPS", 5)
+    with sessions.begin() as session:
+        load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF, history=history)
+    with sessions() as session:
+        assert _digest(session, every) == three
+    assert heard == [(5, 12), (10, 12), (12, 12)]
+    assert batched == whole and batched["health_snapshot"] == 36
 
 
 def test_another_seed_gives_other_rows(sessions: sessionmaker[Session]) -> None:

@@ -25,7 +25,7 @@ from csbot.scoring.config import ScoringConfig
 from csbot.store.account_facts import CLOSED_TICKET_STATUSES
 from csbot.store.snapshot_write import write_batch
 
-__all__ = ["Generated", "History", "day_inputs", "write_history"]
+__all__ = ["Generated", "History", "Snapshots", "day_inputs", "score_history"]
 
 Block = Mapping[str, Any]
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -203,11 +203,27 @@ def day_inputs(data: Generated, day: date, config: ScoringConfig) -> BatchInputs
     return _Facts(data, first, day.toordinal(), config).on(day.toordinal())
 
 
-def write_history(session: Session, data: Generated, history: History) -> int:
-    """Score the batch's groups on each day of `history` and write those snapshots in one go,
-    in the order of their key (group, day): each lands at the end of the key's index."""
+@dataclass(frozen=True)
+class Snapshots:
+    """A batch's history scored, case i the snapshot of group `ids[i]` on `days[i]`, in the
+    order of their key (group, day): each lands at the end of the key's index."""
+
+    ids: np.ndarray
+    scores: BatchScores
+    days: list[date]
+    history: History
+    window_days: int
+
+    def write(self, session: Session) -> int:
+        return write_batch(session, self.ids, self.scores, days=self.days,
+                           window_days=self.window_days,
+                           computed_at=self.history.computed_at)  # fmt: skip
+
+
+def score_history(data: Generated, history: History) -> Snapshots | None:
+    """Score the batch's groups on each day of `history` (no database: the rows in memory)."""
     if not history.days:
-        return 0
+        return None
     config = history.config
     first = min(history.days).toordinal() - 2 * config.default_window_days
     facts = _Facts(data, first, max(history.days).toordinal(), config)
@@ -217,5 +233,5 @@ def write_history(session: Session, data: Generated, history: History) -> int:
     scores = BatchScores(*(np.concatenate([getattr(s, f.name) for s in each])[order]
                            for f in fields(BatchScores)))  # fmt: skip
     days = [history.days[i] for i in (order // n).tolist()]
-    return write_batch(session, np.tile(data.groups.ids, len(each))[order], scores, days=days,
-                       window_days=facts.window, computed_at=history.computed_at)  # fmt: skip
+    return Snapshots(np.tile(data.groups.ids, len(each))[order], scores, days, history,
+                     facts.window)  # fmt: skip

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -38,7 +40,7 @@ from csbot.demo.usage import revenue_rows, survey_rows, ticket_rows, usage_rows
 from csbot.scoring.config import ScoringConfig
 from csbot.store import models as m
 from csbot.store.bulk import copy_columns, indexes_after_load
-from csbot.store.demo.history import Generated, History, write_history
+from csbot.store.demo.history import Generated, History, Snapshots, score_history
 from csbot.store.snapshot_write import write_batch
 from csbot.store.types import UTCDateTime
 
@@ -200,22 +202,74 @@ def generate(groups: GroupColumns, *, seed: int, as_of: date
     return made, feature_rows(groups, seed=seed, as_of=as_of), contacts, people
 
 
-def _insert_batch(session: Session, groups: GroupColumns, *, seed: int, as_of: date
-                  ) -> tuple[Counter[str], Generated]:  # fmt: skip
-    """Every row of a batch of groups, table by table; and what the history reads of them."""
+@dataclass(frozen=True)
+class _Batch:
+    """A batch's generated rows and scored history, ready to write."""
+
+    made: Generated
+    features: Block
+    contacts: Block
+    people: list[list[str]]
+    snapshots: Snapshots | None
+
+
+def _generate(groups: GroupColumns, *, seed: int, as_of: date, history: History | None
+              ) -> _Batch:  # fmt: skip
     made, features, contacts, people = generate(groups, seed=seed, as_of=as_of)
+    snapshots = score_history(made, history) if history is not None else None
+    return _Batch(made, features, contacts, people, snapshots)
+
+
+def _insert_batch(session: Session, batch: _Batch, *, seed: int, as_of: date) -> Counter[str]:
+    """Every row of a batch of groups, table by table, then its snapshots."""
+    made = batch.made
     blocks: list[tuple[type[m.Base], Block]] = [
         (m.DailyUsage, made.usage),
         (m.Revenue, made.revenue),
         (m.Ticket, made.tickets),
         (m.Survey, made.surveys),
-        (m.FeatureUsage, features),
+        (m.FeatureUsage, batch.features),
         (m.OnboardingTask, made.onboarding),
-        (m.Contact, contacts),
+        (m.Contact, batch.contacts),
         (m.Activity, made.activity),
     ]
     counts = Counter({model.__tablename__: _copy(session, model, block) for model, block in blocks})
-    return counts + _insert_plans(session, groups, people, seed=seed, as_of=as_of), made
+    counts += _insert_plans(session, made.groups, batch.people, seed=seed, as_of=as_of)
+    if batch.snapshots is not None:
+        counts["health_snapshot"] += batch.snapshots.write(session)
+    return counts
+
+
+class _Writer:
+    """On PostgreSQL, a thread that writes a batch while the next one is generated and scored
+    (the client's Python and the server's work on the rows overlap: the driver lets go of the
+    interpreter while it waits for the server); on SQLite, writing each batch at once.
+
+    One batch in flight, so memory stays bounded; its error is raised by the next `submit` or
+    by `wait`. Only the thread touches the session while a batch is in flight."""
+
+    def __init__(self, session: Session) -> None:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        self._pool = ThreadPoolExecutor(1, "csbot-demo-writer") if postgres else None
+        self._pending: Future[Counter[str]] | None = None
+        self.counts: Counter[str] = Counter()
+
+    def submit(self, write: Callable[[], Counter[str]]) -> None:
+        self.wait()
+        if self._pool is None:
+            self.counts += write()
+        else:
+            self._pending = self._pool.submit(write)
+
+    def wait(self) -> None:
+        if pending := self._pending:
+            self._pending = None
+            self.counts += pending.result()
+
+    def close(self) -> None:
+        """Let the batch in flight end (its outcome no longer matters) and stop the thread."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 @dataclass(frozen=True)
@@ -260,7 +314,8 @@ def load_demo(
     a database without groups the rows go in before the tables' indexes and keys, which are
     then built once (`csbot.store.bulk.indexes_after_load`); a database with groups is
     written as it is.
-    With `history`, each batch's groups also get their daily snapshots for `history.days`;
+    With `history`, each batch's groups also get their daily snapshots for `history.days`
+    (on PostgreSQL a batch is written while the next is generated and scored: `_Writer`);
     with `past`, former groups and years of renewal outcomes (csbot.demo.outcomes).
     """
     fresh = session.execute(select(m.PhysicianGroup.id).limit(1)).first() is None
@@ -277,15 +332,19 @@ def load_demo(
         counts = Counter(physician_group=len(everyone))
         if found is not None and past is not None:
             counts += _insert_past(session, found, ids, past)
-        for start in range(0, len(specs), BATCH_GROUPS):
-            part = specs[start : start + BATCH_GROUPS]
-            batch = GroupColumns.of(part, [ids[s.external_id] for s in part])
-            added, made = _insert_batch(session, batch, seed=seed, as_of=as_of)
-            counts += added
-            if history is not None:
-                counts["health_snapshot"] += write_history(session, made, history)
-            if progress is not None:
-                progress(start + len(part), len(specs))
+        writer = _Writer(session)
+        try:
+            for start in range(0, len(specs), BATCH_GROUPS):
+                part = specs[start : start + BATCH_GROUPS]
+                columns = GroupColumns.of(part, [ids[s.external_id] for s in part])
+                batch = _generate(columns, seed=seed, as_of=as_of, history=history)
+                writer.submit(partial(_insert_batch, session, batch, seed=seed, as_of=as_of))
+                if progress is not None:
+                    progress(start + len(part), len(specs))
+            writer.wait()
+        finally:
+            writer.close()
+        counts += writer.counts
     tables: tuple[str, ...] = TABLES
     tables += ("health_snapshot",) if history is not None or past else ()
     tables += ("renewal_outcome",) if past else ()
