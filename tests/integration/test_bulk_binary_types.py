@@ -53,7 +53,7 @@ def _table(kind: TypeEngine[Any]) -> Table:
     return Table("t", MetaData(), Column("id", Integer), Column("v", kind))
 
 
-@pytest.mark.parametrize(("kind", "name"), BINARY, ids=lambda k: type(k).__name__)
+@pytest.mark.parametrize(("kind", "name"), BINARY, ids=[type(k).__name__ for k, _ in BINARY])
 def test_both_paths_copy_integers_floats_and_days_in_binary(kind: TypeEngine[Any], name: str
                                                             ) -> None:  # fmt: skip
     table = _table(kind)
@@ -62,7 +62,7 @@ def test_both_paths_copy_integers_floats_and_days_in_binary(kind: TypeEngine[Any
     assert packed is not None and packed.startswith(b"PGCOPY\n\xff\r\n\x00")
 
 
-@pytest.mark.parametrize("kind", TEXT, ids=lambda k: repr(k))
+@pytest.mark.parametrize("kind", TEXT, ids=[str(k).replace(" ", "") for k in TEXT])
 def test_both_paths_copy_any_other_column_as_text(kind: TypeEngine[Any]) -> None:
     table = _table(kind)
     assert binary_types(PG, table, ["id", "v"]) == []

@@ -119,7 +119,11 @@ BAD = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("cell", "_"), BAD, ids=[repr(c) for c, _ in BAD])
+# plain ASCII ids: mutmut cannot select a test by an id holding escapes such as '\u0661'
+BAD_IDS = ["blank", "negative", "arabic_digits", "letters", "over_the_limit", "fraction", "huge"]
+
+
+@pytest.mark.parametrize(("cell", "_"), BAD, ids=BAD_IDS)
 def test_a_bad_cell_gets_the_models_own_problem_on_its_line(
     sessions: sessionmaker[Session], tmp_path: Path, cell: str, _: object
 ) -> None:
