@@ -79,6 +79,26 @@ On a quiet machine (load 0.1-1.8), from the start of the 27-28 Nov 2026 session 
 WITHOUT ROWID table speeds the bare scan more), PostgreSQL 0.452 s (5.9x) -> 0.426 s (5.5x);
 100,000 groups (load 1.0-2.9), SQLite 6.92 s (5.8x, 259 MB) -> 6.29 s (7.4x, 264 MB),
 PostgreSQL 5.71 s (6.0x, 273 MB) -> 4.50 s (6.0x, 289 MB).
+
+28 Nov 2026 (load average 2.5-3.8), where the rest goes, query by query on the bench's 10,000
+groups (best of 5, one at a time): SQLite, all client CPU: usage 0.21 (each window's query
+0.10-0.13; only counting a window's rows by group takes 0.044, the floor's one sum over both
+0.081; one query over both windows by FILTER 0.47, by GROUP BY (group, day >= start) 0.48, by
+CASE sums 0.72), first responses 0.069 (counting the 71,000 rows alone 0.016: the rest is the
+driver making their tuples; julianday costs nothing), months 0.036 (GROUP BY month, group_id
+in the index's order: 0.030 against 0.033), onboarding 0.034, previous bands 0.030, last touch
+0.026, CSAT and NPS 0.023, profiles 0.013, statistics check 0.006-0.013 (daily_usage's count
+0.004). Every query already reads a covering index. So on SQLite the usage sums, the write
+(0.05) and the scoring alone exceed 3x the floor (0.24 s): 3x needs usage summed before the
+recompute. PostgreSQL, server time alone (EXPLAIN ANALYZE): usage 0.16 (in parallel, two
+Gather workers), months 0.042, onboarding 0.041 (counting its rows bare: 0.045), previous
+bands 0.042, first responses 0.030, last touch 0.028, CSAT 0.028, NPS 0.012, deleting the
+day 0.007: about 0.4 CPU seconds on two cores beside a floor that itself scans in parallel,
+then the write (serial, after the scores). "prepare" is not waiting on a lock: alone it is
+0.05 s; beside the two loader connections and the usage query's Gather workers (five
+processes on two cores) it waits for a core. Writing 10,000 snapshots: the client's CPU
+0.062 s, 0.022 of it psycopg formatting each row's day and computed_at afresh; passed as ISO
+text, 0.040 (write alone, best of 7 alternated: 0.170 -> 0.140 s wall).
 """
 
 from __future__ import annotations

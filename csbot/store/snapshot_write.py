@@ -40,10 +40,14 @@ def clear_snapshots(
 
 
 def _bound(table: Table, column: str, value: Any, session: Session) -> Any:
-    """`value` as the column's type sends it (dates and UTC times as SQLite stores them)."""
+    """`value` as the column's type sends it (dates and UTC times as SQLite stores them), and a
+    date or time still one (PostgreSQL) as ISO text: its COPY is text, which the server parses
+    the same, and the driver formatting the day and the time anew on every row was a third of
+    the client's formatting of 10,000 snapshots."""
     dialect = session.get_bind().dialect
     process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return process(value) if process is not None else value
+    bound = process(value) if process is not None else value
+    return bound.isoformat() if isinstance(bound, date) else bound  # a datetime is a date
 
 
 def write_batch(

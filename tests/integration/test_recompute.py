@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -280,6 +280,21 @@ def test_recompute_of_some_groups_leaves_the_others_alone(
         rows = session.execute(select(HealthSnapshot.group_id, HealthSnapshot.computed_at))
         stamps = {gid: at for gid, at in rows}
     assert stamps == {ids["alpha"]: NOW, ids["gamma"]: LATER}
+
+
+def test_recompute_stores_its_time_to_the_microsecond_whatever_zone_it_was_given_in(
+    sessions: sessionmaker[Session], ids: dict[str, int]
+) -> None:
+    # 08:30 at +02:00 is 06:30 UTC; the day and the time go to the database as text.
+    given = datetime(2026, 4, 1, 8, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+    with sessions.begin() as session:
+        if session.get_bind().dialect.name == "postgresql":  # not the server's UTC
+            session.execute(text("SET LOCAL TIME ZONE 'America/New_York'"))
+        recompute(session, as_of=AS_OF, computed_at=given, config=CONFIG)
+    with sessions() as session:
+        stored = set(session.execute(select(HealthSnapshot.day, HealthSnapshot.computed_at)))
+    assert stored == {(AS_OF, datetime(2026, 4, 1, 6, 30, 15, 123456, tzinfo=UTC))}
+    assert all(at.utcoffset() == timedelta(0) for _, at in stored)
 
 
 def test_recompute_twice_replaces_never_duplicates(
