@@ -1,5 +1,5 @@
-"""Writing many health_snapshot rows at once (csbot.store.bulk: COPY on PostgreSQL, an
-executemany of plain tuples on SQLite), in the caller's transaction.
+"""Writing many health_snapshot rows at once (csbot.store.bulk: a binary COPY on PostgreSQL,
+an executemany of plain tuples on SQLite), in the caller's transaction.
 
 The rows themselves, their `factors` JSON included, come from csbot.scoring.batch.stored.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from csbot.scoring.batch import BatchScores
 from csbot.scoring.batch.stored import snapshot_rows
-from csbot.store.bulk import copy_rows
+from csbot.store.bulk import copy_rows_on
 from csbot.store.models import Base, HealthSnapshot
 
 __all__ = ["COLUMNS", "clear_snapshots", "write_batch"]
@@ -25,6 +26,14 @@ COLUMNS = (
     "group_id", "day", "window_days", "score", "billability", "engagement", "revenue", "band",
     "churn_risk", "churn_level", "arr_at_risk", "factors", "computed_at",
 )  # fmt: skip
+_BINARY = (
+    "int4", "date", "int4", "float8", "float8", "float8", "float8", "text", "float8", "text",
+    "numeric", "text", "timestamptz",
+)  # fmt: skip
+"""COLUMNS' types in PostgreSQL's binary COPY (a JSON or VARCHAR column reads text's bytes):
+its server parses no text, and psycopg packs the numbers, days and times without formatting
+them. 10,000 snapshots into a table without keys: 0.119 -> 0.045 s, the client's CPU 0.031 ->
+0.013 s (best of 7 alternated, load 3-4)."""
 
 
 def clear_snapshots(
@@ -40,14 +49,16 @@ def clear_snapshots(
 
 
 def _bound(table: Table, column: str, value: Any, session: Session) -> Any:
-    """`value` as the column's type sends it (dates and UTC times as SQLite stores them), and a
-    date or time still one (PostgreSQL) as ISO text: its COPY is text, which the server parses
-    the same, and the driver formatting the day and the time anew on every row was a third of
-    the client's formatting of 10,000 snapshots."""
+    """`value` as the column's type sends it (dates and UTC times as SQLite stores them)."""
     dialect = session.get_bind().dialect
     process = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    bound = process(value) if process is not None else value
-    return bound.isoformat() if isinstance(bound, date) else bound  # a datetime is a date
+    return process(value) if process is not None else value
+
+
+def _money(value: float) -> Decimal:
+    """An amount as the decimal its text reads as (a NUMERIC column rounds it the same), for a
+    binary COPY, which takes no float for a NUMERIC."""
+    return Decimal(repr(value))
 
 
 def write_batch(
@@ -59,6 +70,8 @@ def write_batch(
     distinct = {day: _bound(table, "day", day, session) for day in set(days)}
     stored = [distinct[day] for day in days]
     at = _bound(table, "computed_at", computed_at, session)
-    rows = snapshot_rows(ids, scores, stored, window_days, at)
-    copy_rows(session, "health_snapshot", COLUMNS, rows)
+    binary = session.get_bind().dialect.name == "postgresql"
+    rows = snapshot_rows(ids, scores, stored, window_days, at, _money if binary else None)
+    copy_rows_on(session.connection(), "health_snapshot", COLUMNS, rows,
+                 types=_BINARY if binary else ())  # fmt: skip
     return int(scores.has_data.sum())

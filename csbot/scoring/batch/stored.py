@@ -9,7 +9,7 @@ an export shows them, so the daily recompute never formats text for 100,000 grou
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -38,11 +38,14 @@ def _optional(values: np.ndarray) -> list[float | None]:
 
 
 def snapshot_rows(
-    ids: np.ndarray, scores: BatchScores, days: list[Any], window_days: int, computed_at: Any
-) -> Iterator[tuple[Any, ...]]:
+    ids: np.ndarray, scores: BatchScores, days: list[Any], window_days: int, computed_at: Any,
+    amount: Callable[[float], Any] | None = None,
+) -> Iterator[tuple[Any, ...]]:  # fmt: skip
     """The snapshot rows of the cases with data, in csbot.store.snapshot_write's COLUMNS order
-    (case i: group ids[i] on days[i]; days and `computed_at` as the store takes them)."""
+    (case i: group ids[i] on days[i]; days, `computed_at` and, made by `amount` if given, the
+    ARR at risk as the store takes them)."""
     keep = np.flatnonzero(scores.has_data)
+    at_risk = scores.arr_at_risk[keep].tolist()
     bands = [b.value for b in BANDS]
     levels = [level.value for level in LEVELS]
     parts = [_optional(scores.parts[keep, k]) for k in range(3)]
@@ -51,7 +54,8 @@ def snapshot_rows(
     columns = zip(
         ids[keep].tolist(), [days[i] for i in keep.tolist()], scores.score[keep].tolist(),
         *parts, scores.band[keep].tolist(), scores.churn[keep].tolist(),
-        scores.churn_level[keep].tolist(), scores.arr_at_risk[keep].tolist(), keep.tolist(),
+        scores.churn_level[keep].tolist(), at_risk if amount is None else map(amount, at_risk),
+        keep.tolist(),
         strict=True,
     )  # fmt: skip
     for gid, day, score, b, e, r, band, churn, level, at_risk, i in columns:
