@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,28 @@ def test_importing_the_same_files_again_changes_nothing(
     again = _examples(sessions)
     assert dump(engine) == before
     assert all(c.inserted == c.updated == 0 and c.unchanged == c.read for c in again.values())
+
+
+def test_lists_are_stored_as_given_and_a_later_import_keeps_when_rows_were_made(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    _examples(sessions)
+    later = {kind: import_csv(sessions, kind=kind, path=EXAMPLES / f"{kind}.csv",
+                              now=NOW + timedelta(days=3)) for kind in KINDS}  # fmt: skip
+    assert all(c.inserted == c.updated == 0 and c.unchanged == c.read for c in later.values())
+    with sessions() as session:
+        cvp = session.scalars(
+            select(m.PhysicianGroup).where(m.PhysicianGroup.external_id == "CVP-001")
+        ).one()
+        qbr = session.scalars(select(m.Activity).where(m.Activity.external_id == "EV-88120")).one()
+        renewal = session.scalars(
+            select(m.RenewalOutcome).where(m.RenewalOutcome.group_id == cvp.id)
+        ).one()
+    assert (cvp.aliases, qbr.attendees) == (
+        ["Cedar Valley", "CVP"],
+        ["Dana Reyes", "Sam Whitfield"],
+    )
+    assert (cvp.created_at, renewal.recorded_at) == (NOW, NOW)  # set once, when made
 
 
 def test_a_changed_row_updates_in_place(sessions: sessionmaker[Session], tmp_path: Path) -> None:

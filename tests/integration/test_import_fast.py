@@ -17,6 +17,7 @@ from csbot.store.ingest import IngestError, kind_named
 from csbot.store.ingest.fast import row_columns
 from csbot.store.ingest.pipeline import validate
 from csbot.store.ingest.refs import Refs
+from csbot.store.ingest.upsert import Upserter, Written
 from csbot.store.models import DailyUsage
 
 HEADER = "group,day,active_users,sessions,session_minutes,documents_processed,patients_total,"\
@@ -111,6 +112,27 @@ def test_a_file_of_new_changed_and_unchanged_rows_counts_each(
     counts = import_csv(sessions, kind="usage", path=path, now=NOW)
     assert (counts.inserted, counts.updated, counts.unchanged) == (3_000, 1, 2_999)
     assert _stored(engine) == _expected(sessions, rows)
+
+
+def test_new_rows_among_stored_days_are_all_counted_new(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """A file none of whose rows is stored, though a stored row lies among its days: every row
+    counted inserted (SQLite counts the chunk's stored keys first; none here)."""
+    import_csv(sessions, kind="groups", path=EXAMPLES / "groups.csv", now=NOW)
+    rows = _rows(30)
+    first = write_csv(tmp_path / "first.csv", HEADER, [",".join(rows[15])])
+    import_csv(sessions, kind="usage", path=first, now=NOW)
+    later = write_csv(tmp_path / "later.csv", HEADER,
+                      [",".join(r) for n, r in enumerate(rows) if n != 15])  # fmt: skip
+    counts = import_csv(sessions, kind="usage", path=later, now=NOW)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (29, 0, 0)
+    assert _stored(engine) == _expected(sessions, rows)
+
+
+def test_an_empty_chunk_writes_nothing_and_counts_nothing(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        assert Upserter(session, USAGE, row_columns(USAGE)).write([]) == Written(0, 0, 0)
 
 
 BAD = [

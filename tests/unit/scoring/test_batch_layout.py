@@ -22,6 +22,8 @@ def test_micros_are_utc_microseconds_since_1970_at_a_fractional_hour() -> None:
     ]
     assert got.tolist() == expected
     assert got.dtype == np.int64
+    narrow = np.array([d.toordinal() for d in days], dtype=np.int32)  # widened before multiplying
+    assert micros(narrow, hours).tolist() == expected
 
 
 def test_each_row_gets_its_group_and_its_number_within_it() -> None:

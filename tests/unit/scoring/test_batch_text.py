@@ -72,6 +72,21 @@ def test_binary_rows_are_laid_out_as_postgresql_reads_them() -> None:
 
 def test_no_rows_is_the_header_and_trailer_alone() -> None:
     assert binary_copy([(np.array([], dtype=np.int64), ">i4")]) == SIGNATURE + TRAILER
+    assert binary_copy([]) == SIGNATURE + TRAILER  # no columns: no rows either
+
+
+def test_a_column_of_one_value_packs_like_any_other() -> None:
+    one = struct.pack(">hii", 1, 4, 3)
+    assert binary_copy([(np.array([3]), ">i4")]) == SIGNATURE + one + TRAILER
+    assert binary_copy([(np.array([3, 3]), ">i4")]) == SIGNATURE + one + one + TRAILER
+
+
+def test_no_day_stays_out_of_range_whatever_the_ordinals_integer_width() -> None:
+    ordinals = np.array([date(2026, 3, 16).toordinal(), -1], dtype=np.int32)
+    days = pg_days(ordinals)
+    assert days[0] == (date(2026, 3, 16) - date(2000, 1, 1)).days
+    assert days[1] < -730_000  # not wrapped around to a day of 2000
+    assert binary_copy([(days, ">i4")]) is None
 
 
 TOO_WIDE = [([1, 2**31], ">i4"), ([-(2**31) - 1, 1], ">i4"), ([2**31, 2**31], ">i4"),

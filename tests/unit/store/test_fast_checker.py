@@ -18,7 +18,8 @@ USAGE = kind_named("usage")
 HEADER = ["group", "day", "active_users", "sessions", "session_minutes", "documents_processed",
           "patients_total", "patients_billable"]  # fmt: skip
 LONG = "L" * 200  # the longest group name there is
-REFS = Refs(groups={"CVP-001": 7, "HPO-002": 9}, group_names={"Cedar Valley": 8, LONG: 11})
+REFS = Refs(groups={"CVP-001": 7, "HPO-002": 9, "Z": 12},
+            group_names={"Cedar Valley": 8, LONG: 11})  # fmt: skip
 GOOD = ["CVP-001", "2026-03-16", "3", "12", "45.5", "2", "100", "60"]
 
 
@@ -108,6 +109,8 @@ def test_the_widest_values_each_check_vouches_for() -> None:
                        patients_total="0000000100", patients_billable="100"))  # fmt: skip
     assert widest is not None
     assert (widest["group_id"], widest["active_users"]) == (11, 2_000_000_000)
+    shortest = _one(_row(group="Z"))  # an external id of one character
+    assert shortest is not None and shortest["group_id"] == 12
     assert widest["session_minutes"] == 999_999_999_999.0
     assert (widest["patients_total"], widest["patients_billable"]) == (100, 100)
     long_minutes = _one(_row(session_minutes="0" * 22 + ".5"))  # 24 characters
