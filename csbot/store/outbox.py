@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from csbot.errors import NotFoundError
@@ -143,7 +143,7 @@ FROM unnest(CAST(:g AS integer[]), CAST(:k AS varchar[]), CAST(:f AS varchar[]),
             CAST(:p AS text[])) AS new (g, k, f, t, d, key, p)
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING idempotency_key, id
-""")
+""").bindparams(bindparam("created_at", type_=Alert.__table__.c.created_at.type))  # UTC only
 
 
 def _insert_arrays(session: Session, given: dict[str, NewAlert], created_at: datetime

@@ -256,6 +256,17 @@ def test_a_write_of_stored_and_new_alerts_adds_the_new_ones_in_order_and_returns
     ]
 
 
+def test_a_write_of_alerts_at_a_naive_time_is_refused_and_stores_nothing(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    # PostgreSQL writes alerts in one statement of arrays; its time is the model's UTC type too
+    naive = T0.replace(tzinfo=None)
+    with pytest.raises(Exception, match="naive datetime"), transaction(sessions) as session:
+        write_alerts(session, [_crossing(groups[0])], created_at=naive)
+    with transaction(sessions) as session:
+        assert pending_alert_ids(session) == []
+
+
 def test_pending_alerts_come_in_the_order_written_even_when_a_clock_was_behind(
     sessions: sessionmaker[Session], groups: tuple[int, int]
 ) -> None:
