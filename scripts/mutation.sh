@@ -32,6 +32,8 @@ TARGET="${TARGET%/}"
 # The suites that exercise each part (the first matching prefix wins); MUTATION_TESTS overrides.
 tests_for() {
   case "$1" in
+    csbot/scoring/batch/stored.py)
+      echo "tests/unit/scoring/test_batch_stored.py tests/integration/test_snapshot_write.py" ;;
     csbot/scoring*) echo "tests/unit/scoring tests/unit/commands/panels tests/unit/alerts" ;;
     csbot/commands/grammar.py)
       echo "tests/unit/commands/test_grammar.py tests/unit/exports/test_export_csv.py" ;;
@@ -48,6 +50,13 @@ tests_for() {
     csbot/store/snapshots.py)
       echo "tests/integration/test_previous_bands.py tests/integration/test_recompute.py" \
         "tests/integration/test_panel_data.py tests/unit/alerts/test_alert_crossing.py" ;;
+    csbot/store/snapshot_write.py)
+      echo "tests/integration/test_snapshot_write.py tests/integration/test_recompute.py" \
+        "tests/integration/test_demo_history.py" ;;
+    csbot/store/db.py)
+      echo "tests/integration/test_bulk_load_journal.py tests/integration/test_sqlite_locking.py" \
+        "tests/integration/test_store_schema.py tests/integration/test_cli_errors.py" \
+        "tests/integration/test_migrations.py" ;;
     csbot/store/outbox.py | csbot/alerts*)
       echo "tests/integration/test_outbox.py tests/unit/alerts tests/integration/test_alerts.py" \
         "tests/integration/test_alert_scheduler.py" \
