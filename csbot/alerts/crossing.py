@@ -185,14 +185,23 @@ def decide_all(
     edges: BandThresholds,
     policy: AlertPolicy,
 ) -> list[Decision]:
-    """`decide` for every group with scores; only decisions that change something."""
+    """`decide` for every group with scores; only decisions that change something.
+
+    A group without a state counts as Good, so unless its best score of the window is below
+    Good's edge, `decide` has nothing to say (no worse band, and nothing is better than Good):
+    such groups, most of them on a first run over 10,000, are passed over without a call."""
+    days = policy.consecutive_days
     out = []
     for group_id in sorted(recent):
+        scores = recent[group_id]
+        state = states.get(group_id)
+        if state is None and (len(scores) < days or max(scores[-days:]) >= edges.good):
+            continue
         decision = decide(
             group_id,
             day=day,
-            recent=recent[group_id],
-            state=states.get(group_id),
+            recent=scores,
+            state=state,
             previous_band=previous_bands.get(group_id),
             edges=edges,
             policy=policy,

@@ -136,11 +136,13 @@ def detect(
     recent = recent_scores(
         session, end=result.day, days=policy.consecutive_days, window_days=result.window_days
     )
-    recent = {gid: scores for gid, scores in recent.items() if gid in result.scored}
+    scored = set(result.scored.group_ids.tolist())
+    recent = {gid: scores for gid, scores in recent.items() if gid in scored}
+    states = alert_states(session)
     decisions = decide_all(
         recent,
         day=result.day,
-        states=alert_states(session),
+        states=states,
         previous_bands=result.previous_bands,
         edges=services.scoring.bands,
         policy=policy,
@@ -168,7 +170,7 @@ def detect(
         if d.new_band is not None
     ]
     save_states(session, changes, updated_at=now)
-    return new + detect_renewals(session, services, result, now=now)
+    return new + detect_renewals(session, services, result, now=now, states=states)
 
 
 def run_days(

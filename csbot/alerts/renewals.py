@@ -21,11 +21,14 @@ delivered (csbot.alerts.delivery), one group at a time, and kept in the row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
+
+import numpy as np
 
 from csbot.alerts.crossing import Kind
 from csbot.alerts.renewal_card import renewal_facts
+from csbot.scoring.batch import BANDS
 from csbot.services import Services
 from csbot.store.alert_state import StateRow, alert_states
 from csbot.store.db import DbSession
@@ -55,7 +58,10 @@ def _snoozed(state: StateRow | None, day: date) -> bool:
 
 
 def _due(
-    targets: Sequence[RenewalTarget], states: dict[int, StateRow], day: date, leads: Sequence[int]
+    targets: Sequence[RenewalTarget],
+    states: Mapping[int, StateRow],
+    day: date,
+    leads: Sequence[int],
 ) -> dict[str, tuple[RenewalTarget, int]]:
     due = {}
     for target in targets:
@@ -65,30 +71,53 @@ def _due(
     return due
 
 
-def _alert(key: str, target: RenewalTarget, lead: int, result: RecomputeResult) -> NewAlert:
+def _bands(result: RecomputeResult, group_ids: Sequence[int]) -> list[str]:
+    """Each group's band on the day (NO_DATA when not scored), looked up in one searchsorted
+    over the day's columns rather than one per group."""
+    scored = result.scored
+    if not group_ids or not len(scored):
+        return [NO_DATA] * len(group_ids)
+    ids = np.asarray(group_ids, dtype=np.int64)
+    at = np.minimum(np.searchsorted(scored.group_ids, ids), len(scored) - 1)
+    found = (scored.group_ids[at] == ids).tolist()
+    names = [band.value for band in BANDS]
+    return [names[b] if hit else NO_DATA
+            for b, hit in zip(scored.band[at].tolist(), found, strict=True)]  # fmt: skip
+
+
+def _alert(key: str, target: RenewalTarget, lead: int, band: str, result: RecomputeResult
+           ) -> NewAlert:  # fmt: skip
     facts = renewal_facts(
         target.group_id, target.name, renewal=target.renewal_date, lead=lead, day=result.day,
         window_days=result.window_days, arr=target.arr, csm=target.csm_owner,
     )  # fmt: skip
-    scored = target.group_id in result.scored
-    band = result.scored.band_of(target.group_id).value if scored else NO_DATA
     return NewAlert(target.group_id, Kind.RENEWAL.value, None, band, result.day,
                     facts.model_dump(mode="json"), unique=key)  # fmt: skip
 
 
 def detect_renewals(
-    session: DbSession, services: Services, result: RecomputeResult, *, now: datetime
+    session: DbSession,
+    services: Services,
+    result: RecomputeResult,
+    *,
+    now: datetime,
+    states: Mapping[int, StateRow] | None = None,
 ) -> int:
     """Write the day's due renewal reminders to the outbox; returns how many are new. Runs in
-    the caller's transaction, after the day's snapshots."""
+    the caller's transaction, after the day's snapshots; `states` are the alert states when the
+    caller has read them already (only their snoozes are read)."""
     leads = services.settings.renewal_lead_days
     if not leads:
         return 0
     day = result.day
     targets = renewal_targets(session, start=day, end=day + timedelta(days=max(leads)))
-    states = alert_states(session, group_ids=[t.group_id for t in targets])
+    if states is None:
+        states = alert_states(session, group_ids=[t.group_id for t in targets])
     due = _due(targets, states, day, leads)
     written = known_keys(session, due)
-    alerts = [_alert(key, t, lead, result) for key, (t, lead) in due.items() if key not in written]
+    todo = [(key, target, lead) for key, (target, lead) in due.items() if key not in written]
+    bands = _bands(result, [target.group_id for _, target, _ in todo])
+    alerts = [_alert(key, t, lead, band, result)
+              for (key, t, lead), band in zip(todo, bands, strict=True)]  # fmt: skip
     _, added = write_alerts(session, alerts, created_at=now)
     return added

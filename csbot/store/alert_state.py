@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from csbot.errors import NotFoundError
 from csbot.scoring.types import Band
+from csbot.store._query import driver_rows
 from csbot.store.dialect import insert_for
-from csbot.store.models import AlertState, HealthSnapshot
+from csbot.store.models import AlertState, HealthSnapshot, PhysicianGroup
 
 __all__ = [
     "StateChange",
@@ -167,23 +168,41 @@ def bands_slid_from(
 ) -> dict[int, Band]:
     """Where each group of `now_in` slid from: the band of its latest snapshot before `before`
     (within `lookback_days`) that was better than the band it is in now. A group in that band
-    (or worse) all along, or without snapshots, is left out: nobody knows where it came from."""
-    if not now_in:
-        return {}
-    s = HealthSnapshot
-    stmt = (
-        select(s.group_id, s.band)
+    (or worse) all along, or without snapshots, is left out: nobody knows where it came from.
+
+    One query per band the groups are in now, one seek per group into the key (group_id, day,
+    window_days), newest day first, stopping at the first better band: reading each group's
+    month of snapshots to pick it in Python took 0.32 s for 1,500 groups on SQLite."""
+    by_band: dict[Band, list[int]] = defaultdict(list)
+    for gid, band in now_in.items():
+        by_band[band].append(gid)
+    found: dict[int, Band] = {}
+    for band, gids in by_band.items():
+        better = [b.value for b in Band if band.is_worse_than(b)]
+        if better:
+            start = before - timedelta(days=lookback_days)
+            found.update(_latest_in(session, gids, better, start=start, before=before,
+                                    window_days=window_days))  # fmt: skip
+    return found
+
+
+def _latest_in(session: Session, group_ids: list[int], bands: list[str], *, start: date,
+               before: date, window_days: int) -> dict[int, Band]:  # fmt: skip
+    """Each group's band in its latest snapshot from `start` to before `before` whose band is
+    one of `bands`."""
+    s, g = HealthSnapshot, PhysicianGroup
+    latest = (
+        select(s.band)
         .where(
-            s.group_id.in_(list(now_in)),
+            s.group_id == g.id,
             s.window_days == window_days,
             s.day < before,
-            s.day >= before - timedelta(days=lookback_days),
+            s.day >= start,
+            s.band.in_(bands),
         )
-        .order_by(s.day.desc())  # each group's latest first
+        .order_by(s.day.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    found: dict[int, Band] = {}
-    for gid, stored in session.execute(stmt):
-        band = Band(stored)
-        if gid not in found and now_in[gid].is_worse_than(band):
-            found[gid] = band
-    return found
+    rows = driver_rows(session.connection(), select(g.id, latest).where(g.id.in_(group_ids)))
+    return {gid: Band(band) for gid, band in rows if band is not None}

@@ -116,9 +116,11 @@ def write_alerts(
     if not given:
         return {}, 0
     if session.get_bind().dialect.name == "postgresql":
-        added = _insert_arrays(session, given, created_at)
+        added = _insert_rows(session, given, created_at)
     else:
-        stmt = insert_for(session, Alert).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        stmt = insert_for(session, Alert.__table__).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]
+        )
         rows = [{"group_id": a.group_id, "kind": a.kind, "from_band": a.from_band,
                  "to_band": a.to_band, "day": a.day, "idempotency_key": key, "state": PENDING,
                  "payload": a.payload, "attempts": 0, "created_at": created_at}
@@ -132,30 +134,33 @@ def write_alerts(
     return {**added, **{key: alert_id for key, alert_id in found}}, len(added)
 
 
-# PostgreSQL: every row in one statement of one array per column (thousands of rows as
-# VALUES lists cost more to build and parse than to write)
-_INSERT_ARRAYS = text("""
+# PostgreSQL: every row in one statement whose one parameter is the rows as a JSON array
+# (thousands of rows as VALUES lists cost more to build and parse than to write; as one text
+# array per column psycopg escaped every quote of every payload with a regex, 0.35 s for the
+# 7,126 alerts of a first run over 10,000 demo groups, where json.dumps takes a few ms)
+_INSERT_ROWS = text("""
 INSERT INTO alert (group_id, kind, from_band, to_band, day, state, attempts, idempotency_key,
                    payload, created_at)
-SELECT g, k, f, t, d, :state, 0, key, CAST(p AS json), :created_at
-FROM unnest(CAST(:g AS integer[]), CAST(:k AS varchar[]), CAST(:f AS varchar[]),
-            CAST(:t AS varchar[]), CAST(:d AS date[]), CAST(:key AS varchar[]),
-            CAST(:p AS text[])) AS new (g, k, f, t, d, key, p)
+SELECT g, k, f, t, d, :state, 0, key, p, :created_at
+FROM json_to_recordset(CAST(:rows AS json))
+     AS new (n integer, g integer, k varchar, f varchar, t varchar, d date, key varchar, p json)
+ORDER BY n
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING idempotency_key, id
 """).bindparams(bindparam("created_at", type_=Alert.__table__.c.created_at.type))  # UTC only
 
 
-def _insert_arrays(session: Session, given: dict[str, NewAlert], created_at: datetime
+def _insert_rows(session: Session, given: dict[str, NewAlert], created_at: datetime
                    ) -> dict[str, int]:  # fmt: skip
-    """The alerts as one INSERT of arrays; the keys and ids of the rows it added."""
-    alerts = list(given.values())
-    found = session.execute(_INSERT_ARRAYS, {
-        "state": PENDING, "created_at": created_at, "g": [a.group_id for a in alerts],
-        "k": [a.kind for a in alerts], "f": [a.from_band for a in alerts],
-        "t": [a.to_band for a in alerts], "d": [a.day for a in alerts], "key": list(given),
-        "p": [json.dumps(a.payload) for a in alerts],
-    })  # fmt: skip
+    """The alerts as one INSERT of a JSON array of rows; the keys and ids of the rows it added,
+    numbered in the order given."""
+    rows = json.dumps([
+        {"n": n, "g": a.group_id, "k": a.kind, "f": a.from_band, "t": a.to_band,
+         "d": a.day.isoformat(), "key": key, "p": a.payload}
+        for n, (key, a) in enumerate(given.items())
+    ])  # fmt: skip
+    found = session.execute(_INSERT_ROWS, {"state": PENDING, "created_at": created_at,
+                                           "rows": rows})  # fmt: skip
     return {key: alert_id for key, alert_id in found}
 
 

@@ -316,3 +316,43 @@ def test_a_row_another_replica_is_posting_is_skipped_not_waited_for(
         assert claimed is not None and claimed.id == second
         posting.rollback()
         other.rollback()
+
+
+def test_payloads_with_awkward_text_are_stored_as_given(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    """What an array literal or a JSON document must escape: quotes, backslashes, braces,
+    commas, NULL-like text, line breaks, non-ASCII, nested lists and nulls."""
+    awkward = {
+        "reasons": ['usage fell "a lot", {fast}', "back\\slash", "NULL", "", "line\nbreak"],
+        "group": "Clínica São José \u2212 \U0001f7e0",
+        "nested": {"n": None, "list": [1, 2.5, [True, False]], "t": "\t"},
+    }
+    alerts = [
+        NewAlert(groups[0], "crossing", None, "Critical", DAY, awkward),
+        NewAlert(groups[1], "renewal", None, "no data", DAY, {}, unique='1:"r":{x}'),
+    ]
+    ids = _write(sessions, *alerts)
+    with transaction(sessions) as session:
+        stored = [get_alert(session, i) for i in ids]
+    assert [(a.payload, a.from_band, a.to_band) for a in stored] == [
+        (awkward, None, "Critical"),
+        ({}, None, "no data"),
+    ]
+    assert ids[1] > ids[0]
+
+
+def test_many_alerts_get_ids_in_the_order_given(
+    sessions: sessionmaker[Session], groups: tuple[int, int]
+) -> None:
+    alerts = [
+        NewAlert(groups[n % 2], "renewal", None, "Good", DAY, {"n": n}, unique=f"k{n:03d}")
+        for n in reversed(range(300))
+    ]
+    with transaction(sessions) as session:
+        ids, added = write_alerts(session, alerts, created_at=T0)
+    with transaction(sessions) as session:
+        pending = pending_alert_ids(session)
+        stored = [get_alert(session, i).payload["n"] for i in pending]
+    assert added == 300 and pending == [ids[a.key] for a in alerts]
+    assert stored == list(reversed(range(300)))

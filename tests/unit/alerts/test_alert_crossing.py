@@ -263,3 +263,61 @@ def test_every_alert_changes_the_remembered_band(scores: list[float], margin: fl
                 assert crossing.score <= upper - margin
         if decision.new_band is not None:
             state = State(decision.new_band)
+
+
+# the edges, and the edges less or plus the margins
+_EDGY = [37.5, 38.0, 39.5, 40.0, 42.0, 57.5, 58.0, 59.5, 60.0, 60.5, 62.0, 65.0]
+_SCORES = st.lists(
+    st.one_of(st.floats(min_value=0, max_value=100), st.sampled_from(_EDGY)), max_size=4
+)
+_STATES = st.one_of(
+    st.none(),
+    st.builds(
+        State,
+        st.sampled_from(list(Band)),
+        st.one_of(st.none(), st.sampled_from([DAY, DAY + timedelta(days=1)])),
+        st.sampled_from([None, 1]),
+    ),
+)
+
+
+@given(
+    groups=st.dictionaries(
+        st.integers(min_value=1, max_value=50),
+        st.tuples(_SCORES, _STATES, st.one_of(st.none(), st.sampled_from(list(Band)))),
+        max_size=12,
+    ),
+    margin=st.sampled_from([0.0, 2.0, 5.0]),
+    days=st.integers(min_value=1, max_value=3),
+)
+def test_decide_all_is_decide_for_each_group_keeping_changes(
+    groups: dict[int, tuple[list[float], State | None, Band | None]], margin: float, days: int
+) -> None:
+    """The groups decide_all passes over without asking `decide` (no state, best score not
+    below Good's edge) are exactly ones `decide` has nothing to say about."""
+    policy = AlertPolicy(margin=margin, consecutive_days=days)
+    states = {gid: state for gid, (_, state, _) in groups.items() if state is not None}
+    previous = {gid: band for gid, (_, _, band) in groups.items() if band is not None}
+    each = [
+        decide(gid, day=DAY, recent=scores, state=state, previous_band=band, edges=EDGES,
+               policy=policy)
+        for gid, (scores, state, band) in sorted(groups.items())
+    ]  # fmt: skip
+    changes = [d for d in each if d.crossing is not None or d.new_band is not None]
+    recent = {gid: scores for gid, (scores, _, _) in groups.items()}
+    assert decide_all(recent, day=DAY, states=states, previous_bands=previous, edges=EDGES,
+                      policy=policy) == changes  # fmt: skip
+
+
+def test_decide_all_alerts_a_group_without_state_just_inside_the_margin() -> None:
+    """Good's edge less the margin is the last score a group with no state is alerted at."""
+    decisions = decide_all(
+        {1: [58.0], 2: [58.01], 3: [59.99], 4: [60.0], 5: [57.0, 61.0], 6: [61.0, 57.0]},
+        day=DAY, states={}, previous_bands={}, edges=EDGES, policy=AlertPolicy(2.0, 1),
+    )  # fmt: skip
+    assert [(d.group_id, d.new_band) for d in decisions] == [(1, NA), (6, NA)]
+    no_margin = decide_all(
+        {1: [59.5], 2: [60.0]}, day=DAY, states={}, previous_bands={}, edges=EDGES,
+        policy=AlertPolicy(0.0, 1),
+    )  # fmt: skip
+    assert [(d.group_id, d.new_band) for d in no_margin] == [(1, NA)]
