@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Date, Float, Integer, Select, cast, func, literal
+from sqlalchemy import Connection, Date, Float, Integer, Select, bindparam, cast, func, literal
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,8 +23,14 @@ _S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
 
 
 def for_groups(stmt: _S, column: Any, group_ids: Collection[int] | None) -> _S:
-    """Limit a statement to some groups; None means every group."""
-    return stmt if group_ids is None else stmt.where(column.in_(list(group_ids)))
+    """Limit a statement to some groups; None means every group. The ids are written into
+    the SQL as integers when it runs, not bound one placeholder each: for the 1,500 groups an
+    alert explains, psycopg parsing and binding 1,500 placeholders in each of nine queries
+    cost more than PostgreSQL's running them (0.29-0.36 -> 0.21-0.24 s)."""
+    if group_ids is None:
+        return stmt
+    ids = [int(g) for g in group_ids]
+    return stmt.where(column.in_(bindparam(None, ids, expanding=True, literal_execute=True)))
 
 
 def days_from(session: Session, column: Any, as_of: date) -> ColumnElement[Any]:

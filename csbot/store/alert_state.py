@@ -86,7 +86,8 @@ def save_states(session: Session, changes: Iterable[StateChange], *, updated_at:
     ]
     if not rows:
         return 0
-    stmt = insert_for(session, AlertState)
+    table = AlertState.__table__
+    stmt = insert_for(session, table)
     excluded = stmt.excluded
     stmt = stmt.on_conflict_do_update(
         index_elements=["group_id"],
@@ -94,7 +95,7 @@ def save_states(session: Session, changes: Iterable[StateChange], *, updated_at:
             "band": excluded.band,
             "score": excluded.score,
             "since": excluded.since,
-            "last_alert_id": func.coalesce(excluded.last_alert_id, AlertState.last_alert_id),
+            "last_alert_id": func.coalesce(excluded.last_alert_id, table.c.last_alert_id),
             "updated_at": excluded.updated_at,
         },
     )

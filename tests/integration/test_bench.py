@@ -42,3 +42,18 @@ def test_answer_benchmark_runs_without_the_tests(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert any(line.startswith("answer (health, 30 days of data): p50") for line in lines)
     assert any(line.startswith("answer / bare render at p95: ") for line in lines)
+
+
+def test_detect_benchmark_runs_without_the_tests(tmp_path: Path) -> None:
+    script = str(ROOT / "bench" / "detect.py")
+    args = ["--groups", "60", "--days", "40", "--history", "5", "--repeat", "2"]
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_TESTS, script, *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("the daily job's detection of 2026-03-31 on a first run")
+    header, row = lines[1].split(), lines[2].split()
+    assert header[:4] == ["store", "groups", "crossings", "reminders"]
+    assert row[:2] == ["sqlite", "60"] and int(row[2]) + int(row[3]) > 0
