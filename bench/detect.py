@@ -10,16 +10,20 @@ data with --history days of daily snapshots before the day (as `csbot demo` does
 PostgreSQL then VACUUM ANALYZE, as autovacuum would), then in a fresh process --repeat times:
 clears the outbox, the alert states and the job runs, recomputes the day and times
 `csbot.alerts.jobs.detect` in the same transaction, as the daily job runs it (on 10,000 demo
-groups: 1,500 crossings and 5,626 renewal reminders). Prints the best detect, the recompute
+groups: 1,506 crossings and 5,626 renewal reminders). Prints the best detect, the recompute
 of that run beside it, what detect wrote, and the load average.
 
-28 Nov 2026, csbot demo's 10,000 groups x 120 days (the same step, timed on the demo's own
-database), best of 3, main then this code alternated twice, load average 3.3-3.8:
-before the set-based slid-from bands, the JSON rows of write_alerts and the reused states,
-SQLite 1.34-1.61 s, PostgreSQL 1.89-2.04 s; after, SQLite 0.95-0.97 s, PostgreSQL 1.46 s.
-What is left (SQLite / PostgreSQL, load 2.3): explain of the 1,500 crossing groups 0.45 /
-0.64 s (their inputs loaded by group id, about 0.2 / 0.35 s, then score_group, 0.16 s), the
-outbox's 7,126 rows 0.13 / 0.19 s, the alert facts 0.05 s, the reminders' facts 0.04 s.
+28 Nov 2026, 10,000 groups x 120 days, best of 3, main at the start of the session then this
+code, alternated twice at load average 0.7-1.3: SQLite 1.17-1.21 -> 0.82-0.90 s, PostgreSQL
+1.62-1.71 -> 1.01-1.02 s (the recompute beside it 0.54-0.62 and 0.37-0.46 s). The changes:
+the slid-from bands as one seek per group (1,500 groups 0.135 -> 0.035 s on SQLite), the
+outbox's rows as one JSON array on PostgreSQL (7,126 alerts 0.60-0.69 -> 0.32-0.33 s), the
+alert states reused for the reminders, decide called only for groups it may have something to
+say about, the per-group loaders' ids written into the SQL (explain's loading on PostgreSQL
+0.29-0.36 -> 0.21-0.25 s). What is left (SQLite / PostgreSQL, load 2.3): explain of the 1,500
+crossing groups 0.45 / 0.64 s (their inputs loaded by group id, about 0.2 / 0.25 s, then
+score_group, 0.16 s), the outbox's 7,126 rows 0.13 / 0.19 s, the alert facts 0.05 s, the
+reminders' facts 0.04 s.
 """
 
 from __future__ import annotations
