@@ -56,7 +56,7 @@ tests_for() {
     csbot/store/db.py)
       echo "tests/integration/test_bulk_load_journal.py tests/integration/test_sqlite_locking.py" \
         "tests/integration/test_store_schema.py tests/integration/test_cli_errors.py" \
-        "tests/integration/test_migrations.py" ;;
+        "tests/integration/test_migrations.py tests/unit/store/test_database_url.py" ;;
     csbot/store/outbox.py | csbot/alerts*)
       echo "tests/integration/test_outbox.py tests/unit/alerts tests/integration/test_alerts.py" \
         "tests/integration/test_alert_scheduler.py" \

@@ -2,11 +2,15 @@
 
 Run inside a .mutation/<path>/ work folder. A timeout counts as killed (the change hung the
 tests); "no tests" and "suspicious" count as survived. `--names` lists the survivors only.
+With MUTATION_ONLY (mutant name patterns, as scripts/mutation.sh takes them) only the matching
+mutants are counted.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,11 +22,16 @@ KILLED = {"killed", "timeout", "caught by type check"}
 def statuses(prefix: str) -> dict[str, dict[str, str]]:
     """Per source file under `prefix`: each mutant's status."""
     found = {}
+    only = os.environ.get("MUTATION_ONLY", "").split()
     for meta in sorted(Path("mutants").rglob("*.py.meta")):
         source = str(meta.relative_to("mutants")).removesuffix(".meta")
         if source.startswith(prefix):
             codes = json.loads(meta.read_text())["exit_code_by_key"]
-            found[source] = {name: status_by_exit_code[code] for name, code in codes.items()}
+            found[source] = {
+                name: status_by_exit_code[code]
+                for name, code in codes.items()
+                if not only or any(fnmatch.fnmatch(name, pattern) for pattern in only)
+            }
     return found
 
 

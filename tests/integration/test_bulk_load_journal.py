@@ -130,6 +130,7 @@ def test_a_file_another_connection_has_open_is_loaded_in_wal_without_waiting(pat
     with rollback_journal(engine, empty="physician_group") as bind:
         assert _pragma(bind, "journal_mode") == "wal"
         assert _pragma(bind, "busy_timeout") == 10_000
+        assert _pragma(bind, "synchronous") == 1  # NORMAL, as every WAL connection
         _add_group(bind, "acme")
     assert other.execute("SELECT count(*) FROM physician_group").fetchone() == (1,)
     other.close()

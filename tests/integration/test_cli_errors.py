@@ -3,6 +3,7 @@ and nothing half-written."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -28,8 +29,10 @@ def test_a_failing_migration_is_one_line_and_leaves_the_database_as_it_was(
     assert main(["db", "upgrade"]) == 1
 
     err = capsys.readouterr().err
-    assert err.startswith("csbot: the database migration failed and was rolled back")
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err == (  # the driver's own words, first line
+        "csbot: the database migration failed and was rolled back: OperationalError: table "
+        "success_plan already exists. Nothing was changed.\n"
+    )
     assert _tables(path) == {"success_plan"}
 
 
@@ -39,9 +42,14 @@ def test_an_unreachable_database_is_one_line_naming_the_setting(
     monkeypatch.setenv("CSBOT_DATABASE_URL", "postgresql://csbot:s3cret@127.0.0.1:9/nowhere")
     assert main(["db", "upgrade"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("csbot: cannot reach the database at")
-    assert "CSBOT_DATABASE_URL" in err and "s3cret" not in err
-    assert err.count("\n") == 1
+    shown = re.fullmatch(
+        r"csbot: cannot reach the database at postgresql\+psycopg://csbot:\*\*\*@127\.0\.0\.1:9/"
+        r"nowhere: (.+)\. Check CSBOT_DATABASE_URL and that the server is running\.\n",
+        err,
+    )
+    assert shown is not None, err
+    # the first line of the driver's reason (libpq's second line asks "Is the server running...")
+    assert shown[1].endswith('"127.0.0.1", port 9 failed: Connection refused')
 
 
 def test_an_unknown_option_is_one_line_with_a_hint(capsys: pytest.CaptureFixture[str]) -> None:

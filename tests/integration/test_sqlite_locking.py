@@ -85,3 +85,13 @@ def test_other_database_errors_are_not_called_busy(engine: Engine) -> None:
         transaction(session_factory(engine)) as session,
     ):
         session.execute(text("SELECT * FROM no_such_table"))
+
+
+def test_every_connection_waits_10_s_for_a_writer_as_the_busy_error_says(path: Path) -> None:
+    """The settings each new connection gets (the fixture's engine sets its wait to 0)."""
+    eng = make_engine(f"sqlite:///{path}")
+    with eng.connect() as conn:
+        names = ("busy_timeout", "journal_mode", "synchronous", "foreign_keys")
+        found = [conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names]
+    eng.dispose()
+    assert found == [10_000, "wal", 1, 1]  # 10 s in ms; WAL; NORMAL; on

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool, StaticPool
 
 from csbot.errors import StoreError
-from csbot.store.db import current_revision, head_revision, make_engine, upgrade
+from csbot.store.db import (
+    current_revision,
+    head_revision,
+    make_engine,
+    session_factory,
+    transaction,
+    upgrade,
+)
 from csbot.store.models import Base, DailyUsage, PhysicianGroup, Ticket
 
 
@@ -32,6 +42,23 @@ def test_upgrade_creates_every_model_table_and_is_idempotent(engine: Engine) -> 
     assert set(Base.metadata.tables) <= tables
     assert current_revision(engine) == head_revision()
     assert upgrade(engine) == head_revision()  # second run: nothing to do, no error
+
+
+def test_an_upgrade_logs_the_revision_it_reached_at_debug(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Debug only, so `csbot ask` and `csbot demo` print just their answer; nothing when the
+    schema was at head already."""
+    eng = make_engine(database_url)
+    with caplog.at_level(logging.DEBUG, logger="csbot.store.db"):
+        upgrade(eng)
+        first = [(r.levelno, r.getMessage(), getattr(r, "revision", None)) for r in caplog.records
+                 if r.name == "csbot.store.db"]  # fmt: skip
+        caplog.clear()
+        upgrade(eng)
+    eng.dispose()
+    assert first == [(logging.DEBUG, "schema upgraded", head_revision())]
+    assert [r for r in caplog.records if r.name == "csbot.store.db"] == []
 
 
 def test_datetimes_round_trip_as_aware_utc(sessions: sessionmaker[Session]) -> None:
@@ -100,6 +127,45 @@ def test_deleting_a_group_removes_its_rows(sessions: sessionmaker[Session]) -> N
         session.delete(session.scalars(select(PhysicianGroup)).one())
     with sessions() as session:
         assert session.scalars(select(DailyUsage)).all() == []
+
+
+def test_rows_stay_readable_after_their_unit_of_work_commits(engine: Engine) -> None:
+    """Surfaces read what a transaction wrote or loaded after it has committed and closed."""
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        added = _group()
+        session.add(added)
+    with transaction(factory) as session:
+        read = session.scalars(select(PhysicianGroup)).one()
+    assert (read.id, read.name, read.renewal_date) == (added.id, added.name, date(2026, 12, 31))
+
+
+def test_a_connection_the_server_dropped_is_replaced_unseen(engine: Engine) -> None:
+    """A restarted PostgreSQL (or a proxy's idle cut-off) drops the pool's connections: the
+    next unit of work gets a new one instead of failing once."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a SQLite file has no server to drop connections")
+    with engine.connect() as conn:
+        dropped = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        timeout = conn.connection.driver_connection.info.get_parameters()  # type: ignore[union-attr]
+    other = make_engine(engine.url.render_as_string(hide_password=False), poolclass=NullPool)
+    with other.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped}).scalar()
+    other.dispose()
+    with transaction(session_factory(engine)) as session:
+        session.add(_group())
+    with transaction(session_factory(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(PhysicianGroup)) == 1
+        now = session.connection().execute(text("SELECT pg_backend_pid()")).scalar()
+    assert now != dropped
+    assert timeout["connect_timeout"] == "5"  # a server that does not answer: an error in 5 s
+
+
+def test_make_engine_hands_its_options_to_sqlalchemy_on_sqlite(tmp_path: Path) -> None:
+    """The locking tests hold one connection (StaticPool) to set its busy wait."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'csbot.sqlite3'}", poolclass=StaticPool)
+    assert isinstance(eng.pool, StaticPool)
+    eng.dispose()
 
 
 def test_unreachable_database_is_a_store_error_naming_the_url_without_password() -> None:
