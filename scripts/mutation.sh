@@ -8,6 +8,8 @@
 #   scripts/mutation.sh --survivors csbot/commands/grammar.py   # retest only the last survivors
 #   MUTATION_DIFFS=1 scripts/mutation.sh --report csbot/commands/grammar.py  # the last run's
 #                                                  figures and survivors, each with its change
+#   MUTATION_ONLY="csbot.alerts.jobs.x_run_da*" scripts/mutation.sh csbot/alerts/jobs.py
+#                                   # only the mutants of these functions (mutmut's names, globs)
 #
 # Slow (minutes to an hour per module), so not part of CI. Each PATH gets its own work folder
 # under .mutation/ (mutmut copies the project into its mutants/ there) and each run starts
@@ -118,7 +120,7 @@ if [ -n "$SURVIVORS_ONLY" ] && [ -d mutants ]; then
   mapfile -t AGAIN < <(report --names)
   [ ${#AGAIN[@]} -gt 0 ] || { report; exit 0; }
 else
-  AGAIN=()
+  read -r -a AGAIN <<<"${MUTATION_ONLY:-}"
   rm -rf mutants
 fi
 "${MUTMUT[@]}" run --max-children "${MUTATION_JOBS:-2}" "${AGAIN[@]}" \
