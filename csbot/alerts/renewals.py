@@ -30,7 +30,7 @@ from csbot.alerts.crossing import Kind
 from csbot.alerts.renewal_card import renewal_facts
 from csbot.scoring.batch import BANDS
 from csbot.services import Services
-from csbot.store.alert_state import StateRow, alert_states
+from csbot.store.alert_state import StateRow
 from csbot.store.db import DbSession
 from csbot.store.outbox import NewAlert, known_keys, write_alerts
 from csbot.store.recompute import RecomputeResult
@@ -101,18 +101,16 @@ def detect_renewals(
     result: RecomputeResult,
     *,
     now: datetime,
-    states: Mapping[int, StateRow] | None = None,
+    states: Mapping[int, StateRow],
 ) -> int:
     """Write the day's due renewal reminders to the outbox; returns how many are new. Runs in
-    the caller's transaction, after the day's snapshots; `states` are the alert states when the
-    caller has read them already (only their snoozes are read)."""
+    the caller's transaction, after the day's snapshots; `states` are the alert states the
+    crossings were decided on (only their snoozes are read, which saving states keeps)."""
     leads = services.settings.renewal_lead_days
     if not leads:
         return 0
     day = result.day
     targets = renewal_targets(session, start=day, end=day + timedelta(days=max(leads)))
-    if states is None:
-        states = alert_states(session, group_ids=[t.group_id for t in targets])
     due = _due(targets, states, day, leads)
     written = known_keys(session, due)
     todo = [(key, target, lead) for key, (target, lead) in due.items() if key not in written]

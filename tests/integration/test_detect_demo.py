@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from recompute_seed import group
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +40,8 @@ def services(database_url: str, sessions: sessionmaker[Session]) -> Iterator[Ser
     with transaction(sessions) as session:
         history = History.before(AS_OF, 30, config=default_config(), computed_at=NOW)
         load_demo(session, groups=GROUPS, days=90, seed=11, as_of=AS_OF, history=history)
+        # the newest group, without data yet, renewing within the reminders' leads
+        session.add(group("Newest Clinic", renewal_date=AS_OF + timedelta(days=30)))
     built = make_services(alert_settings(database_url), sessions, Clock(NOW))
     yield built
     built.close()
@@ -131,3 +134,36 @@ def test_the_first_run_alerts_as_asking_group_by_group_would(
     }
     renewals = {a.idempotency_key: a.to_band for a in alerts if a.kind == Kind.RENEWAL}
     assert renewals == due and len(due) > GROUPS // 10
+
+
+def test_reminders_of_a_day_without_any_data_say_so(
+    database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    with transaction(sessions) as session:
+        made = [group(f"Clinic {n}", renewal_date=AS_OF + timedelta(days=20 * n)) for n in range(4)]
+        session.add_all(made)
+    built = make_services(alert_settings(database_url), sessions, Clock(NOW))
+    try:
+        [result], new = run_days(built, start=AS_OF, end=AS_OF)
+    finally:
+        built.close()
+    with sessions() as session:
+        rows = session.execute(select(m.Alert.kind, m.Alert.to_band, m.Alert.idempotency_key))
+        alerts = sorted(tuple(row) for row in rows)
+    assert len(result.scored) == 0 and new == 4
+    assert [(kind, band) for kind, band, _ in alerts] == [(Kind.RENEWAL, NO_DATA)] * 4
+    assert sorted(key.rsplit(":", 1)[1] for _, _, key in alerts) == ["30d", "30d", "60d", "60d"]
+
+
+def test_without_reminders_only_the_crossings_are_counted(
+    services: Services, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    quiet = make_services(alert_settings(database_url, CSBOT_RENEWAL_LEADS=""), sessions,
+                          Clock(NOW))  # fmt: skip
+    try:
+        _, new = run_days(quiet, start=AS_OF, end=AS_OF)
+    finally:
+        quiet.close()
+    with sessions() as session:
+        kinds = session.scalars(select(m.Alert.kind)).all()
+    assert new == len(kinds) > 0 and set(kinds) == {Kind.CROSSING}
