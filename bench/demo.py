@@ -42,6 +42,23 @@ take 3-4 s of server time with the client idle. The goal is not met: on SQLite t
 writes (~4 s), history (~2.5 s), today's run and alerts (~2.5 s), generation and index builds
 leave no room for 10 s on 2 shared cores; on PostgreSQL csbot is about twice its bare floor
 (generation, plans, snapshots and today's run on top), 16-19 s at load 1-2.6.
+28 Nov 2026, later (SQLite: each batch generated and scored in a child process while this one
+writes the one before, csbot.demo.ahead). `csbot demo` alone, main then the child always on,
+alternated, at load 2.9-5.9 (other helpers' suites and mutation runs): 18.8 / 21.0 / 19.1 /
+15.4 s against 19.4 / 17.4 / 23.8 / 20.3 s, and with both at nice -20 (load 4.3-5.9) 18.5 /
+24.8 s against 28.9 / 29.6 s; CPU of both processes 13.3-13.6 -> 16.2-16.7 s (the child's
+start and imports ~0.8 s, pickling ~0.2 s a batch, and the writes' own CPU up 4.0 -> 4.8 s
+beside it); this process's own CPU 14.1 -> 12.0 s (10.5 s at nice -20), waiting 0.8-1.4 s for
+the child (mostly its start). So the child pays only with a core idle for it: it is started
+only when the load average plus one is below the cores (csbot.demo.ahead.spare_core); on this
+machine, busy all session, the demo ran as before. On a quiet machine this process's ~12 s
+(writes 4 s, snapshots' rows 1 s, index builds 1.3 s, today's run 1.7 s, start, plans, the
+rows' Python) bounds it: 10 s needs the writes themselves cheaper, not only overlapped.
+Measured apart (1.1 M daily_usage rows, 8 columns, SQLite 3.40): executemany of many-row
+INSERTs 0.86-0.91 s CPU, of one-row tuples 1.64 s, INSERT ... SELECT from a file another
+process wrote 0.65 s (but ATTACH is refused inside the load's transaction), json_each 3.0 s;
+foreign keys off 0.72-0.76 s; a 256 MB page cache no faster (index builds 1.25-1.44 s either
+way).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import statistics
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import csbot.alerts.cli  # noqa: F401  (`csbot demo` imports it: before time is frozen)
 from csbot.cli import main
+from csbot.demo.ahead import made_ahead
 from csbot.demo.profile import group_specs
 from csbot.scoring.config import default_config
 from csbot.store import models as m
@@ -100,8 +102,50 @@ def test_rows_written_a_batch_at_a_time_are_the_rows_of_one_batch(
         load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF, history=history)
     with sessions() as session:
         assert _digest(session, every) == three
-    assert heard == [(5, 12), (10, 12), (12, 12)]
+    assert heard == [(1, 12), (3, 12), (6, 12), (10, 12), (12, 12)]
     assert batched == whole and batched["health_snapshot"] == 36
+
+
+def test_batches_made_in_a_child_process_are_the_rows_made_here(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`csbot demo` on SQLite makes each batch in a child process while it writes the one
+    before: the same rows and snapshots as one batch made in this process."""
+    history = History.before(AS_OF, 3, config=default_config(), computed_at=MIDNIGHT)
+    every = (*TABLES, "health_snapshot")
+    with sessions.begin() as session:
+        here = load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF, history=history)
+    with sessions() as session:
+        one = _digest(session, every)
+    monkeypatch.setattr(load, "BATCH_GROUPS", 5)
+    heard: list[tuple[int, int]] = []
+    with made_ahead(load.__name__, process=True) as ahead, sessions.begin() as session:
+        made = load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF, history=history,
+                         progress=lambda done, total: heard.append((done, total)),
+                         ahead=ahead)  # fmt: skip
+    with sessions() as session:
+        assert _digest(session, every) == one
+    assert made == here and made["health_snapshot"] == 36
+    assert heard == [(1, 12), (3, 12), (6, 12), (10, 12), (12, 12)]  # the first ones smaller
+
+
+def test_the_demo_command_with_a_child_process_loads_the_rows_made_here(
+    sessions: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`csbot demo` with a core idle (on SQLite it then makes the batches in a child): the
+    rows one batch made in this process gives."""
+    with sessions.begin() as session:
+        load_demo(session, groups=12, days=120, seed=7, as_of=AS_OF)
+    with sessions() as session:
+        here = _digest(session)
+    monkeypatch.setattr(load, "BATCH_GROUPS", 5)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("CSBOT_TIMEZONE", "UTC")
+    with freeze_time("2026-03-16 12:00:00"):
+        assert main(["demo", "--groups", "12", "--days", "120", "--history", "3"]) == 0
+    with sessions() as session:
+        assert _digest(session) == here
 
 
 def test_another_seed_gives_other_rows(sessions: sessionmaker[Session]) -> None:

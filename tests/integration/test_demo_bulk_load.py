@@ -4,6 +4,9 @@ the database as it was, indexes and keys included."""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,7 +18,9 @@ from sqlalchemy.orm import Session
 
 import csbot.alerts.cli  # noqa: F401  (`csbot demo` imports it: before time is frozen)
 from csbot.cli import main
+from csbot.demo.ahead import made_ahead
 from csbot.store import models as m
+from csbot.store.db import session_factory
 from csbot.store.demo import load
 
 SCHEMA_OF = ("get_pk_constraint", "get_foreign_keys", "get_unique_constraints", "get_indexes",
@@ -129,3 +134,28 @@ def test_a_demo_failing_while_its_rows_go_in_changes_nothing(
     assert _rows(engine, "physician_group") == _rows(engine, "daily_usage") == 0
     assert _catalog(engine) == catalog
     assert _differences(engine) == []
+
+
+def test_a_demo_whose_child_process_dies_changes_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child making the batches is killed after the first batch was written (as the
+    kernel's OOM killer would): the load fails and the database is as it was."""
+    catalog = _catalog(engine)
+    monkeypatch.setattr(load, "BATCH_GROUPS", 4)
+
+    def kill_children(done: int, total: int) -> None:
+        for child in multiprocessing.active_children():
+            child.kill()
+            child.join()
+
+    with (
+        pytest.raises(BrokenProcessPool),
+        made_ahead(load.__name__, process=True) as ahead,
+        session_factory(engine).begin() as session,
+    ):
+        load.load_demo(session, groups=9, days=40, seed=7, as_of=date(2026, 3, 16),
+                       progress=kill_children, ahead=ahead)  # fmt: skip
+    assert _rows(engine, "physician_group") == _rows(engine, "daily_usage") == 0
+    assert _catalog(engine) == catalog
+    assert multiprocessing.active_children() == []

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from csbot.config import Settings
+from csbot.demo.ahead import made_ahead, spare_core
 from csbot.demo.profile import Archetype, archetype_for, demo_external_id, index_of
 from csbot.errors import StoreError
 from csbot.progress import progress_bar
@@ -30,6 +31,7 @@ from csbot.store.db import (
     transaction,
     upgrade,
 )
+from csbot.store.demo import load
 from csbot.store.demo.history import History
 from csbot.store.demo.load import (
     TABLES,
@@ -106,18 +108,21 @@ def run_demo(
     history = History.before(as_of, min(history_days, days - 1), config=config,
                              computed_at=datetime.now(UTC))  # fmt: skip
     past = PastRenewals(renewal_years, config, history.computed_at) if renewal_years else None
+    # on PostgreSQL the server's work on the rows keeps the second core busy already
+    process = engine.dialect.name == "sqlite" and groups > load.BATCH_GROUPS and spare_core()
     try:
-        upgrade(engine)
-        started = time.perf_counter()
-        with (
-            progress_bar("demo", total=groups, unit="groups", stream=err) as tick,
-            rollback_journal(engine, empty="physician_group") as bind,
-            transaction(session_factory(bind)) as session,
-        ):
-            counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
-                               progress=lambda done, _: tick(done),
-                               history=history if history.days else None,
-                               past=past)  # fmt: skip
+        with made_ahead(load.__name__, process=process) as ahead:
+            upgrade(engine)
+            started = time.perf_counter()
+            with (
+                progress_bar("demo", total=groups, unit="groups", stream=err) as tick,
+                rollback_journal(engine, empty="physician_group") as bind,
+                transaction(session_factory(bind)) as session,
+            ):
+                counts = load_demo(session, groups=groups, days=days, seed=seed, as_of=as_of,
+                                   progress=lambda done, _: tick(done),
+                                   history=history if history.days else None,
+                                   past=past, ahead=ahead)  # fmt: skip
         _analyze(engine, counts)
         seconds = time.perf_counter() - started
     except SQLAlchemyError as exc:

@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import JSON, ColumnElement, Date, Select, Table, delete, select
 from sqlalchemy.orm import Session
 
+from csbot.demo.ahead import Ahead
 from csbot.demo.columns import GroupColumns
 from csbot.demo.outcomes import RenewalHistory, former_count, renewal_history
 from csbot.demo.plans import action_rows, goal_rows, plan_row
@@ -93,7 +94,7 @@ def delete_demo_rows(session: Session) -> None:
 def _copy(session: Session, model: type[m.Base], block: Mapping[str, Any]) -> int:
     """Bulk-insert a block of columns (keys starting with _ are not columns); its row count."""
     columns = {k: v for k, v in block.items() if not k.startswith("_")}
-    rows = len(next(v for v in columns.values() if isinstance(v, list | np.ndarray)))
+    rows = next((len(v) for v in columns.values() if isinstance(v, list | np.ndarray)), 0)
     if rows:
         copy_columns(session, _table(model), columns, rows=rows)
     return rows
@@ -303,10 +304,21 @@ def _insert_past(session: Session, found: RenewalHistory, ids: dict[str, int],
     return Counter(renewal_outcome=written, health_snapshot=snapshots)
 
 
+def _batches(specs: list[GroupSpec]) -> list[list[GroupSpec]]:
+    """The groups in batches of BATCH_GROUPS, the first ones smaller (an eighth, then half as
+    many again each time): the first batch, which nothing overlaps, is made sooner, and the
+    next is made in about the time the one before takes to write."""
+    parts, at, size = [], 0, max(1, BATCH_GROUPS // 8)
+    while at < len(specs):
+        parts.append(specs[at : at + size])
+        at, size = at + size, min(max(size + 1, size * 3 // 2), BATCH_GROUPS)
+    return parts
+
+
 def load_demo(
     session: Session, *, groups: int, days: int, seed: int, as_of: date,
     progress: Progress | None = None, history: History | None = None,
-    past: PastRenewals | None = None,
+    past: PastRenewals | None = None, ahead: Ahead | None = None,
 ) -> dict[str, int]:  # fmt: skip
     """Replace all demo rows with `groups` generated groups; returns rows inserted per table.
 
@@ -314,10 +326,26 @@ def load_demo(
     a database without groups the rows go in before the tables' indexes and keys, which are
     then built once (`csbot.store.bulk.indexes_after_load`); a database with groups is
     written as it is.
-    With `history`, each batch's groups also get their daily snapshots for `history.days`
-    (on PostgreSQL a batch is written while the next is generated and scored: `_Writer`);
+    With `history`, each batch's groups also get their daily snapshots for `history.days`;
     with `past`, former groups and years of renewal outcomes (csbot.demo.outcomes).
+    Each batch is generated and scored by `ahead` (`made_ahead(__name__, ...)`: in a child
+    process while this one writes the one before) or here; on PostgreSQL a thread writes it
+    while this one makes the next (`_Writer`). The same rows either way.
     """
+    make = partial(_generate, seed=seed, as_of=as_of, history=history)
+    counts = _load(session, make, ahead or Ahead(), groups=groups, days=days, seed=seed,
+                   as_of=as_of, progress=progress, history=history, past=past)  # fmt: skip
+    tables: tuple[str, ...] = TABLES
+    tables += ("health_snapshot",) if history is not None or past else ()
+    tables += ("renewal_outcome",) if past else ()
+    return {table: counts[table] for table in tables}
+
+
+def _load(
+    session: Session, make: Callable[[GroupColumns], _Batch], ahead: Ahead, *, groups: int,
+    days: int, seed: int, as_of: date, progress: Progress | None, history: History | None,
+    past: PastRenewals | None,
+) -> Counter[str]:  # fmt: skip
     fresh = session.execute(select(m.PhysicianGroup.id).limit(1)).first() is None
     delete_demo_rows(session)
     specs = group_specs(groups=groups, seed=seed, as_of=as_of, days=days)
@@ -332,23 +360,19 @@ def load_demo(
         counts = Counter(physician_group=len(everyone))
         if found is not None and past is not None:
             counts += _insert_past(session, found, ids, past)
-        writer = _Writer(session)
+        columns = [GroupColumns.of(part, [ids[s.external_id] for s in part])
+                   for part in _batches(specs)]  # fmt: skip
+        writer, done = _Writer(session), 0
         try:
-            for start in range(0, len(specs), BATCH_GROUPS):
-                part = specs[start : start + BATCH_GROUPS]
-                columns = GroupColumns.of(part, [ids[s.external_id] for s in part])
-                batch = _generate(columns, seed=seed, as_of=as_of, history=history)
+            for batch in ahead.each(make, columns):
                 writer.submit(partial(_insert_batch, session, batch, seed=seed, as_of=as_of))
+                done += len(batch.made.groups)
                 if progress is not None:
-                    progress(start + len(part), len(specs))
+                    progress(done, len(specs))
             writer.wait()
         finally:
             writer.close()
-        counts += writer.counts
-    tables: tuple[str, ...] = TABLES
-    tables += ("health_snapshot",) if history is not None or past else ()
-    tables += ("renewal_outcome",) if past else ()
-    return {table: counts[table] for table in tables}
+        return counts + writer.counts
 
 
 def demo_groups_by_archetype(session: Session) -> dict[Archetype, list[int]]:
