@@ -3,6 +3,7 @@ caught up once after downtime, and one per crossing however many schedulers run.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -24,7 +25,7 @@ from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.alert_state import StateRow, alert_states, snooze
 from csbot.store.demo import Archetype
-from csbot.store.locks import job_lock
+from csbot.store.locks import job_lock, record_run
 from csbot.store.outbox import NewAlert, write_alerts
 from tests.e2e.fakeslack import FakeSlack
 from tests.integration.alert_support import (
@@ -132,7 +133,9 @@ def test_a_month_replayed_alerts_once_per_crossing_and_reruns_post_nothing(
     assert new == 0
     _, new = run_days(services, start=acme_day, end=acme_day)
     assert new == 0
-    assert run_daily(services, deliver=False).alerts == 0
+    again = run_daily(services, deliver=False)
+    assert again == DailyRun(AS_OF, ran=True, days=(), alerts=0, delivered=None)
+    assert again.text == "2026-03-31: already recomputed; 0 new alert(s)"
     assert _outbox(sessions) == rows
 
 
@@ -203,6 +206,33 @@ def test_a_long_outage_alerts_where_the_group_is_now_not_each_band_it_passed(
     assert [(kind, frm, to) for g, kind, frm, to, _ in rows if g == collapsing] == [
         ("crossing", NA, CR)
     ]
+
+
+def test_an_outage_longer_than_a_month_recomputes_only_its_last_31_days(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    last = date(2026, 1, 20)  # the last daily run, 70 days before
+    with sessions.begin() as session:
+        at = datetime.combine(last, time(6), tzinfo=UTC)
+        record_run(session, job_id="daily", day=last, started_at=at, finished_at=at)
+    clock.morning(AS_OF)
+    with caplog.at_level(logging.INFO, logger="csbot.alerts.jobs"):
+        run = run_daily(services, deliver=False)
+    month = tuple(days(date(2026, 3, 1), AS_OF))
+    assert run.days == month
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "csbot.alerts.jobs"]
+    summary = f"daily run: 2026-03-31: 31 day(s) recomputed; {run.alerts} new alert(s)"
+    assert (logging.INFO, summary) in said
+    with sessions() as session:
+        recorded = session.execute(select(m.JobRun.day, m.JobRun.detail).order_by(m.JobRun.day))
+        assert list(recorded) == [(last, None), (AS_OF, f"{run.alerts} new alert(s)")]
+    with sessions() as session:
+        stored = set(session.scalars(select(m.HealthSnapshot.day).distinct()))
+    assert stored == set(month)
 
 
 def test_a_first_run_with_no_earlier_snapshot_alerts_now_critical_not_from_an_invented_band(
@@ -294,6 +324,29 @@ def test_an_older_day_recomputed_by_hand_only_refreshes_snapshots(
     assert _outbox(sessions) == rows
 
 
+def test_today_recomputed_after_a_change_alerts_the_groups_it_made_cross(
+    services: Services,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+    tmp_path: Path,
+) -> None:
+    """The morning's run has alerted; the team then raises the Needs Attention edge and runs
+    today again (`csbot recompute`): the groups now under it are alerted today, not tomorrow."""
+    clock.morning(AS_OF)
+    run_daily(services, deliver=False)
+    before = _outbox(sessions)
+    raised = tmp_path / "scoring.yml"
+    raised.write_text("bands: {excellent: 98, good: 97, needs_attention: 96}\n", encoding="utf-8")
+    edited = replace(services, scoring=load_scoring_config(raised))
+    clock.morning(AS_OF, time(9))
+    _, new = run_days(edited, start=AS_OF, end=AS_OF)
+    added = _outbox(sessions)[len(before) :]
+    steady = groups[Archetype.STEADY][0]
+    assert _of(added, steady) == [("crossing", CR)]  # every score under 96 is Critical now
+    assert new == len(added) and {day for *_, day in added} == {AS_OF}
+
+
 # PostgreSQL: replicas ------------------------------------------------------------------------
 
 
@@ -370,7 +423,8 @@ def test_a_replica_skips_the_job_while_another_holds_its_lock(
         assert mine
         with own_services(settings, clock) as other:
             run = run_daily(other, deliver=False)
-    assert not run.ran
+    assert run == DailyRun(AS_OF, ran=False)
+    assert run.text == "2026-03-31: another csbot is running the daily job; skipped"
     assert _outbox(sessions, every_kind=True) == []
 
 

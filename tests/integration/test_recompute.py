@@ -396,6 +396,20 @@ def test_cli_recompute_replays_a_range(
     assert days == [date(2026, 3, 29), date(2026, 3, 30), date(2026, 3, 31)]
 
 
+def test_cli_recompute_stores_the_window_asked_for(
+    database_url: str,
+    sessions: sessionmaker[Session],
+    ids: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CSBOT_DATABASE_URL", database_url)
+    argv = ["recompute", "--from", "2026-03-30", "--to", "2026-03-31", "--window", "7"]
+    assert main([*argv, "--no-deliver"]) == 0
+    with sessions() as session:
+        stored = set(session.execute(select(HealthSnapshot.day, HealthSnapshot.window_days)))
+    assert stored == {(date(2026, 3, 30), 7), (date(2026, 3, 31), 7)}
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
