@@ -86,11 +86,13 @@ def _binary_type(dialect: Dialect, table: Table, name: str) -> tuple[str, str]:
 def _binary(dialect: Dialect, table: Table, columns: Mapping[str, Any]) -> bytes | None:
     """The columns as PostgreSQL's binary COPY data, if every one is a numpy array of integers
     that fit, floats or days (no NULL) for a column of that type: the server parses no text,
-    numpy packs it all at once. Else None."""
+    numpy packs it all at once. Else None. Floats go only to float columns: packed into an
+    integer or a day they would lose their fraction, where text COPY refuses them."""
     packed = []
     for name, values in columns.items():
         dtype = _binary_type(dialect, table, name)[1]
-        if not dtype or not isinstance(values, np.ndarray) or values.dtype.kind not in "iuf":
+        takes = "iuf" if dtype.startswith(">f") else "iu"
+        if not dtype or not isinstance(values, np.ndarray) or values.dtype.kind not in takes:
             return None
         packed.append((pg_days(values) if isinstance(table.c[name].type, Date) else values, dtype))
     return binary_copy(packed)

@@ -1,6 +1,7 @@
 """copy_columns stores columns exactly as given: many-row INSERTs on SQLite (full statements and
 the rest), PostgreSQL's binary COPY for fixed-width columns, text where binary cannot hold a
-value. A value too big for its column is refused, never stored wrapped around."""
+value. A value too big for its column is refused, never stored wrapped around; a fraction for
+an integer column or a day is refused, never stored cut off."""
 
 from __future__ import annotations
 
@@ -76,3 +77,24 @@ def test_a_value_too_big_for_its_column_is_never_stored_wrapped(
         copy_columns(session, USAGE, block, rows=3)
     with transaction(sessions) as session:  # SQLite's integers hold 8 bytes
         assert [row[1] for row in _stored(session)] == [1, 2**31, 3]
+
+
+@pytest.mark.parametrize("column", ["active_users", "day"])
+def test_a_fraction_for_an_integer_column_or_a_day_is_never_stored_cut_off(
+    sessions: sessionmaker[Session], column: str
+) -> None:
+    postgres = sessions.kw["bind"].dialect.name == "postgresql"
+    with transaction(sessions) as session:
+        block = _usage(_group(session), 3)
+        given = block[column] = np.asarray(block[column]) + np.array([0.0, 1.5, 0.0])
+        if column == "day":  # a day is written from whole ordinals, on either store
+            with pytest.raises(ValueError, match=r"day ordinal must be a whole number, not \d+\.5"):
+                copy_columns(session, USAGE, block, rows=3)
+            return
+        if postgres:  # text COPY refuses "1.5" for an integer; binary would store 1
+            with pytest.raises(DBAPIError, match="invalid input syntax for type integer"):
+                copy_columns(session, USAGE, block, rows=3)
+            return
+        copy_columns(session, USAGE, block, rows=3)
+    with transaction(sessions) as session:  # SQLite keeps the fraction a column cannot hold
+        assert [row[1] for row in _stored(session)] == list(given)

@@ -16,10 +16,19 @@ _PG_EPOCH = date(2000, 1, 1).toordinal()
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # then no flags, no header extension
 
 
+def _ordinals(ordinals: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Day ordinals as integers; ValueError for one with a fraction (or NaN), never cut off."""
+    values = np.asarray(ordinals)
+    if values.dtype.kind == "f" and not np.all(np.isfinite(values) & (values == np.trunc(values))):
+        wrong = values[~(np.isfinite(values) & (values == np.trunc(values)))][0]
+        raise ValueError(f"a day ordinal must be a whole number, not {wrong}")
+    return values.astype(np.int64)
+
+
 def stored_days(ordinals: npt.ArrayLike) -> list[str | None]:
     """Day ordinals (date.toordinal(); negative: no day) as ISO dates, which both stores take.
     Each distinct day is formatted once (a column holds few): its rows share that text."""
-    distinct, where = np.unique(np.asarray(ordinals, dtype=np.int64), return_inverse=True)
+    distinct, where = np.unique(_ordinals(ordinals), return_inverse=True)
     days = (distinct - _EPOCH).astype("datetime64[D]")
     return _or_none(distinct, np.datetime_as_string(days, unit="D"), where)
 
@@ -49,7 +58,7 @@ def _or_none(values: npt.NDArray[np.int64], text: npt.NDArray[np.str_],
 def pg_days(ordinals: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """Day ordinals as PostgreSQL's binary dates count them, from 1 January 2000; no day (a
     negative ordinal) comes out below -730,000."""
-    values = np.asarray(ordinals, dtype=np.int64)
+    values = _ordinals(ordinals)
     return np.where(values < 0, -(2**40), values - _PG_EPOCH)
 
 

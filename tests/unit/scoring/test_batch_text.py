@@ -4,10 +4,13 @@ documented layout: a field count, then each field's length and big-endian value)
 
 from __future__ import annotations
 
+import re
 import struct
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from sqlalchemy.dialects import sqlite
 
@@ -109,3 +112,21 @@ def test_the_widest_values_that_fit_are_kept_and_floats_are_never_refused() -> N
     rows = b"".join(struct.pack(">hiiid", 2, 4, int(i), 8, float(f))
                     for i, f in zip(edges, floats, strict=True))  # fmt: skip
     assert packed == SIGNATURE + rows + TRAILER
+
+
+@pytest.mark.parametrize("wrong", [0.5, float("nan"), float("inf")])
+@pytest.mark.parametrize("convert", [stored_days, pg_days], ids=["stored_days", "pg_days"])
+def test_a_day_ordinal_with_a_fraction_is_refused_never_cut_off(
+    convert: Callable[[npt.ArrayLike], object], wrong: float
+) -> None:
+    ordinals = np.array([float(DAYS[0].toordinal()), DAYS[0].toordinal() + wrong])
+    shown = re.escape(str(ordinals[1]))
+    with pytest.raises(ValueError, match=f"day ordinal must be a whole number, not {shown}$"):
+        convert(ordinals)
+
+
+def test_whole_day_ordinals_given_as_floats_are_the_same_days() -> None:
+    ordinals = [d.toordinal() for d in DAYS]
+    as_floats = np.array(ordinals, dtype=np.float64)
+    assert stored_days(as_floats) == stored_days(ordinals)
+    assert list(pg_days(as_floats)) == list(pg_days(ordinals))
