@@ -109,18 +109,22 @@ def made_ahead(module: str, *, process: bool) -> Iterator[Ahead]:
     """An `Ahead`: with `process`, making in a child process started at once, which imports
     `module` (where the `make` functions to come are) while the caller gets ready. `make` and
     the items must pickle (a module-level function or a partial of one, plain data). The
-    child's error is raised where its result is asked for; on leaving the block, even by an
-    error, the child is stopped (an item it is making is let finish and dropped)."""
+    child's error is raised where its result is asked for. On leaving the block the child is
+    told to exit: after an error it is waited for (an item it is making is let finish and
+    dropped); otherwise it exits on its own while the caller goes on (its interpreter's
+    shutdown took a quarter of a second of the demo's; the interpreter's exit waits for it)."""
     if not process:
         yield Ahead()
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_start,
-                             initargs=(module,)) as pool:  # fmt: skip
-        ahead = Ahead(pool)
-        try:
-            pool.submit(int)  # starts the child now
-            yield ahead
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            ahead._drop()
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start, initargs=(module,))
+    ahead = Ahead(pool)
+    try:
+        pool.submit(int)  # starts the child now
+        yield ahead
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        ahead._drop()
+        raise
+    pool.shutdown(wait=False, cancel_futures=True)
+    ahead._drop()  # nothing left to drop when every item was asked for

@@ -161,29 +161,48 @@ def insert_groups(session: Session, specs: list[GroupSpec]) -> dict[str, int]:
     return _ids(session, g.id, g.external_id, g.id.in_(_demo_group_ids()))
 
 
-def _insert_plans(
-    session: Session, groups: GroupColumns, people: list[list[str]], *, seed: int, as_of: date
-) -> Counter[str]:
-    """Plans, then their goals, then action items: each needs the ids of the step before."""
+@dataclass(frozen=True)
+class _Plans:
+    """A batch's success plans, goals and action items as columns (see `_columns`). Made before
+    the database gives them ids, so a goal's plan_id holds its group's id and an action item's
+    goal_id its goal's external id; `_insert_plans` puts the ids in their place."""
+
+    plans: Block
+    goals: Block
+    actions: Block
+
+
+def plan_blocks(groups: GroupColumns, people: list[list[str]], *, seed: int, as_of: date
+                ) -> _Plans:  # fmt: skip
+    """A batch's plans, goals and action items (with the people who may own an item)."""
     specs = dict(zip(groups.ids.tolist(), groups.specs, strict=True))
+    person = dict(zip(groups.ids.tolist(), people, strict=True))
     plans = [p for gid, spec in specs.items()
              if (p := plan_row(spec, gid, seed=seed, as_of=as_of)) is not None]  # fmt: skip
-    _copy(session, m.SuccessPlan, _columns(plans, m.SuccessPlan))
-    plan = m.SuccessPlan
-    plan_ids = _ids(session, plan.group_id, plan.id, plan.group_id.in_(list(specs)))
-    goals = {
-        gid: goal_rows(specs[gid], pid, seed=seed, as_of=as_of) for pid, gid in plan_ids.items()
-    }
-    all_goals = [goal for rows in goals.values() for goal in rows]
-    _copy(session, m.Goal, _columns(all_goals, m.Goal))
-    goal_ids = _ids(session, m.Goal.id, m.Goal.external_id, m.Goal.plan_id.in_(list(plan_ids)))
-    person = dict(zip(groups.ids.tolist(), people, strict=True))
-    actions = []
-    for gid, rows in goals.items():
-        ids = [goal_ids[row["external_id"]] for row in rows]
-        actions += action_rows(specs[gid], gid, ids, person[gid], seed=seed, as_of=as_of)
-    _copy(session, m.ActionItem, _columns(actions, m.ActionItem))
-    return Counter(success_plan=len(plans), goal=len(all_goals), action_item=len(actions))
+    goals: list[Row] = []
+    actions: list[Row] = []
+    for gid in (plan["group_id"] for plan in plans):
+        mine = goal_rows(specs[gid], gid, seed=seed, as_of=as_of)
+        goals += mine
+        actions += action_rows(specs[gid], gid, [goal["external_id"] for goal in mine],
+                               person[gid], seed=seed, as_of=as_of)  # fmt: skip
+    return _Plans(_columns(plans, m.SuccessPlan), _columns(goals, m.Goal),
+                  _columns(actions, m.ActionItem))  # fmt: skip
+
+
+def _insert_plans(session: Session, made: _Plans) -> Counter[str]:
+    """Plans, then their goals, then action items: each with the ids of the step before."""
+    plan, goal = m.SuccessPlan, m.Goal
+    plans = _copy(session, plan, made.plans)
+    groups = list(made.plans.get("group_id", ()))
+    plan_ids = _ids(session, plan.id, plan.group_id, plan.group_id.in_(groups))
+    goals = {**made.goals, "plan_id": [plan_ids[g] for g in made.goals.get("plan_id", ())]}
+    written = _copy(session, goal, goals)
+    goal_ids = _ids(session, goal.id, goal.external_id, goal.plan_id.in_(list(plan_ids.values())))
+    actions = {**made.actions, "goal_id": [goal_ids[g] for g in made.actions.get("goal_id", ())]}
+    return Counter(
+        success_plan=plans, goal=written, action_item=_copy(session, m.ActionItem, actions)
+    )
 
 
 def generate(groups: GroupColumns, *, seed: int, as_of: date
@@ -210,18 +229,19 @@ class _Batch:
     made: Generated
     features: Block
     contacts: Block
-    people: list[list[str]]
+    plans: _Plans
     snapshots: Snapshots | None
 
 
 def _generate(groups: GroupColumns, *, seed: int, as_of: date, history: History | None
               ) -> _Batch:  # fmt: skip
     made, features, contacts, people = generate(groups, seed=seed, as_of=as_of)
+    plans = plan_blocks(groups, people, seed=seed, as_of=as_of)
     snapshots = score_history(made, history) if history is not None else None
-    return _Batch(made, features, contacts, people, snapshots)
+    return _Batch(made, features, contacts, plans, snapshots)
 
 
-def _insert_batch(session: Session, batch: _Batch, *, seed: int, as_of: date) -> Counter[str]:
+def _insert_batch(session: Session, batch: _Batch) -> Counter[str]:
     """Every row of a batch of groups, table by table, then its snapshots."""
     made = batch.made
     blocks: list[tuple[type[m.Base], Block]] = [
@@ -235,7 +255,7 @@ def _insert_batch(session: Session, batch: _Batch, *, seed: int, as_of: date) ->
         (m.Activity, made.activity),
     ]
     counts = Counter({model.__tablename__: _copy(session, model, block) for model, block in blocks})
-    counts += _insert_plans(session, made.groups, batch.people, seed=seed, as_of=as_of)
+    counts += _insert_plans(session, batch.plans)
     if batch.snapshots is not None:
         counts["health_snapshot"] += batch.snapshots.write(session)
     return counts
@@ -365,7 +385,7 @@ def _load(
         writer, done = _Writer(session), 0
         try:
             for batch in ahead.each(make, columns):
-                writer.submit(partial(_insert_batch, session, batch, seed=seed, as_of=as_of))
+                writer.submit(partial(_insert_batch, session, batch))
                 done += len(batch.made.groups)
                 if progress is not None:
                     progress(done, len(specs))

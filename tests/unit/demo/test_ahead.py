@@ -1,5 +1,6 @@
 """csbot.demo.ahead: the demo's batches made one ahead in a child process, in order, with the
-child's errors raised to the caller and the child gone when the block is left."""
+child's errors raised to the caller and the child gone when the block is left (waited for
+after an error, exiting on its own otherwise)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import multiprocessing
 import os
 import signal
 from functools import partial
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
@@ -39,8 +41,11 @@ def test_items_are_made_in_order_in_one_child_process() -> None:
         made = list(ahead.each(partial(_made, times=10), [1, 2, 3, 4]))
     assert [value for value, _ in made] == [10, 20, 30, 40]
     assert len({pid for _, pid in made}) == 1 and made[0][1] != os.getpid()
-    assert multiprocessing.active_children() == []
     assert _blocks() == before  # each result's block freed once taken
+    children = multiprocessing.active_children()  # told to exit, not waited for
+    assert [child.pid for child in children] in ([made[0][1]], [])
+    ended = wait([child.sentinel for child in children], timeout=60)  # ready once it ended
+    assert len(ended) == len(children)
 
 
 def test_without_a_process_items_are_made_here() -> None:
