@@ -62,6 +62,21 @@ def test_both_paths_copy_integers_floats_and_days_in_binary(kind: TypeEngine[Any
     assert packed is not None and packed.startswith(b"PGCOPY\n\xff\r\n\x00")
 
 
+@pytest.mark.parametrize(("kind", "packs"), [(Float(), True), (Double(), True),
+                                           (Integer(), False), (BigInteger(), False),
+                                           (Date(), False)])  # fmt: skip
+def test_floats_are_packed_in_binary_only_for_float_columns(kind: TypeEngine[Any], packs: bool
+                                                           ) -> None:  # fmt: skip
+    """Packed into an integer or a day a float would lose its fraction; text COPY refuses it."""
+    table = _table(kind)
+    packed = _binary(PG, table, {"id": np.array([1, 2]), "v": np.array([3.5, 4.0])})
+    assert (packed is not None) is packs
+    if packs:  # the floats' own bytes, not a whole number's
+        assert np.array([3.5], dtype=">f8").tobytes() in packed
+    unsigned = np.array([3, 4], dtype=np.uint16)  # any integer goes into any of these columns
+    assert _binary(PG, table, {"id": np.array([1, 2]), "v": unsigned}) is not None
+
+
 @pytest.mark.parametrize("kind", TEXT, ids=[str(k).replace(" ", "") for k in TEXT])
 def test_both_paths_copy_any_other_column_as_text(kind: TypeEngine[Any]) -> None:
     table = _table(kind)

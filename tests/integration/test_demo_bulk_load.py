@@ -141,11 +141,11 @@ def test_a_demo_whose_child_process_dies_changes_nothing(
 ) -> None:
     """The child making the batches is killed after the first batch was written (as the
     kernel's OOM killer would): the load fails and the database is as it was."""
-    catalog = _catalog(engine)
+    catalog, children = _catalog(engine), set(multiprocessing.active_children())
     monkeypatch.setattr(load, "BATCH_GROUPS", 4)
 
     def kill_children(done: int, total: int) -> None:
-        for child in multiprocessing.active_children():
+        for child in set(multiprocessing.active_children()) - children:
             child.kill()
             child.join()
 
@@ -158,4 +158,4 @@ def test_a_demo_whose_child_process_dies_changes_nothing(
                        progress=kill_children, ahead=ahead)  # fmt: skip
     assert _rows(engine, "physician_group") == _rows(engine, "daily_usage") == 0
     assert _catalog(engine) == catalog
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= children  # an earlier test's may be ending

@@ -130,3 +130,4 @@ def test_whole_day_ordinals_given_as_floats_are_the_same_days() -> None:
     as_floats = np.array(ordinals, dtype=np.float64)
     assert stored_days(as_floats) == stored_days(ordinals)
     assert list(pg_days(as_floats)) == list(pg_days(ordinals))
+    assert pg_days(as_floats).dtype == np.int64  # binary COPY's integer packing takes it
