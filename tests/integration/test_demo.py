@@ -40,25 +40,32 @@ def _counts(session: Session) -> dict[str, int]:
     }
 
 
-def _digest(session: Session, tables: tuple[str, ...] = TABLES) -> str:
-    """A hash of every demo row, with surrogate ids replaced by the natural keys they stand for."""
+def _natural_rows(session: Session, name: str) -> list[dict[str, Any]]:
+    """A table's rows, with surrogate ids replaced by the natural keys they stand for (a
+    group's external id; a goal's, its group's external id and its title)."""
     ext = dict(session.execute(select(m.PhysicianGroup.id, m.PhysicianGroup.external_id)).all())
     plan_group = dict(session.execute(select(m.SuccessPlan.id, m.SuccessPlan.group_id)).all())
     goals = session.execute(select(m.Goal.id, m.Goal.plan_id, m.Goal.title))
     goal_key = {gid: (ext[plan_group[pid]], title) for gid, pid, title in goals}
+    rows = []
+    for mapping in session.execute(select(m.Base.metadata.tables[name])).mappings():
+        row: dict[str, Any] = dict(mapping)
+        row.pop("id", None)
+        if "group_id" in row:
+            row["group_id"] = ext[row["group_id"]]
+        if "plan_id" in row:
+            row["plan_id"] = ext[plan_group[row["plan_id"]]]
+        if row.get("goal_id") is not None:
+            row["goal_id"] = goal_key[row["goal_id"]]
+        rows.append(row)
+    return rows
+
+
+def _digest(session: Session, tables: tuple[str, ...] = TABLES) -> str:
+    """A hash of every demo row, with surrogate ids replaced by the natural keys they stand for."""
     digest = hashlib.sha256()
     for name in tables:
-        rows = []
-        for mapping in session.execute(select(m.Base.metadata.tables[name])).mappings():
-            row: dict[str, Any] = dict(mapping)
-            row.pop("id", None)
-            if "group_id" in row:
-                row["group_id"] = ext[row["group_id"]]
-            if "plan_id" in row:
-                row["plan_id"] = ext[plan_group[row["plan_id"]]]
-            if row.get("goal_id") is not None:
-                row["goal_id"] = goal_key[row["goal_id"]]
-            rows.append(repr(sorted(row.items())))
+        rows = [repr(sorted(row.items())) for row in _natural_rows(session, name)]
         digest.update("\n".join(sorted(rows)).encode())
     return digest.hexdigest()
 
@@ -148,14 +155,83 @@ def test_the_demo_command_with_a_child_process_loads_the_rows_made_here(
         assert _digest(session) == here
 
 
-def test_another_seed_gives_other_rows(sessions: sessionmaker[Session]) -> None:
+def _by_group(session: Session, table: str, group: str) -> dict[str, list[str]]:
+    """A table's rows (as `_natural_rows`) by the group they belong to: `group` is the column
+    that holds it (for goals, plan_id). An action item's goal and owner are left out: they
+    are its goal's and its group's people's, compared apart, not the item's own."""
+    rows: dict[str, list[str]] = {}
+    for row in _natural_rows(session, table):
+        own = {k: v for k, v in row.items() if k not in ("goal_id", "owner")}
+        rows.setdefault(row[group], []).append(repr(sorted(own.items())))
+    return {key: sorted(value) for key, value in rows.items()}
+
+
+PER_GROUP = {"success_plan": "group_id", "goal": "plan_id", "action_item": "group_id",
+             "daily_usage": "group_id", "contact": "group_id"}  # fmt: skip
+
+
+def test_another_seed_gives_other_rows_in_every_table(sessions: sessionmaker[Session]) -> None:
+    """And other rows for the groups themselves: the plans of a group planned under both seeds
+    differ too, not only which groups have one."""
     _load(sessions)
     with sessions() as session:
-        seven = _digest(session)
+        seven = {table: _digest(session, (table,)) for table in TABLES}
+        seven_rows = {t: _by_group(session, t, column) for t, column in PER_GROUP.items()}
     with sessions.begin() as session:
         load_demo(session, groups=12, days=120, seed=8, as_of=AS_OF)
     with sessions() as session:
-        assert _digest(session) != seven
+        eight = {table: _digest(session, (table,)) for table in TABLES}
+        eight_rows = {t: _by_group(session, t, column) for t, column in PER_GROUP.items()}
+    assert [table for table in TABLES if eight[table] == seven[table]] == []
+    for table in PER_GROUP:
+        both = seven_rows[table].keys() & eight_rows[table].keys()
+        assert len(both) >= 3, table
+        same = [key for key in both if seven_rows[table][key] == eight_rows[table][key]]
+        assert same == [], table
+
+
+def test_a_batch_of_groups_without_a_plan_writes_the_rows_of_one_batch(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group a batch to itself: some batches have no success plan, goal or action item."""
+    every = _load(sessions)
+    with sessions() as session:
+        one = _digest(session)
+        planned = set(session.scalars(select(m.SuccessPlan.group_id)))
+    assert 0 < len(planned) < every["physician_group"]  # so some batches have no plan
+    monkeypatch.setattr(load, "BATCH_GROUPS", 1)
+    assert _load(sessions) == every
+    with sessions() as session:
+        assert _digest(session) == one
+
+
+def test_plans_goals_and_action_items_belong_to_one_group(sessions: sessionmaker[Session],
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:  # fmt: skip
+    """Written a few batches at a time, each with the ids the database gave the step before:
+    a goal's plan and an item's goal are its own group's, an item's owner its CSM or one of
+    its people."""
+    monkeypatch.setattr(load, "BATCH_GROUPS", 5)
+    _load(sessions)
+    with sessions() as session:
+        ext = dict(session.execute(select(m.PhysicianGroup.id, m.PhysicianGroup.external_id)).all())
+        plans = {p.id: p for p in session.scalars(select(m.SuccessPlan))}
+        goals = {g.id: g for g in session.scalars(select(m.Goal))}
+        items = list(session.scalars(select(m.ActionItem)))
+        contacts = list(session.scalars(select(m.Contact)))
+    owners = {gid: {c.slack_user_id if c.internal else c.name for c in contacts
+                    if c.group_id == gid and (not c.internal or c.role.startswith("Customer"))}
+              for gid in ext}  # fmt: skip
+    assert len({p.group_id for p in plans.values()}) == len(plans) > 0  # one plan a group
+    for goal in goals.values():
+        assert goal.external_id.startswith(f"{ext[plans[goal.plan_id].group_id]}-G")
+    assert {g.plan_id for g in goals.values()} == set(plans)
+    assert items and {i.goal_id for i in items} == set(goals)
+    for item in items:
+        group = plans[goals[item.goal_id].plan_id].group_id
+        assert item.group_id == group
+        assert item.external_id.startswith(f"{ext[group]}-I")
+        assert item.owner in owners[group]
 
 
 def test_acme_is_there_and_declining_toward_renewal(sessions: sessionmaker[Session]) -> None:
