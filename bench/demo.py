@@ -59,6 +59,8 @@ INSERTs 0.86-0.91 s CPU, of one-row tuples 1.64 s, INSERT ... SELECT from a file
 process wrote 0.65 s (but ATTACH is refused inside the load's transaction), json_each 3.0 s;
 foreign keys off 0.72-0.76 s; a 256 MB page cache no faster (index builds 1.25-1.44 s either
 way).
+
+The latest figures, beside the goals, are in docs/performance.md.
 """
 
 from __future__ import annotations

@@ -54,6 +54,8 @@ keys instead cost 0.45-0.7 s more.
 On a quiet machine (load about 1), from the start of the 27-28 Nov 2026 session to its end:
 SQLite floor 14.4 s, csbot 15.0 s (1.0x) -> floor 9.3 s, csbot 10.8 s (1.2x); PostgreSQL floor
 8.4 s, csbot 17.8 s (2.1x) -> floor 7.5 s, csbot 10.0 s (1.3x; binary floor 6.8 s, 1.5x).
+
+The latest figures, beside the goals, are in docs/performance.md.
 """
 
 from __future__ import annotations

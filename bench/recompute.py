@@ -105,6 +105,8 @@ Decimal of its text, which NUMERIC(14, 2) rounds as it did the text): the write 
 is left is mostly the foreign key's check. The whole bench, alternated twice at load 1.4-3.6:
 0.600 and 0.623 s before, 0.516 and 0.665 after (write 0.149 -> 0.148 and 0.116): within
 the noise at this size.
+
+The latest figures, beside the goals, are in docs/performance.md.
 """
 
 from __future__ import annotations
