@@ -37,10 +37,12 @@ def _interrupt_handler(_: int) -> object:
     return signal.getsignal(signal.SIGINT)
 
 
-def _new_children(before: set[multiprocessing.process.BaseProcess]) -> list[int | None]:
-    """The pids of this process's children not among `before` (an earlier test's child, told
-    to exit and not waited for, may still be ending)."""
-    return [child.pid for child in multiprocessing.active_children() if child not in before]
+def _new_children(
+    before: set[multiprocessing.process.BaseProcess],
+) -> list[multiprocessing.process.BaseProcess]:
+    """This process's children not among `before` (an earlier test's child, told to exit and
+    not waited for, may still be ending)."""
+    return [child for child in multiprocessing.active_children() if child not in before]
 
 
 def test_items_are_made_in_order_in_one_child_process() -> None:
@@ -50,7 +52,7 @@ def test_items_are_made_in_order_in_one_child_process() -> None:
     assert [value for value, _ in made] == [10, 20, 30, 40]
     assert len({pid for _, pid in made}) == 1 and made[0][1] != os.getpid()
     assert _blocks() == before  # each result's block freed once taken
-    children = [c for c in multiprocessing.active_children() if c not in children_before]
+    children = _new_children(children_before)
     assert [child.pid for child in children] in ([made[0][1]], [])  # told to exit, not waited for
     ended = wait([child.sentinel for child in children], timeout=60)  # ready once it ended
     assert len(ended) == len(children)
