@@ -40,33 +40,40 @@ def _counts(session: Session) -> dict[str, int]:
     }
 
 
-def _natural_rows(session: Session, name: str) -> list[dict[str, Any]]:
-    """A table's rows, with surrogate ids replaced by the natural keys they stand for (a
+def _natural_rows(session: Session, tables: tuple[str, ...] = TABLES
+                  ) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    """The tables' rows, with surrogate ids replaced by the natural keys they stand for (a
     group's external id; a goal's, its group's external id and its title)."""
     ext = dict(session.execute(select(m.PhysicianGroup.id, m.PhysicianGroup.external_id)).all())
     plan_group = dict(session.execute(select(m.SuccessPlan.id, m.SuccessPlan.group_id)).all())
     goals = session.execute(select(m.Goal.id, m.Goal.plan_id, m.Goal.title))
     goal_key = {gid: (ext[plan_group[pid]], title) for gid, pid, title in goals}
-    rows = []
-    for mapping in session.execute(select(m.Base.metadata.tables[name])).mappings():
-        row: dict[str, Any] = dict(mapping)
-        row.pop("id", None)
-        if "group_id" in row:
-            row["group_id"] = ext[row["group_id"]]
-        if "plan_id" in row:
-            row["plan_id"] = ext[plan_group[row["plan_id"]]]
-        if row.get("goal_id") is not None:
-            row["goal_id"] = goal_key[row["goal_id"]]
-        rows.append(row)
-    return rows
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name in tables:
+        rows = found[name] = []
+        for mapping in session.execute(select(m.Base.metadata.tables[name])).mappings():
+            row: dict[str, Any] = dict(mapping)
+            row.pop("id", None)
+            if "group_id" in row:
+                row["group_id"] = ext[row["group_id"]]
+            if "plan_id" in row:
+                row["plan_id"] = ext[plan_group[row["plan_id"]]]
+            if row.get("goal_id") is not None:
+                row["goal_id"] = goal_key[row["goal_id"]]
+            rows.append(row)
+    return found
+
+
+def _lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows as sorted text lines, whatever order the database gave them in."""
+    return sorted(repr(sorted(row.items())) for row in rows)
 
 
 def _digest(session: Session, tables: tuple[str, ...] = TABLES) -> str:
     """A hash of every demo row, with surrogate ids replaced by the natural keys they stand for."""
     digest = hashlib.sha256()
-    for name in tables:
-        rows = [repr(sorted(row.items())) for row in _natural_rows(session, name)]
-        digest.update("\n".join(sorted(rows)).encode())
+    for rows in _natural_rows(session, tables).values():
+        digest.update("\n".join(_lines(rows)).encode())
     return digest.hexdigest()
 
 
@@ -155,15 +162,15 @@ def test_the_demo_command_with_a_child_process_loads_the_rows_made_here(
         assert _digest(session) == here
 
 
-def _by_group(session: Session, table: str, group: str) -> dict[str, list[str]]:
-    """A table's rows (as `_natural_rows`) by the group they belong to: `group` is the column
+def _by_group(rows: list[dict[str, Any]], group: str) -> dict[str, list[str]]:
+    """A table's rows (from `_natural_rows`) by the group they belong to: `group` is the column
     that holds it (for goals, plan_id). An action item's goal and owner are left out: they
     are its goal's and its group's people's, compared apart, not the item's own."""
-    rows: dict[str, list[str]] = {}
-    for row in _natural_rows(session, table):
+    mine: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
         own = {k: v for k, v in row.items() if k not in ("goal_id", "owner")}
-        rows.setdefault(row[group], []).append(repr(sorted(own.items())))
-    return {key: sorted(value) for key, value in rows.items()}
+        mine.setdefault(row[group], []).append(own)
+    return {key: _lines(value) for key, value in mine.items()}
 
 
 PER_GROUP = {"success_plan": "group_id", "goal": "plan_id", "action_item": "group_id",
@@ -175,19 +182,17 @@ def test_another_seed_gives_other_rows_in_every_table(sessions: sessionmaker[Ses
     differ too, not only which groups have one."""
     _load(sessions)
     with sessions() as session:
-        seven = {table: _digest(session, (table,)) for table in TABLES}
-        seven_rows = {t: _by_group(session, t, column) for t, column in PER_GROUP.items()}
+        seven = _natural_rows(session)
     with sessions.begin() as session:
         load_demo(session, groups=12, days=120, seed=8, as_of=AS_OF)
     with sessions() as session:
-        eight = {table: _digest(session, (table,)) for table in TABLES}
-        eight_rows = {t: _by_group(session, t, column) for t, column in PER_GROUP.items()}
-    assert [table for table in TABLES if eight[table] == seven[table]] == []
-    for table in PER_GROUP:
-        both = seven_rows[table].keys() & eight_rows[table].keys()
+        eight = _natural_rows(session)
+    assert [table for table in TABLES if _lines(eight[table]) == _lines(seven[table])] == []
+    for table, column in PER_GROUP.items():
+        before, after = _by_group(seven[table], column), _by_group(eight[table], column)
+        both = before.keys() & after.keys()
         assert len(both) >= 3, table
-        same = [key for key in both if seven_rows[table][key] == eight_rows[table][key]]
-        assert same == [], table
+        assert [key for key in both if before[key] == after[key]] == [], table
 
 
 def test_a_batch_of_groups_without_a_plan_writes_the_rows_of_one_batch(

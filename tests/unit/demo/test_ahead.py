@@ -142,7 +142,8 @@ def _sampled(monkeypatch: pytest.MonkeyPatch, stat: Path, after: list[tuple[int,
         waited.append(seconds)
         stat.write_text(_stat(*after))
 
-    monkeypatch.setattr(os, "getloadavg", lambda: (len(cpus or "ab") - 0.5, 0.0, 0.0))
+    cores = len(cpus) if cpus is not None else 2
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores - 0.5, 0.0, 0.0))
     if cpus is None:
         monkeypatch.delattr(os, "sched_getaffinity")
         monkeypatch.setattr(os, "cpu_count", lambda: 2)
