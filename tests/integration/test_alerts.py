@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.alerts.actions import snooze_alert
 from csbot.alerts.delivery import deliver_pending
-from csbot.alerts.jobs import DailyRun, catch_up, run_daily, run_days
+from csbot.alerts.jobs import DailyRun, catch_up, daily_job, due_day, run_daily, run_days
 from csbot.cli import main
 from csbot.scoring.config import load_scoring_config
 from csbot.scoring.types import Band
@@ -25,7 +25,7 @@ from csbot.services import Services
 from csbot.store import models as m
 from csbot.store.alert_state import StateRow, alert_states, snooze
 from csbot.store.demo import Archetype
-from csbot.store.locks import job_lock, record_run
+from csbot.store.locks import job_lock, last_run, record_run
 from csbot.store.outbox import NewAlert, write_alerts
 from tests.e2e.fakeslack import FakeSlack
 from tests.integration.alert_support import (
@@ -170,6 +170,7 @@ def test_a_three_day_outage_is_caught_up_with_one_alert_for_the_latest_state(
     sessions: sessionmaker[Session],
     clock: Clock,
     groups: dict[Archetype, list[int]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     acme = groups[Archetype.DECLINING][0]
     _replay(services, clock, START, date(2026, 3, 18))
@@ -177,9 +178,13 @@ def test_a_three_day_outage_is_caught_up_with_one_alert_for_the_latest_state(
     assert _of(before, acme) == []  # still Good (or within the margin) on the 18th
 
     clock.now = datetime(2026, 3, 22, 7, 30, tzinfo=UTC)  # down 19th-21st, back after 06:00
+    caplog.set_level(logging.INFO, logger="csbot.alerts.jobs")
     run = catch_up(services, deliver=False)
     assert run is not None
     assert run.days == (date(2026, 3, 19), date(2026, 3, 20), date(2026, 3, 21), date(2026, 3, 22))
+    assert run.delivered is None  # deliver=False reaches the run: nothing was posted
+    [caught] = [r for r in caplog.records if r.getMessage() == "catching up the daily run"]
+    assert (caught.levelno, caught.last, caught.day) == (logging.INFO, "2026-03-18", "2026-03-22")
     new = _outbox(sessions)[len(before) :]
     assert [(kind, to, day) for g, kind, _, to, day in new if g == acme] == [
         ("crossing", NA, date(2026, 3, 22))
@@ -206,6 +211,33 @@ def test_a_long_outage_alerts_where_the_group_is_now_not_each_band_it_passed(
     assert [(kind, frm, to) for g, kind, frm, to, _ in rows if g == collapsing] == [
         ("crossing", NA, CR)
     ]
+
+
+def test_a_day_is_due_from_csbot_daily_at_on(services: Services, clock: Clock) -> None:
+    clock.morning(AS_OF)  # 06:00 UTC, CSBOT_DAILY_AT's default
+    assert due_day(services) == AS_OF
+    clock.now -= timedelta(microseconds=1)
+    assert due_day(services) == AS_OF - timedelta(days=1)
+
+
+def test_the_scheduled_job_recomputes_today_and_posts_its_alerts(
+    database_url: str,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    groups: dict[Archetype, list[int]],
+    fake_slack: FakeSlack,
+) -> None:
+    clock.morning(AS_OF)
+    services = make_services(alert_settings(database_url, fake_slack.api_url), sessions, clock)
+    try:
+        daily_job(services)
+    finally:
+        services.close()
+    with sessions() as session:
+        assert last_run(session, job_id="daily") == AS_OF
+        states = list(session.scalars(select(m.Alert.state)))
+    assert states and set(states) == {"sent"}
+    assert len(fake_slack.calls_to("chat.postMessage")) == len(states)
 
 
 def test_an_outage_longer_than_a_month_recomputes_only_its_last_31_days(

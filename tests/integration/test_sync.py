@@ -5,6 +5,7 @@ Nothing sleeps: the retry sleeper is a list that records the waits asked for.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -300,6 +301,35 @@ def test_the_daily_run_syncs_before_it_recomputes(
         services.close()
     assert run.ran and run.days == (T1.date(),)  # a failed sync does not stop the recompute
     assert _stored(grouped) == (_source(platform) if token == TOKEN else {})
+
+
+def test_a_failed_sync_before_the_daily_run_logs_its_first_four_lines(
+    grouped: sessionmaker[Session], platform: FakePlatform, caplog: pytest.LogCaptureFixture
+) -> None:
+    from slack_sdk import WebClient
+
+    from csbot.alerts.jobs import run_daily
+    from csbot.services import Services
+
+    platform.page_size = 10
+    platform.put("tickets", *(_ticket(n, priority="p1") for n in range(1, 6)))
+    settings = load_settings(sync_url=platform.url, sync_token=TOKEN, sync_kinds="tickets",
+                             sync_before_recompute=True)  # fmt: skip
+    services = Services(settings=settings, sessions=grouped, client=WebClient(token="xoxb-x"),
+                        scoring=default_config(), clock=lambda: T1)  # fmt: skip
+    caplog.set_level(logging.WARNING, logger="csbot.alerts.jobs")
+    try:
+        run = run_daily(services, day=T1.date(), deliver=False)
+    finally:
+        services.close()
+    assert run.days == (T1.date(),) and _stored(grouped) == {}
+    bad = "priority: must be one of low, normal, high or urgent ('p1')"
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "csbot.alerts.jobs"]
+    assert said == [(logging.WARNING, "sync before the daily run failed: "
+                     "sync tickets: 5 errors; nothing of it was stored; "
+                     f"tickets page 1 record 1 (external_id 'T-1'), {bad}; "
+                     f"tickets page 1 record 2 (external_id 'T-2'), {bad}; "
+                     f"tickets page 1 record 3 (external_id 'T-3'), {bad}")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("answer", "message"), [
