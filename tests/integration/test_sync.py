@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from csbot.alerts.jobs import DailyRun
 from csbot.cli import main
 from csbot.config import load_settings
 from csbot.errors import ConfigError
@@ -281,10 +282,9 @@ def test_the_cli_prints_a_line_per_kind_or_the_errors(
     )
 
 
-@pytest.mark.parametrize("token", [TOKEN, "wrong"])
-def test_the_daily_run_syncs_before_it_recomputes(
-    grouped: sessionmaker[Session], platform: FakePlatform, token: str
-) -> None:
+def _daily_run(grouped: sessionmaker[Session], platform: FakePlatform, token: str = TOKEN
+               ) -> DailyRun:  # fmt: skip
+    """The daily run on T1's day with CSBOT_SYNC_BEFORE_RECOMPUTE, syncing tickets first."""
     from slack_sdk import WebClient
 
     from csbot.alerts.jobs import run_daily
@@ -293,12 +293,18 @@ def test_the_daily_run_syncs_before_it_recomputes(
     settings = load_settings(sync_url=platform.url, sync_token=token, sync_kinds="tickets",
                              sync_before_recompute=True)  # fmt: skip
     services = Services(settings=settings, sessions=grouped, client=WebClient(token="xoxb-x"),
-                        scoring=default_config(),
-                        clock=lambda: T1)  # fmt: skip
+                        scoring=default_config(), clock=lambda: T1)  # fmt: skip
     try:
-        run = run_daily(services, day=T1.date(), deliver=False)
+        return run_daily(services, day=T1.date(), deliver=False)
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("token", [TOKEN, "wrong"])
+def test_the_daily_run_syncs_before_it_recomputes(
+    grouped: sessionmaker[Session], platform: FakePlatform, token: str
+) -> None:
+    run = _daily_run(grouped, platform, token)
     assert run.ran and run.days == (T1.date(),)  # a failed sync does not stop the recompute
     assert _stored(grouped) == (_source(platform) if token == TOKEN else {})
 
@@ -306,22 +312,10 @@ def test_the_daily_run_syncs_before_it_recomputes(
 def test_a_failed_sync_before_the_daily_run_logs_its_first_four_lines(
     grouped: sessionmaker[Session], platform: FakePlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from slack_sdk import WebClient
-
-    from csbot.alerts.jobs import run_daily
-    from csbot.services import Services
-
     platform.page_size = 10
     platform.put("tickets", *(_ticket(n, priority="p1") for n in range(1, 6)))
-    settings = load_settings(sync_url=platform.url, sync_token=TOKEN, sync_kinds="tickets",
-                             sync_before_recompute=True)  # fmt: skip
-    services = Services(settings=settings, sessions=grouped, client=WebClient(token="xoxb-x"),
-                        scoring=default_config(), clock=lambda: T1)  # fmt: skip
     caplog.set_level(logging.WARNING, logger="csbot.alerts.jobs")
-    try:
-        run = run_daily(services, day=T1.date(), deliver=False)
-    finally:
-        services.close()
+    run = _daily_run(grouped, platform)
     assert run.days == (T1.date(),) and _stored(grouped) == {}
     bad = "priority: must be one of low, normal, high or urgent ('p1')"
     said = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "csbot.alerts.jobs"]
