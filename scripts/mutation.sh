@@ -55,6 +55,10 @@ tests_for() {
     csbot/store/snapshot_write.py)
       echo "tests/integration/test_snapshot_write.py tests/integration/test_recompute.py" \
         "tests/integration/test_demo_history.py" ;;
+    csbot/store/recompute.py | csbot/store/batch_loading.py)
+      echo "tests/integration/test_recompute.py tests/integration/test_recompute_parallel.py" \
+        "tests/integration/test_recompute_demo.py tests/integration/test_previous_bands.py" \
+        "tests/integration/test_statistics.py tests/integration/test_recompute_result.py" ;;
     csbot/store/db.py)
       echo "tests/integration/test_bulk_load_journal.py tests/integration/test_sqlite_locking.py" \
         "tests/integration/test_store_schema.py tests/integration/test_cli_errors.py" \

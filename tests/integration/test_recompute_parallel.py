@@ -5,12 +5,13 @@ On SQLite the same calls take the serial path."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from recompute_seed import AS_OF, at, group, seed, ticket, usage
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, event, func, select, text, update
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -147,3 +148,29 @@ def test_workers_read_the_snapshot_the_session_shared(
         write = update(PhysicianGroup).values(seats=PhysicianGroup.seats + 1)
         with pytest.raises(DBAPIError, match="read-only transaction"):
             run(lambda: connection(session).execute(write)).result()
+
+
+def test_the_loader_queries_run_on_the_workers_and_the_writes_on_the_session(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    """Each of the loader's queries runs on a worker's thread, none on the session's; the day
+    is cleared and written on the session."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("workers load on PostgreSQL only")
+    with sessions.begin() as session:
+        seed(session)
+    ran: list[tuple[str, str]] = []
+
+    def seen(*args: Any) -> None:
+        ran.append((threading.current_thread().name, args[2]))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with sessions.begin() as session:
+            _recompute(session, workers=2)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    loads = [name for name, sql in ran if "FROM daily_usage" in sql or "FROM survey" in sql]
+    writes = [name for name, sql in ran if sql.startswith(("DELETE", "INSERT", "COPY"))]
+    assert len(loads) >= 3 and all(name.startswith("csbot-load") for name in loads)
+    assert writes and set(writes) == {threading.current_thread().name}
