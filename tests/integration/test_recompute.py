@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from recompute_seed import AS_OF, at, seed, ticket
+from recompute_seed import AS_OF, at, seed, ticket, usage
 from snapshot_checks import assert_stored
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +17,7 @@ from csbot.scoring.batch import BatchInputs
 from csbot.scoring.inputs import MonthAmount, OnboardingFacts, UsageTotals
 from csbot.store.batch_loading import Chunk, load_batch
 from csbot.store.loading import load_scoring_inputs
-from csbot.store.models import Activity, HealthSnapshot, OnboardingTask, Survey
+from csbot.store.models import Activity, HealthSnapshot, OnboardingTask, Survey, Ticket
 from csbot.store.recompute import explain, recompute
 from csbot.store.snapshots import previous_bands, snapshot_series
 
@@ -125,8 +125,16 @@ def _edges(session: Session, gid: int) -> None:
             # first responses 4 hours before opening (counted as 0) and 2 hours after
             ticket(gid, date(2026, 3, 10), "low", first_response_at=at(date(2026, 3, 10), 5)),
             ticket(gid, date(2026, 3, 12), "low", first_response_at=at(date(2026, 3, 12), 11)),
+            # the window's edges: opened at its first instant, answered 6 hours later (in);
+            # opened the hour before it (out); opened at the first instant after it, answered
+            # (glitch) before that (out); answered at that instant (out)
+            _answered(gid, at(date(2026, 3, 2), 0), hours=6),
+            _answered(gid, at(date(2026, 3, 1), 23), hours=1),
+            _answered(gid, end, hours=-2),
+            _answered(gid, at(AS_OF, 20), hours=4),
         ]
     )
+    session.add_all(usage(gid, 30, last=AS_OF - timedelta(days=30)))  # the window before only
     session.add_all(
         Survey(group_id=gid, day=day, kind=kind, score=score)
         for day, kind, score in (
@@ -147,6 +155,7 @@ def _edges(session: Session, gid: int) -> None:
             ("Done at the day's end", date(2026, 3, 20), end),  # open and overdue at AS_OF
             ("No due date", None, None),
             ("Due after", date(2026, 4, 30), None),
+            ("Due on the day", AS_OF, None),  # open, not overdue until the day after
         )
     )
     session.add_all(
@@ -159,13 +168,19 @@ def _edges(session: Session, gid: int) -> None:
     )
 
 
+def _answered(gid: int, opened: datetime, *, hours: int) -> Ticket:
+    return ticket(gid, opened.date(), "low", opened_at=opened,
+                  first_response_at=opened + timedelta(hours=hours))  # fmt: skip
+
+
 @pytest.mark.parametrize("day", [AS_OF, date(2026, 3, 14)])
 def test_batch_loader_agrees_at_the_edges_of_each_rule(
     sessions: sessionmaker[Session], ids: dict[str, int], day: date
 ) -> None:
     """Ties, tickets closed without a date, reopened or resolved after the day, negative
-    first responses, the survey lookback's ends: the set-based SQL of each store reads what
-    the group loader reads, today and on a day in the past."""
+    first responses and the window's ends, the survey lookback's ends, a task due on the day,
+    usage in the window before only: the set-based SQL of each store reads what the group
+    loader reads, today and on a day in the past."""
     with sessions.begin() as session:
         _edges(session, ids["beta"])
     with sessions() as session:
@@ -178,17 +193,25 @@ def test_batch_loader_agrees_at_the_edges_of_each_rule(
     for name in ("onboarding_open", "onboarding_overdue", "onboarding_last_done_ago",
                  "last_touch_ago"):  # fmt: skip
         np.testing.assert_array_equal(getattr(got, name), getattr(expected, name), name)
+    for part in ("usage", "previous_usage"):
+        for name, column in vars(getattr(got, part)).items():
+            np.testing.assert_array_equal(column, getattr(getattr(expected, part), name), name)
     beta = got_ids.tolist().index(ids["beta"])
+    days = (got.usage.days[beta], got.previous_usage.days[beta])
+    median = got.support.first_response_median[beta]
     facts = (got.support.open_high_priority[beta], got.support.latest_nps[beta],
              got.support.csat_average[beta], got.onboarding_open[beta],
              got.onboarding_overdue[beta])  # fmt: skip
     if day == AS_OF:
-        assert facts == (3, 3, pytest.approx(11 / 3), 3, 1)
-        assert got.support.first_response_median[beta] == pytest.approx(1.0)  # of 0 and 2
+        assert facts == (3, 3, pytest.approx(11 / 3), 4, 1)
+        assert median == pytest.approx(2.0)  # of 0, 2 and 6
         assert (got.onboarding_last_done_ago[beta], got.last_touch_ago[beta]) == (29, 0)
+        assert days == (0, 30)
     else:  # the reopened ticket, and the one resolved after AS_OF, were open then
-        assert facts == (4, 10, 5, 3, 0)
+        assert facts == (4, 10, 5, 4, 0)
+        assert median == pytest.approx(1.5)  # of 0, 1, 2 and 6
         assert np.isnan(got.last_touch_ago[beta])
+        assert days == (17, 13)  # 13 February-1 March, and 31 January-12 February
 
 
 def test_the_batch_loader_reads_a_shorter_window_as_the_group_loader_does(
