@@ -59,6 +59,11 @@ tests_for() {
       echo "tests/integration/test_recompute.py tests/integration/test_recompute_parallel.py" \
         "tests/integration/test_recompute_demo.py tests/integration/test_previous_bands.py" \
         "tests/integration/test_statistics.py tests/integration/test_recompute_result.py" ;;
+    csbot/store/ingest/pipeline.py)
+      echo "tests/integration/test_import.py tests/integration/test_import_fast.py" \
+        "tests/integration/test_import_writer.py tests/unit/store/test_ingest_records.py" \
+        "tests/integration/test_outcomes_import.py tests/integration/test_sync.py" \
+        "tests/integration/test_webhooks.py" ;;
     csbot/store/db.py)
       echo "tests/integration/test_bulk_load_journal.py tests/integration/test_sqlite_locking.py" \
         "tests/integration/test_store_schema.py tests/integration/test_cli_errors.py" \

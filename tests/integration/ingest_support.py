@@ -38,13 +38,19 @@ def usage_rows(count: int, group: str = "CVP-001") -> list[str]:
 
 def refuse_sessions(engine: Engine, value: int) -> None:
     """Make the database itself refuse a usage row with this many sessions."""
+    refuse(engine, "daily_usage", "sessions", value, name=f"no_{value}_sessions")
+
+
+def refuse(engine: Engine, table: str, column: str, value: int | str, *, name: str) -> None:
+    """Make the database itself refuse a row of `table` whose `column` is `value`: a check
+    constraint on PostgreSQL, a trigger on SQLite (which cannot add a constraint)."""
+    literal = f"'{value}'" if isinstance(value, str) else str(value)
     with engine.begin() as conn:
-        name = f"no_{value}_sessions"
         if engine.dialect.name == "postgresql":
-            refuse = f"ALTER TABLE daily_usage ADD CONSTRAINT {name} CHECK (sessions <> {value})"
+            ddl = f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({column} <> {literal})"
         else:
-            refuse = (
-                f"CREATE TRIGGER {name} BEFORE INSERT ON daily_usage WHEN "
-                f"NEW.sessions = {value} BEGIN SELECT RAISE(ABORT, '{name}'); END"
+            ddl = (
+                f"CREATE TRIGGER {name} BEFORE INSERT ON {table} WHEN "
+                f"NEW.{column} = {literal} BEGIN SELECT RAISE(ABORT, '{name}'); END"
             )
-        conn.exec_driver_sql(refuse)
+        conn.exec_driver_sql(ddl)

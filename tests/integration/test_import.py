@@ -21,6 +21,7 @@ from tests.integration.ingest_support import (
     NOW,
     USAGE_HEADER,
     dump,
+    refuse,
     refuse_sessions,
     usage_rows,
     write_csv,
@@ -33,6 +34,19 @@ def _import(sessions: sessionmaker[Session], kind: str, path: Path, **kw: object
 
 def _examples(sessions: sessionmaker[Session]) -> dict[str, Counts]:
     return {kind: _import(sessions, kind, EXAMPLES / f"{kind}.csv") for kind in KINDS}
+
+
+FIRST_CHUNK_REFUSED = (f"lines 2-{CHUNK_ROWS + 1}: the database refused the import, nothing "
+                       "was imported: ")  # fmt: skip
+
+
+def _store_refused(sessions: sessionmaker[Session], engine: Engine, kind: str, path: Path) -> str:
+    """What the database's own refusal of `path` says; the database is left as it was."""
+    before = dump(engine)
+    with pytest.raises(StoreError) as err:
+        _import(sessions, kind, path)
+    assert dump(engine) == before
+    return str(err.value)
 
 
 def _refused(sessions: sessionmaker[Session], engine: Engine, kind: str, path: Path) -> list[str]:
@@ -134,15 +148,59 @@ def test_a_chunk_the_database_refuses_leaves_it_as_it_was_and_says_so(
     (later chunks: tests/integration/test_import_writer.py)."""
     _import(sessions, "groups", EXAMPLES / "groups.csv")
     refuse_sessions(engine, 777)
-    before = dump(engine)
     rows = usage_rows(3 * CHUNK_ROWS)
     rows[10] = rows[10].replace(",5,9,", ",5,777,")  # passes every check of csbot's own
     path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
-    with pytest.raises(StoreError) as err:
-        _import(sessions, "usage", path)
-    assert dump(engine) == before
-    assert str(err.value).startswith(f"{path} lines 2-{CHUNK_ROWS + 1}: the database refused "
-                                     "the import, nothing was imported: ")  # fmt: skip
+    assert _store_refused(sessions, engine, "usage", path).startswith(
+        f"{path} {FIRST_CHUNK_REFUSED}"
+    )
+
+
+def test_a_chunk_of_rows_checked_one_by_one_that_the_database_refuses_is_named_by_its_lines(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """Contacts go through the record model row by row; the chunk they are written in is named
+    by its first and last line all the same."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    refuse(engine, "contact", "name", "Refused Person", name="no_refused_name")
+    rows = [f"CVP-001,Person {n:05d},Lead,false" for n in range(CHUNK_ROWS + 20)]
+    rows[10] = "CVP-001,Refused Person,Lead,false"
+    path = write_csv(tmp_path / "contacts.csv", "group,name,role,internal", rows)
+    assert _store_refused(sessions, engine, "contacts", path).startswith(
+        f"{path} {FIRST_CHUNK_REFUSED}"
+    )
+
+
+def test_a_refused_chunk_is_named_by_its_lines_when_some_rows_went_through_the_model(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """A count written with a sign is not for the column checks: that row goes through the
+    record model (which takes it), and the rest of its batch one by one beside it."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    refuse_sessions(engine, 777)
+    rows = usage_rows(CHUNK_ROWS + 20)
+    rows[1] = rows[1].replace(",5,9,", ",+5,9,")  # a sign: the model takes it, the checks do not
+    rows[10] = rows[10].replace(",5,9,", ",5,777,")
+    path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
+    assert _store_refused(sessions, engine, "usage", path).startswith(
+        f"{path} {FIRST_CHUNK_REFUSED}"
+    )
+
+
+def test_rows_queued_before_the_first_problem_are_not_written_either(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """A row the database would refuse, then a row csbot refuses: the import reports csbot's
+    problem, since nothing is written once there is one (the database never sees the first)."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    refuse_sessions(engine, 777)
+    rows = usage_rows(3)
+    rows[0] = rows[0].replace(",5,9,", ",5,777,")
+    rows[2] = rows[2].replace(",5,9,", ",x,9,")
+    path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
+    assert _refused(sessions, engine, "usage", path) == [
+        f"{path} line 4, active_users: is not a whole number ('x')"
+    ]
 
 
 def test_a_bad_row_of_another_kind_after_a_written_chunk_leaves_the_database_as_it_was(
@@ -219,6 +277,59 @@ def test_problems_stop_at_the_limit(sessions: sessionmaker[Session], tmp_path: P
     assert (
         str(err.value).splitlines()[0] == f"{path}: 5 errors, stopped after 5; nothing was imported"
     )
+
+
+def test_the_limit_counts_each_problem_of_a_row_with_several(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Two bad numbers a row: the first row's two problems and one of the second's make the
+    limit of three, not four."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    rows = [f"CVP-001,2026-06-0{n},x,y,1,1,1,1" for n in range(1, 4)]
+    path = write_csv(tmp_path / "u.csv", USAGE_HEADER, rows)
+    with pytest.raises(IngestError) as err:
+        _import(sessions, "usage", path, max_errors=3)
+    assert [p.split(":")[0] for p in err.value.problems] == [
+        f"{path} line 2, active_users",
+        f"{path} line 2, sessions",
+        f"{path} line 3, active_users",
+    ]
+    assert (
+        str(err.value).splitlines()[0] == f"{path}: 3 errors, stopped after 3; nothing was imported"
+    )
+
+
+def test_a_usage_key_repeated_among_valid_rows_is_refused_with_the_line_it_repeats(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """Rows that pass the column checks are checked for repeated keys too: within one batch of
+    rows checked together, and against every batch before it; a key met a third time names
+    the line it was first met on."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    rows = usage_rows(700)  # line n holds row n - 2
+    rows[2] = rows[0]  # the same batch
+    rows[600] = rows[1]  # a later batch
+    rows[650] = rows[0]  # a later batch, the third time
+    path = write_csv(tmp_path / "u.csv", USAGE_HEADER, rows)
+    assert _refused(sessions, engine, "usage", path) == [
+        f"{path} line 4: same group and day as line 2",
+        f"{path} line 602: same group and day as line 3",
+        f"{path} line 652: same group and day as line 2",
+    ]
+
+
+def test_a_key_met_a_third_time_names_the_line_it_was_first_met_on(
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+) -> None:
+    """Contacts go through the record model row by row."""
+    _import(sessions, "groups", EXAMPLES / "groups.csv")
+    rows = ["CVP-001,Ana Ortiz,Lead,false", "CVP-001,Bo Li,Lead,false",
+            "CVP-001,Ana Ortiz,Nurse,false", "CVP-001,Ana Ortiz,Owner,true"]  # fmt: skip
+    path = write_csv(tmp_path / "contacts.csv", "group,name,role,internal", rows)
+    assert _refused(sessions, engine, "contacts", path) == [
+        f"{path} line 4: same group and name as line 2",
+        f"{path} line 5: same group and name as line 2",
+    ]
 
 
 def test_unknown_and_missing_columns_are_named(

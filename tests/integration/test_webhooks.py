@@ -168,6 +168,19 @@ def test_invalid_records_get_422_with_every_reason_and_nothing_is_stored(
     assert dump(engine) == before
 
 
+def test_a_listed_record_that_is_not_an_object_is_named_and_nothing_is_stored(
+    router: Router, engine: Engine
+) -> None:
+    before = dump(engine)
+    status, answer = _post(router, "tickets", [_ticket(1), "HD-2", 7, _ticket(4)])
+    assert (status, answer["error"]) == (422, "request: 2 errors; nothing was stored")
+    assert answer["problems"] == [
+        "record 2: is not an object with fields",
+        "record 3: is not an object with fields",
+    ]
+    assert dump(engine) == before
+
+
 @pytest.mark.parametrize(("body", "reason"), [
     (b"[]", "send one record (a JSON object) or a non-empty list of them"),
     (b'"HD-1"', "send one record (a JSON object) or a non-empty list of them"),
