@@ -140,16 +140,21 @@ def test_a_bad_row_in_the_middle_leaves_the_database_as_it_was(
     assert str(err.value).splitlines()[0] == f"{path}: 1 error; nothing was imported"
 
 
+@pytest.mark.parametrize("signed", [False, True], ids=["column checks", "a row by the model"])
 def test_a_chunk_the_database_refuses_leaves_it_as_it_was_and_says_so(
-    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
+    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path, signed: bool
 ) -> None:
     """A row csbot's checks pass but the database refuses (here a constraint of its own) in
     the first chunk: the import stops, says the store refused which lines, and keeps nothing
-    (later chunks: tests/integration/test_import_writer.py)."""
+    (later chunks: tests/integration/test_import_writer.py). The same when a count written
+    with a sign sends its row through the record model (which takes it) and the rest of its
+    batch one by one beside it."""
     _import(sessions, "groups", EXAMPLES / "groups.csv")
     refuse_sessions(engine, 777)
     rows = usage_rows(3 * CHUNK_ROWS)
     rows[10] = rows[10].replace(",5,9,", ",5,777,")  # passes every check of csbot's own
+    if signed:
+        rows[1] = rows[1].replace(",5,9,", ",+5,9,")
     path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
     assert _store_refused(sessions, engine, "usage", path).startswith(
         f"{path} {FIRST_CHUNK_REFUSED}"
@@ -167,22 +172,6 @@ def test_a_chunk_of_rows_checked_one_by_one_that_the_database_refuses_is_named_b
     rows[10] = "CVP-001,Refused Person,Lead,false"
     path = write_csv(tmp_path / "contacts.csv", "group,name,role,internal", rows)
     assert _store_refused(sessions, engine, "contacts", path).startswith(
-        f"{path} {FIRST_CHUNK_REFUSED}"
-    )
-
-
-def test_a_refused_chunk_is_named_by_its_lines_when_some_rows_went_through_the_model(
-    sessions: sessionmaker[Session], engine: Engine, tmp_path: Path
-) -> None:
-    """A count written with a sign is not for the column checks: that row goes through the
-    record model (which takes it), and the rest of its batch one by one beside it."""
-    _import(sessions, "groups", EXAMPLES / "groups.csv")
-    refuse_sessions(engine, 777)
-    rows = usage_rows(CHUNK_ROWS + 20)
-    rows[1] = rows[1].replace(",5,9,", ",+5,9,")  # a sign: the model takes it, the checks do not
-    rows[10] = rows[10].replace(",5,9,", ",5,777,")
-    path = write_csv(tmp_path / "usage.csv", USAGE_HEADER, rows)
-    assert _store_refused(sessions, engine, "usage", path).startswith(
         f"{path} {FIRST_CHUNK_REFUSED}"
     )
 
