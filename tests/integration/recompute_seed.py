@@ -1,14 +1,21 @@
-"""Hand-built store rows for the loader and recompute tests (dates around 31 March 2026)."""
+"""Hand-built store rows for the loader and recompute tests (dates around 31 March 2026), and
+what those tests read back: the day's snapshots, the SQL a recompute ran."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
 from csbot.store.models import (
     Activity,
     DailyUsage,
+    HealthSnapshot,
     OnboardingTask,
     PhysicianGroup,
     Revenue,
@@ -17,6 +24,30 @@ from csbot.store.models import (
 )
 
 AS_OF = date(2026, 3, 31)
+NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)  # the morning after AS_OF: when its run computes
+
+
+def stored(session: Session) -> dict[int, tuple[Any, ...]]:
+    """Every column but the id of each group's snapshot for AS_OF, by group."""
+    s = HealthSnapshot
+    columns = [c for c in s.__table__.c if c.name != "id"]
+    rows = session.execute(select(*columns).where(s.day == AS_OF)).all()
+    return {row.group_id: tuple(row) for row in rows}
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[tuple[str, str]]]:
+    """The SQL the engine runs inside the block, in order, each with its thread's name."""
+    ran: list[tuple[str, str]] = []
+
+    def seen(*args: Any) -> None:
+        ran.append((threading.current_thread().name, args[2]))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield ran
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def at(day: date, hour: int = 9) -> datetime:

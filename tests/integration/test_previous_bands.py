@@ -3,18 +3,16 @@ snapshot before a day, and `snapshot_series`, the points a group's health chart 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from recompute_seed import AS_OF, group
+from recompute_seed import AS_OF, NOW, group
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from csbot.scoring import Band
 from csbot.store.models import HealthSnapshot
 from csbot.store.snapshots import SnapshotPoint, previous_bands, snapshot_series
-
-NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 
 
 def _snapshot(group_id: int, days_before: int, band: Band, window_days: int = 30

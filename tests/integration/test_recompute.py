@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from recompute_seed import AS_OF, at, seed, ticket, usage
+from recompute_seed import AS_OF, NOW, at, seed, ticket, usage
 from snapshot_checks import assert_stored
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +21,6 @@ from csbot.store.models import Activity, HealthSnapshot, OnboardingTask, Survey,
 from csbot.store.recompute import explain, recompute
 from csbot.store.snapshots import previous_bands, snapshot_series
 
-NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 CONFIG = default_config()
 

@@ -6,34 +6,26 @@ On SQLite the same calls take the serial path."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
-from recompute_seed import AS_OF, at, group, seed, ticket, usage
-from sqlalchemy import Engine, event, func, select, text, update
+from recompute_seed import AS_OF, NOW, at, group, seed, statements, stored, ticket, usage
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from csbot.scoring import default_config
 from csbot.store.demo import load_demo
-from csbot.store.models import HealthSnapshot, PhysicianGroup
+from csbot.store.models import PhysicianGroup
 from csbot.store.recompute import RecomputeResult, recompute
 from csbot.store.shared_snapshot import connection, shared_snapshot
 
-NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 CONFIG = default_config()
 PARALLEL = "loading on workers sharing the session's snapshot"
 SERIAL = "loading serially, on the session"
 SHARED = "csbot.store.shared_snapshot"
-
-
-def _stored(session: Session) -> dict[int, tuple[Any, ...]]:
-    s = HealthSnapshot
-    columns = [c for c in s.__table__.c if c.name != "id"]
-    rows = session.execute(select(*columns).where(s.day == AS_OF)).all()
-    return {row.group_id: tuple(row) for row in rows}
 
 
 def _paths(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -57,11 +49,11 @@ def test_workers_store_what_the_serial_loader_stores(
     with sessions.begin() as session:
         serial = _recompute(session, workers=0, chunk_groups=chunk_groups)
         assert _paths(caplog) == [SERIAL]
-        expected = _stored(session)
+        expected = stored(session)
     caplog.clear()
     with sessions.begin() as session:
         parallel = _recompute(session, workers=workers, chunk_groups=chunk_groups)
-        got = _stored(session)
+        got = stored(session)
     postgres = session.get_bind().dialect.name == "postgresql"
     assert _paths(caplog) == [PARALLEL if postgres else SERIAL]
     assert len(expected) == 42 and got == expected  # the seed's beta has no data yet
@@ -85,18 +77,18 @@ def test_a_transaction_that_wrote_inputs_is_scored_with_them(
     with sessions() as session:
         write(session)
         uncommitted = _recompute(session)
-        in_transaction = _stored(session)
+        in_transaction = stored(session)
         session.rollback()
     paths = _paths(caplog)
     caplog.clear()
     with sessions.begin() as session:
         before = _recompute(session)
-        stored_before = _stored(session)
+        stored_before = stored(session)
     with sessions.begin() as session:
         write(session)
     with sessions.begin() as session:
         committed = _recompute(session)
-        expected = _stored(session)
+        expected = stored(session)
     assert before.skipped == (beta,) and beta not in before.scored
     assert uncommitted.skipped == () and beta in uncommitted.scored
     assert in_transaction[gamma] != stored_before[gamma]  # its churn risk: an urgent ticket
@@ -159,17 +151,8 @@ def test_the_loader_queries_run_on_the_workers_and_the_writes_on_the_session(
         pytest.skip("workers load on PostgreSQL only")
     with sessions.begin() as session:
         seed(session)
-    ran: list[tuple[str, str]] = []
-
-    def seen(*args: Any) -> None:
-        ran.append((threading.current_thread().name, args[2]))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        with sessions.begin() as session:
-            _recompute(session, workers=2)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    with statements(engine) as ran, sessions.begin() as session:
+        _recompute(session, workers=2)
     loads = [name for name, sql in ran if "FROM daily_usage" in sql or "FROM survey" in sql]
     writes = [name for name, sql in ran if sql.startswith(("DELETE", "INSERT", "COPY"))]
     assert len(loads) >= 3 and all(name.startswith("csbot-load") for name in loads)

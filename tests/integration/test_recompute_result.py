@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from recompute_seed import AS_OF, group, seed, usage
-from sqlalchemy import Engine, event, select, text
+from recompute_seed import AS_OF, NOW, group, seed, statements, stored, usage
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import csbot.store.recompute as recompute_module
 from csbot.scoring import Band, default_config
 from csbot.scoring.batch import BatchInputs
 from csbot.store.batch_loading import Chunk
-from csbot.store.models import HealthSnapshot
 from csbot.store.recompute import chunks, explain, recompute
 
-NOW = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 CONFIG = default_config()
 PHASES = {"prepare", "load", "score", "write"}
 
@@ -68,7 +66,7 @@ def test_a_recompute_in_chunks_scores_at_most_a_chunk_at_once_and_skips_from_eac
         a, b, c, d, e = _five(session)
     with sessions.begin() as session:
         whole = recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG)
-        stored = _stored(session)
+        before = stored(session)
     sizes: list[int] = []
     score_batch = recompute_module.score_batch
 
@@ -79,27 +77,21 @@ def test_a_recompute_in_chunks_scores_at_most_a_chunk_at_once_and_skips_from_eac
     monkeypatch.setattr(recompute_module, "score_batch", counted)
     with sessions.begin() as session:
         result = recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG, chunk_groups=2)
-        assert _stored(session) == stored
+        assert stored(session) == before
     assert sizes == [2, 2, 1]
     assert result.skipped == whole.skipped == (b, d)
     assert list(result.scored.group_ids) == list(whole.scored.group_ids) == [a, c, e]
     assert result.scored.scores == whole.scored.scores
 
 
-def _stored(session: Session) -> dict[int, tuple[Any, ...]]:
-    s = HealthSnapshot
-    rows = session.execute(select(s.group_id, s.day, s.score, s.band, s.churn_risk))
-    return {row[0]: tuple(row[1:]) for row in rows}
-
-
 def test_a_recompute_of_no_groups_changes_nothing(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         seed(session)
         recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG)
-        stored = _stored(session)
+        before = stored(session)
     with sessions.begin() as session:
         result = recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG, group_ids=[])
-        assert _stored(session) == stored and len(stored) == 2
+        assert stored(session) == before and len(before) == 2
     assert (len(result.scored), result.skipped, result.previous_bands) == (0, (), {})
 
 
@@ -183,17 +175,9 @@ def test_the_first_chunk_is_loaded_before_the_day_is_cleared(
     workers while the session prepares); on one connection they run first."""
     with sessions.begin() as session:
         seed(session)
-    statements: list[str] = []
-
-    def seen(*args: Any) -> None:
-        statements.append(args[2])
-
-    with sessions.begin() as session:
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
-            recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG, workers=0)
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
-    usage = next(i for i, s in enumerate(statements) if "FROM daily_usage" in s)
-    cleared = next(i for i, s in enumerate(statements) if s.startswith("DELETE FROM health"))
-    assert usage < cleared
+    with statements(engine) as ran, sessions.begin() as session:
+        recompute(session, as_of=AS_OF, computed_at=NOW, config=CONFIG, workers=0)
+    sql = [statement for _, statement in ran]
+    loaded = next(i for i, s in enumerate(sql) if "FROM daily_usage" in s)
+    cleared = next(i for i, s in enumerate(sql) if s.startswith("DELETE FROM health"))
+    assert loaded < cleared
